@@ -1,0 +1,225 @@
+"""The one platform-neutral `/digest` command handler: CommandRequest -> Reply.
+
+Slack and Discord adapters only translate their request into a CommandRequest
+and render the Reply; every sub-command is implemented (and tested) here once.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from digests.facts import Answer
+from digests.models import ChannelRef, Story
+from digests.render import StoryView, story_view
+
+log = logging.getLogger(__name__)
+
+SETUP_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "mute", "unmute"})
+
+HELP = """\
+/digest now — post a digest of new stories here now
+/digest story N — all facts and sources of story N of the last digest
+/digest sources N — the outlets behind story N, with links
+/digest ask N QUESTION — answer from the sources of story N (quoted, cited)
+/digest search TERMS — find stories
+/digest why URL — what happened to that article (stored, duplicate, which story, posted)
+/digest feeds — the sources this channel reads and their health
+/digest subscribe URL — add a feed for this channel (needs channel-manage rights)
+/digest unsubscribe NAME — remove a feed from this channel (needs channel-manage rights)
+/digest schedule CRON [TZ] — when the daily digest is posted (needs channel-manage rights)
+/digest mute WORD — never post stories mentioning WORD here (needs channel-manage rights)
+/digest help — this list"""
+
+
+class CommandError(Exception):
+    """A user mistake; its message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    platform: str
+    channel_id: str
+    user_id: str
+    text: str
+    can_manage: bool = False
+    user_name: str = ""
+
+    @property
+    def channel(self) -> ChannelRef:
+        return ChannelRef(self.platform, self.channel_id)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain, unescaped text (adapters escape it), optionally a story detail view."""
+
+    text: str
+    story: StoryView | None = None
+    ephemeral: bool = True
+    ok: bool = True
+
+
+class BotService(Protocol):
+    """The use cases the commands need; implemented by `bot.app.Bot`."""
+
+    async def post_now(self, channel: ChannelRef) -> int: ...
+    def numbered_story(self, channel: ChannelRef, number: int) -> Story | None: ...
+    def search(self, terms: str, limit: int = 5) -> list[Story]: ...
+    def ask(self, story: Story, question: str) -> list[Answer]: ...
+    def why(self, url: str) -> str: ...
+    def feeds(self, channel: ChannelRef) -> list[str]: ...
+    def subscribe(self, channel: ChannelRef, url: str) -> str: ...
+    def unsubscribe(self, channel: ChannelRef, name: str) -> bool: ...
+    def schedule(self, channel: ChannelRef, cron: str, timezone: str | None) -> str: ...
+    def mute(self, channel: ChannelRef, word: str) -> None: ...
+    def unmute(self, channel: ChannelRef, word: str) -> bool: ...
+
+
+class CommandHandler:
+    def __init__(self, service: BotService) -> None:
+        self._service = service
+
+    async def handle(self, request: CommandRequest) -> Reply:
+        try:
+            words = shlex.split(request.text)
+        except ValueError:
+            words = request.text.split()
+        if not words:
+            return Reply(HELP)
+        name, args = words[0].lower(), words[1:]
+        if name in SETUP_COMMANDS and not request.can_manage:
+            return Reply(
+                f"Sorry, `{name}` changes this channel's setup and needs the right to manage "
+                "the channel.",
+                ok=False,
+            )
+        method = getattr(self, f"_cmd_{name}", None)
+        if method is None:
+            return Reply(f"Unknown command `{name}`. Try `/digest help`.", ok=False)
+        try:
+            reply: Reply = await method(request, args)
+            return reply
+        except CommandError as exc:
+            return Reply(str(exc), ok=False)
+        except Exception:
+            log.exception("command %r failed in %s", name, request.channel.key)
+            return Reply("Something went wrong on our side; it has been logged.", ok=False)
+
+    async def _cmd_help(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        return Reply(HELP)
+
+    async def _cmd_now(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        count = await self._service.post_now(request.channel)
+        if count == 0:
+            return Reply("No new stories since the last digest.")
+        return Reply(f"Posted a digest of {count} stor{'y' if count == 1 else 'ies'}.")
+
+    def _story(self, request: CommandRequest, args: Sequence[str], usage: str) -> Story:
+        if not args or not args[0].isdigit():
+            raise CommandError(f"Usage: /digest {usage}")
+        number = int(args[0])
+        story = self._service.numbered_story(request.channel, number)
+        if story is None:
+            raise CommandError(
+                f"There is no story {number} in this channel's last digest. "
+                "Use `/digest now` to post one."
+            )
+        return story
+
+    async def _cmd_story(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        story = self._story(request, args, "story N")
+        view = story_view(story, int(args[0]), all_facts=True)
+        return Reply(f"{view.number}. {view.headline}", story=view)
+
+    async def _cmd_sources(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        story = self._story(request, args, "sources N")
+        lines = [f"Sources for {args[0]}. {story.headline}:"]
+        by_id = {a.id: a for a in story.articles}
+        for source in story.sources:
+            via = f" (also republished by {', '.join(source.via)})" if source.via else ""
+            first = by_id.get(source.article_ids[0]) if source.article_ids else None
+            title = f" — {first.title}" if first and first.title else ""
+            link = f" {source.url}" if source.url else ""
+            lines.append(f"• {source.name}{title}{link}{via}")
+        return Reply("\n".join(lines))
+
+    async def _cmd_ask(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) < 2:
+            raise CommandError("Usage: /digest ask N QUESTION")
+        story = self._story(request, args, "ask N QUESTION")
+        question = " ".join(args[1:])
+        answers = self._service.ask(story, question)
+        if not answers:
+            return Reply(f"Not found in the sources of story {args[0]}.")
+        by_id = {a.id: a for a in story.articles}
+        lines = [f"From the sources of story {args[0]}:"]
+        for answer in answers:
+            names = sorted({by_id[i].source for i in answer.article_ids if i in by_id})
+            lines.append(f"• “{answer.sentence}” — {', '.join(names)}")
+        return Reply("\n".join(lines))
+
+    async def _cmd_search(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if not args:
+            raise CommandError("Usage: /digest search TERMS")
+        stories = self._service.search(" ".join(args))
+        if not stories:
+            return Reply(f"No story matches “{' '.join(args)}”.")
+        lines = [f"Stories matching “{' '.join(args)}”:"]
+        for story in stories:
+            lines.append(f"• {story.headline} ({len(story.sources)} sources)")
+        return Reply("\n".join(lines))
+
+    async def _cmd_why(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) != 1:
+            raise CommandError("Usage: /digest why URL")
+        return Reply(self._service.why(args[0].strip("<>")))
+
+    async def _cmd_feeds(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        lines = self._service.feeds(request.channel)
+        if not lines:
+            return Reply("This channel reads no sources yet. Add one with `/digest subscribe URL`.")
+        return Reply("\n".join(lines))
+
+    async def _cmd_subscribe(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) != 1:
+            raise CommandError("Usage: /digest subscribe URL")
+        name = self._service.subscribe(request.channel, args[0].strip("<>"))
+        return Reply(f"Subscribed this channel to `{name}`.", ephemeral=False)
+
+    async def _cmd_unsubscribe(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) != 1:
+            raise CommandError("Usage: /digest unsubscribe NAME")
+        if not self._service.unsubscribe(request.channel, args[0]):
+            raise CommandError(
+                f"This channel has no source named `{args[0]}` (see `/digest feeds`)."
+            )
+        return Reply(f"Unsubscribed this channel from `{args[0]}`.", ephemeral=False)
+
+    async def _cmd_schedule(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if not args:
+            raise CommandError(
+                'Usage: /digest schedule "CRON" [TZ], e.g. /digest schedule "0 8 * * *" Europe/Berlin'
+            )
+        if len(args) >= 5:
+            cron, tz = " ".join(args[:5]), (args[5] if len(args) > 5 else None)
+        else:
+            cron, tz = args[0], (args[1] if len(args) > 1 else None)
+        summary = self._service.schedule(request.channel, cron, tz)
+        return Reply(summary, ephemeral=False)
+
+    async def _cmd_mute(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) != 1:
+            raise CommandError("Usage: /digest mute WORD")
+        self._service.mute(request.channel, args[0])
+        return Reply(f"Stories mentioning “{args[0]}” will not be posted here.", ephemeral=False)
+
+    async def _cmd_unmute(self, request: CommandRequest, args: Sequence[str]) -> Reply:
+        if len(args) != 1:
+            raise CommandError("Usage: /digest unmute WORD")
+        if not self._service.unmute(request.channel, args[0]):
+            raise CommandError(f"“{args[0]}” is not muted here.")
+        return Reply(f"“{args[0]}” is no longer muted here.", ephemeral=False)
