@@ -1,17 +1,103 @@
-"""Key facts, headline choice, disagreements and answers, all extractive.
+"""Key facts, headline choice and disagreements for one story, all extractive.
 
-Placeholder implementation (lead sentences); replaced by the real extractor.
+Every fact is a source sentence (or a faithful shortening of one) and cites the articles that
+state it. Sentences saying the same thing in different outlets are merged, so agreement across
+independent sources (syndicated copies count once) is what makes a fact important. Numbers
+reported differently by different outlets become disagreements, unless later articles simply
+report a higher toll, which is an update.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from digests.models import Article, Disagreement, Fact
+from digests.dates import DateMention, annotate, find_dates, reference_date, split_leading_dateline
+from digests.entities import EntityIndex, Mention, find_mentions
+from digests.models import Article, Disagreement, Fact, FactKind
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“])")
+logger = logging.getLogger(__name__)
+
+MAX_FACTS = 12
+
+_ABBREV = frozenset(
+    """mr mrs ms dr st gov sen rep gen col lt sgt jr sr inc corp co ltd no vs etc fla calif
+    ga ala tenn mass jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s u.k u.n
+    e.g i.e approx est dept univ ft mt""".split()
+)
+_SPLIT = re.compile(r"(?<=[.!?])([\"”’']?)\s+(?=[\"“'‘(]?[A-Z0-9])")
+_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    it its this that these those he she they them his her their we our you your i me my not no
+    yes has have had do does did will would can could should may might must shall than then
+    there here also about into over after before said says say told according which who whom
+    whose what when where why how all any some such more most other than very just only own
+    same so too both each few while during since until up down out off again further once new
+    one two three mr ms mrs per via amid among against between through""".split()
+)
+_HEDGES = (
+    "more than",
+    "less than",
+    "fewer than",
+    "at least",
+    "up to",
+    "as many as",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "over",
+    "some",
+    "an estimated",
+    "estimated",
+    "just over",
+    "just under",
+    "under",
+    "below",
+    "above",
+)
+_WORD_NUM = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20,
+}  # fmt: skip
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+_NUM_RE = re.compile(
+    r"(?P<hedge>\b(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEDGES) + r")\s+)?"
+    r"(?P<cur>[$€£¥])?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:"
+    + "|".join(_WORD_NUM)
+    + r")\b)"
+    r"(?P<scale>\s*(?:thousand|million|billion|trillion|bn)\b)?"
+    r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?",
+    re.IGNORECASE,
+)
+_RISING = frozenset(
+    """dead deaths death died killed fatalities casualties injured missing toll victims
+    people customers homes outages evacuated displaced arrested""".split()
+)
+_QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
+_SPEECH = re.compile(
+    r"\b(?P<pron>he|she|they)\s+(?:said|added|told|noted|stressed|warned)\b"
+    r"|\b(?:said|added|told|noted)\s+(?P<pron2>he|she)\b",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"^(?:advertisement|related|read more|watch|photo|getty|copyright|all rights|subscribe|"
+    r"sign up|share|follow|click|get latest|track the|listen|trending|also read|by\s+[A-Z])",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(r"\b(?:Photo|Image|Picture) (?:by|credit|:)|\(PHOTO|/EPA|/AFP|/Reuters", re.I)
+_WHERE = re.compile(
+    r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w’'-]+)"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
+)
 
 
 @dataclass(frozen=True)
@@ -21,37 +107,649 @@ class FactSheet:
 
 
 @dataclass(frozen=True)
-class Answer:
-    sentence: str
-    article_ids: tuple[str, ...]
-    score: float
+class Quantity:
+    """A number as reported: value, hedge ("around"), and the words that say what it counts."""
+
+    value: float
+    text: str
+    hedge: str
+    pct: bool
+    currency: str
+    nouns: tuple[str, ...]
+    start: int
+
+
+@dataclass
+class _Sent:
+    article_id: str
+    source: str
+    pos: int
+    text: str
+    shown: str
+    tokens: frozenset[str]
+    dates: list[DateMention]
+    numbers: list[Quantity]
+    mentions: list[Mention]
+    quote: str
+    speaker: str
+    published: datetime | None
+
+
+# ---------------------------------------------------------------- sentences and cleaning
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    """Sentences of a text; line breaks always end one, abbreviations ("Gov.", "U.S.") do not."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        pieces = _SPLIT.split(line)
+        # re.split with a group yields text, closing-quote, text, ...: glue quotes back on.
+        buf = ""
+        chunks: list[str] = []
+        for i, piece in enumerate(pieces):
+            if i % 2 == 1:
+                buf += piece
+                continue
+            if buf:
+                chunks.append(buf)
+            buf = piece
+        if buf:
+            chunks.append(buf)
+        merged: list[str] = []
+        for chunk in chunks:
+            if merged and _ends_with_abbrev(merged[-1]):
+                merged[-1] = merged[-1] + " " + chunk
+            else:
+                merged.append(chunk)
+        out.extend(c.strip() for c in merged if c.strip())
+    return out
+
+
+def _ends_with_abbrev(s: str) -> bool:
+    m = re.search(r"(\S+)\.$", s)
+    if not m:
+        return False
+    word = m.group(1).lower().lstrip("(\"“")
+    return word in _ABBREV or len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def _content_sentences(article: Article) -> list[str]:
+    """The article's prose sentences, without page furniture, captions, bylines or datelines."""
+    title_key = _norm(article.title)
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in article.text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("http://", "https://", "•")) or _FURNITURE.match(line):
+            continue
+        _, line = split_leading_dateline(line)
+        line = re.sub(r"^[A-Z][A-Z .,'-]{2,40}(?:,\s*[A-Z][a-z.]+)?\s*(?:--|—|–)\s*", "", line)
+        if _CAPTION.search(line):
+            continue
+        words = line.split()
+        if len(words) < 12 and not re.search(r"[.!?][\"”’']?$", line):
+            continue  # headings, navigation, timestamps
+        if title_key and _norm(line) == title_key:
+            continue
+        for s in split_sentences(line):
+            key = _norm(s)
+            if len(s.split()) < 5 or key in seen:
+                continue
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
+
+
+def _stem(w: str) -> str:
+    w = w.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def content_tokens(text: str) -> list[str]:
+    """Lower-cased, lightly stemmed content words and numbers (commas dropped from numbers)."""
+    out: list[str] = []
+    for w in re.findall(r"\d[\d,.]*\d|\d|[A-Za-z][\w’'-]*", text):
+        if w[0].isdigit():
+            out.append(w.replace(",", "").rstrip("."))
+            continue
+        lw = w.lower()
+        if lw in _STOP or len(lw) < 3:
+            continue
+        for part in lw.split("-"):
+            if part and part not in _STOP and len(part) >= 2:
+                out.append(_stem(part))
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Quantity]:
+    """Counted amounts in a sentence; years, dates, times, scores and model numbers are skipped."""
+    out: list[Quantity] = []
+    spans = [(d.start, d.end) for d in dates]
+    for m in _NUM_RE.finditer(sentence):
+        s, e = m.start("num"), m.end("num")
+        if any(a <= s < b for a, b in spans):
+            continue
+        raw = m.group("num")
+        before = sentence[max(0, s - 12) : s]
+        after = sentence[e : e + 3]
+        if re.search(r"[A-Za-z\-/#]$", before) and not m.group("cur"):
+            continue  # Q1, M2, Flight-9, 3-6
+        if re.match(r"(?::\d|-\d|/\d|\.\d|\s*(?:a\.m|p\.m|am\b|pm\b|GMT|UTC|ET\b|EDT|IST))", after):
+            continue
+        if re.search(r"\b(?:Category|Flight|Model|No\.|Ship|Booster|Game|Set|Article|Q)\s*$", before):
+            continue
+        if re.match(r"(?:st|nd|rd|th)\b", after):
+            continue
+        low = raw.lower()
+        if low in _WORD_NUM:
+            value = float(_WORD_NUM[low])
+        else:
+            value = float(raw.replace(",", ""))
+            if (
+                re.fullmatch(r"(?:19|20)\d\d", raw)
+                and not m.group("cur")
+                and not m.group("pct")
+                and not m.group("scale")
+            ):
+                continue  # a year
+        scale = (m.group("scale") or "").strip().lower()
+        value *= _SCALE.get(scale, 1.0)
+        tail = sentence[m.end() : m.end() + 60]
+        nouns = tuple(
+            _stem(w)
+            for w in re.findall(r"[A-Za-z][\w-]*", tail)[:3]
+            if w.lower() not in _STOP and not w[0].isupper()
+        )[:2]
+        if low in _WORD_NUM and not nouns:
+            continue
+        out.append(
+            Quantity(
+                value=value,
+                text=m.group(0).strip(),
+                hedge=(m.group("hedge") or "").strip().lower(),
+                pct=bool(m.group("pct")),
+                currency=m.group("cur") or "",
+                nouns=nouns,
+                start=m.start(),
+            )
+        )
+    return out
+
+
+def _fmt_value(q: Quantity) -> str:
+    return q.text
+
+
+# ---------------------------------------------------------------- headline
+
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:UPDATE|REFILE|CORRECTED|EXCLUSIVE|BREAKING|WRAPUP|ANALYSIS|LIVE|WATCH|VIDEO|"
+    r"FACTBOX|RPT|INSIGHT)(?:\s*\d+)?\s*[-:–—|]\s*)+",
+    re.IGNORECASE,
+)
+_TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::)\s+([^|\-–—]{2,40})$")
+
+
+def clean_title(title: str, source: str = "") -> str:
+    """A title without wire prefixes ("UPDATE 1-") or an outlet suffix (" | Outlet")."""
+    t = " ".join(title.split())
+    t = _TITLE_PREFIX.sub("", t)
+    for _ in range(2):
+        m = _TITLE_SUFFIX.search(t)
+        if not m:
+            break
+        tail = m.group(1).strip()
+        host = re.sub(r"^www\.|\.[a-z.]+$", "", source.lower())
+        tail_key = re.sub(r"\W", "", tail.lower())
+        looks_outlet = (
+            len(tail.split()) <= 4
+            and (tail[:1].isupper() or "." in tail)
+            and (
+                (host and (host in tail_key or tail_key in host.replace("-", "")))
+                or "." in tail
+                or len(tail.split()) <= 3
+            )
+        )
+        if looks_outlet and len(t[: m.start()].split()) >= 4:
+            t = t[: m.start()].strip()
+        else:
+            break
+    return t
+
+
+def _usable_title(t: str, source: str) -> bool:
+    words = t.split()
+    if len(words) < 4:
+        return False
+    letters = [c for c in t if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return False  # all caps or a wire slug
+    if re.search(r"\w/\w|^[A-Z0-9-]+$", t) and len(words) < 6:
+        return False
+    return _norm(t) != _norm(source)
 
 
 def choose_headline(articles: Sequence[Article]) -> str:
-    titles = [a.title for a in articles if a.title]
-    return titles[0] if titles else (split_sentences(articles[0].text) or [""])[0][:120]
-
-
-def extract_facts(articles: Sequence[Article], duplicates: Mapping[str, str]) -> FactSheet:
-    facts = []
+    """The clearest title: informative, medium length, and worded like the other sources."""
+    cands: list[tuple[str, str]] = []
     for a in articles:
-        lead = split_sentences(a.text)[:1]
-        if lead:
-            facts.append(Fact(lead[0], "event", (a.id,)))
-    return FactSheet(tuple(facts[:8]), ())
-
-
-def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
-    q = {w.lower() for w in re.findall(r"\w{4,}", question)}
-    scored = []
+        if a.title:
+            t = clean_title(a.title, a.source)
+            if _usable_title(t, a.source):
+                cands.append((t, a.source))
+    if cands:
+        toks = [set(content_tokens(t)) for t, _ in cands]
+        best, best_score = cands[0][0], -1e9
+        for i, (t, _src) in enumerate(cands):
+            agree = sum(
+                len(toks[i] & toks[j]) / (len(toks[i] | toks[j]) or 1)
+                for j in range(len(cands))
+                if j != i
+            )
+            n = len(t.split())
+            length = -abs(n - 11) * 0.08
+            live = -0.5 if re.search(r"live updates?|live:|\?$", t, re.I) else 0.0
+            score = agree + length + live + 0.1 * len(toks[i])
+            if score > best_score:
+                best, best_score = t, score
+        return best
     for a in articles:
-        for s in split_sentences(a.text):
-            overlap = len(q & {w.lower() for w in re.findall(r"\w{4,}", s)})
-            if overlap:
-                scored.append(Answer(s, (a.id,), float(overlap)))
-    scored.sort(key=lambda x: -x.score)
-    return scored[:limit]
+        sents = _content_sentences(a)
+        if sents:
+            return _shorten(sents[0], 16)
+    return ""
+
+
+def _shorten(sentence: str, max_words: int) -> str:
+    words = sentence.rstrip(".").split()
+    if len(words) <= max_words:
+        return " ".join(words)
+    cut = " ".join(words[:max_words])
+    comma = cut.rfind(",")
+    if comma > len(cut) // 2:
+        return cut[:comma]
+    return cut + "…"
+
+
+# ---------------------------------------------------------------- facts
+
+
+def _source_map(articles: Sequence[Article], duplicates: Mapping[str, str]) -> dict[str, str]:
+    """Article id -> the outlet it counts as (a syndicated copy counts as its original)."""
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for a in articles:
+        root, hops = a.id, 0
+        while root in duplicates and hops < 10:
+            root = duplicates[root]
+            hops += 1
+        src = by_id[root].source if root in by_id else a.source
+        out[a.id] = re.sub(r"^www\.", "", (src or root).lower())
+    return out
+
+
+def _year_hint(articles: Sequence[Article]) -> date | None:
+    ds = sorted(a.published.date() for a in articles if a.published is not None)
+    return ds[len(ds) // 2] if ds else None
+
+
+def _prepare(
+    articles: Sequence[Article], sources: Mapping[str, str]
+) -> tuple[list[_Sent], EntityIndex]:
+    hint = _year_hint(articles)
+    per_article: list[tuple[Article, list[str]]] = [(a, _content_sentences(a)) for a in articles]
+    index = EntityIndex("\n".join(s) for _, s in per_article)
+    sents: list[_Sent] = []
+    for a, texts in per_article:
+        ref = reference_date(a, hint)
+        last_person = ""
+        for pos, text in enumerate(texts):
+            dates = find_dates(text, ref)
+            mentions = find_mentions(text)
+            toks = content_tokens(text)
+            for mn in mentions:
+                ent = index.entity(mn.text)
+                if ent is not None:
+                    toks.append("@" + ent.name.lower())
+            quote, speaker = _quote_of(text, mentions, index, last_person)
+            for mn in mentions:
+                ent = index.entity(mn.text)
+                if ent is not None and ent.kind == "person":
+                    last_person = ent.name
+            sents.append(
+                _Sent(
+                    article_id=a.id,
+                    source=sources[a.id],
+                    pos=pos,
+                    text=text,
+                    shown=annotate(text, dates),
+                    tokens=frozenset(toks),
+                    dates=dates,
+                    numbers=find_quantities(text, dates),
+                    mentions=mentions,
+                    quote=quote,
+                    speaker=speaker,
+                    published=a.published,
+                )
+            )
+    return sents, index
+
+
+def _quote_of(
+    text: str, mentions: list[Mention], index: EntityIndex, last_person: str
+) -> tuple[str, str]:
+    """The quoted words of a sentence and who said them ("he said" -> the last named person)."""
+    m = _QUOTE_RE.search(text)
+    if not m or len(m.group(1).split()) < 4:
+        return "", ""
+    speaker = ""
+    persons = [
+        index.canonical(mn.text)
+        for mn in mentions
+        if (e := index.entity(mn.text)) is not None and e.kind in ("person", "org")
+        and not (m.start() < mn.start < m.end())
+    ]
+    if persons:
+        speaker = persons[-1] if m.start() < (mentions[-1].start if mentions else 0) else persons[0]
+    elif _SPEECH.search(text) and last_person:
+        speaker = last_person
+    return m.group(1).strip().rstrip(","), speaker
+
+
+def _sim(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+@dataclass
+class _Group:
+    members: list[_Sent]
+
+    @property
+    def sources(self) -> set[str]:
+        return {s.source for s in self.members}
+
+
+def _group(sents: list[_Sent], threshold: float = 0.42) -> list[_Group]:
+    """Sentences that say the same thing across articles, greedily merged (lead first)."""
+    groups: list[_Group] = []
+    index: dict[str, list[int]] = {}
+    for s in sorted(sents, key=lambda x: (x.pos, x.article_id)):
+        cand: Counter[int] = Counter()
+        for t in s.tokens:
+            for gi in index.get(t, ()):
+                cand[gi] += 1
+        best, best_sim = -1, threshold
+        for gi, _ in cand.most_common(12):
+            g = groups[gi]
+            sim = max(_sim(s.tokens, m.tokens) for m in g.members[:3])
+            if sim > best_sim and s.article_id not in {m.article_id for m in g.members}:
+                best, best_sim = gi, sim
+        if best >= 0:
+            groups[best].members.append(s)
+        else:
+            groups.append(_Group([s]))
+            for t in s.tokens:
+                index.setdefault(t, []).append(len(groups) - 1)
+    return groups
+
+
+def _kind_of(s: _Sent, index: EntityIndex) -> FactKind:
+    if s.quote and s.speaker:
+        return "quote"
+    if any(q for q in s.numbers if not q.text.isalpha()):
+        return "number"
+    if any(d.resolved or d.month_day or d.form == "weekday" for d in s.dates):
+        return "when"
+    if _WHERE.search(s.text) and any(
+        (e := index.entity(m.text)) is not None and e.kind == "place" for m in s.mentions
+    ):
+        return "where"
+    if any((e := index.entity(m.text)) is not None and e.kind == "person" for m in s.mentions):
+        return "who"
+    return "other"
+
+
+def _fact_text(s: _Sent, kind: FactKind) -> str:
+    if kind == "quote" and s.speaker and len(s.text.split()) > 45:
+        return f"{s.speaker}: “{s.quote}”"
+    return s.shown
+
+
+def extract_facts(
+    articles: Sequence[Article],
+    duplicates: Mapping[str, str],
+    *,
+    limit: int = MAX_FACTS,
+) -> FactSheet:
+    """The story's key facts, most important first, and the figures its sources disagree on."""
+    if not articles:
+        return FactSheet((), ())
+    sources = _source_map(articles, duplicates)
+    sents, index = _prepare(articles, sources)
+    if not sents:
+        return FactSheet((), ())
+    n_sources = len(set(sources.values()))
+    df: Counter[str] = Counter()
+    by_source: dict[str, set[str]] = {}
+    for s in sents:
+        by_source.setdefault(s.source, set()).update(s.tokens)
+    for toks in by_source.values():
+        df.update(toks)
+    groups = _group(sents)
+    scored: list[tuple[float, _Group, _Sent]] = []
+    for g in groups:
+        rep = _representative(g)
+        n_words = len(rep.text.split())
+        central = sum(df[t] for t in rep.tokens) / (max(1, n_sources) * math.sqrt(len(rep.tokens) or 1))
+        first = min(m.pos for m in g.members)
+        score = 1.2 * len(g.sources) + 1.5 * central + max(0.0, 1.5 - 0.5 * first)
+        if n_words < 8:
+            score -= 1.0
+        if n_words > 50:
+            score -= 1.0
+        if rep.numbers:
+            score += 0.3
+        if any(d.resolved or d.month_day for d in rep.dates):
+            score += 0.3
+        if rep.quote:
+            score += 0.2 if rep.speaker else -0.5
+        scored.append((score, g, rep))
+    scored.sort(key=lambda x: -x[0])
+    facts: list[Fact] = []
+    updates, disagreements = _number_conflicts(sents, sources, articles)
+    # The event fact: the best-supported lead sentence.
+    leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
+    chosen: list[tuple[float, _Group, _Sent]] = []
+    if leads:
+        chosen.append(leads[0])
+    for x in scored:
+        if len(chosen) >= limit:
+            break
+        if x in chosen:
+            continue
+        if any(_sim(x[2].tokens, c[2].tokens) > 0.6 for c in chosen):
+            continue
+        chosen.append(x)
+    for i, (_, g, rep) in enumerate(chosen):
+        kind: FactKind = "event" if i == 0 and leads else _kind_of(rep, index)
+        ids = tuple(dict.fromkeys(m.article_id for m in g.members))
+        facts.append(Fact(_fact_text(rep, kind), kind, ids, len(g.sources)))
+    facts = _with_extras(facts, updates, index, sents, sources, limit)
+    return FactSheet(tuple(facts), tuple(disagreements))
+
+
+def _representative(g: _Group) -> _Sent:
+    """The member most like the others; on ties the one whose dates resolved, then shorter."""
+    if len(g.members) == 1:
+        return g.members[0]
+
+    def key(s: _Sent) -> tuple[float, int, int]:
+        sim = sum(_sim(s.tokens, o.tokens) for o in g.members if o is not s)
+        resolved = sum(1 for d in s.dates if d.resolved is not None)
+        return (round(sim, 1), resolved, -len(s.text))
+
+    return max(g.members, key=key)
+
+
+def _with_extras(
+    facts: list[Fact],
+    updates: list[Fact],
+    index: EntityIndex,
+    sents: list[_Sent],
+    sources: Mapping[str, str],
+    limit: int,
+) -> list[Fact]:
+    """Rising tolls go in the top eight; who-with-role facts fill the remaining slots."""
+    out = list(facts)
+    for u in updates[:2]:
+        out.insert(min(len(out), 3), u)
+    who: list[Fact] = []
+    for ent in index.entities:
+        if ent.kind != "person" or not ent.roles or ent.count < 2:
+            continue
+        role = _best_role(ent.roles)
+        if not role:
+            continue
+        ids: list[str] = []
+        for s in sents:
+            if any(index.entity(m.text) is ent for m in s.mentions):
+                ids.append(s.article_id)
+        ids = list(dict.fromkeys(ids))
+        text = f"{role} {ent.name}"
+        if len(ent.variants) > 1:
+            alts = [v for v in ent.variants if len(v.split()) >= 2 and v != ent.name]
+            if alts:
+                text += f" (also written {', '.join(alts[:2])})"
+        who.append(Fact(text, "who", tuple(ids), len({sources[i] for i in ids})))
+        if len(who) >= 4:
+            break
+    return (out[:8] + who[:2] + out[8:] + who[2:])[:limit]
+
+
+def _best_role(roles: Sequence[str]) -> str:
+    for r in roles:
+        words = r.split()
+        if words and words[0][:1].isupper() or (words and words[0].islower()):
+            clean = re.sub(r"^\W+|\W+$", "", r)
+            clean = re.sub(r"^.*?(?:\)\s*[-–—]+\s*)", "", clean)
+            if 1 <= len(clean.split()) <= 6:
+                return clean
+    return ""
+
+
+# ---------------------------------------------------------------- disagreements and updates
+
+
+def _number_conflicts(
+    sents: list[_Sent], sources: Mapping[str, str], articles: Sequence[Article]
+) -> tuple[list[Fact], list[Disagreement]]:
+    """The same quantity reported differently: an update if a later article has a higher toll."""
+    items: list[tuple[_Sent, Quantity]] = [(s, q) for s in sents for q in s.numbers if q.nouns]
+    used: set[int] = set()
+    updates: list[Fact] = []
+    disagreements: list[Disagreement] = []
+    for i, (s1, q1) in enumerate(items):
+        if i in used:
+            continue
+        cluster = [i]
+        for j in range(i + 1, len(items)):
+            if j in used:
+                continue
+            s2, q2 = items[j]
+            if not _same_quantity(s1, q1, s2, q2):
+                continue
+            cluster.append(j)
+        if len(cluster) < 2:
+            continue
+        values: dict[float, list[tuple[_Sent, Quantity]]] = {}
+        for k in cluster:
+            values.setdefault(items[k][1].value, []).append(items[k])
+        per_source: dict[str, set[float]] = {}
+        for v, lst in values.items():
+            for s, _ in lst:
+                per_source.setdefault(s.source, set()).add(v)
+        if len(values) < 2 or len({s.source for k in cluster for s in [items[k][0]]}) < 2:
+            continue
+        if any(len(vs) > 1 for vs in per_source.values()):
+            continue  # one outlet gives several values: a breakdown, not a conflict
+        used.update(cluster)
+        ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
+        label = " ".join(q1.nouns[:1])
+        times = [_when(lst) for _, lst in ordered]
+        rising = [v for v, _ in ordered]
+        if (
+            any(n in _RISING for n in q1.nouns)
+            and all(t is not None for t in times)
+            and len(set(times)) == len(times)
+            and rising == sorted(rising)
+        ):
+            first, last = ordered[0][1][0][1], ordered[-1][1][0][1]
+            ids = tuple(dict.fromkeys(s.article_id for _, lst in ordered for s, _ in lst))
+            text = f"{label.capitalize()} rose from {first.text} to {last.text} in later reports"
+            srcs = len({s.source for _, lst in ordered for s, _ in lst})
+            updates.append(Fact(text, "number", ids, srcs))
+            continue
+        parts: list[str] = []
+        ids_all: list[str] = []
+        for _, lst in sorted(values.items(), key=lambda kv: -len(kv[1])):
+            q = lst[0][1]
+            outlets = ", ".join(dict.fromkeys(f"{s.source} [{s.article_id}]" for s, _ in lst))
+            parts.append(f"{q.text} ({outlets})")
+            ids_all.extend(s.article_id for s, _ in lst)
+        text = f"{label.capitalize()}: " + " vs ".join(parts)
+        disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
+    return updates, disagreements
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _when(lst: list[tuple[_Sent, Quantity]]) -> datetime | None:
+    ts = [s.published for s, _ in lst if s.published is not None]
+    return min(ts) if ts else None
+
+
+def _same_quantity(s1: _Sent, q1: Quantity, s2: _Sent, q2: Quantity) -> bool:
+    if s1.source == s2.source or q1.pct != q2.pct or q1.currency != q2.currency:
+        return False
+    if not (set(q1.nouns) & set(q2.nouns)):
+        return False
+    if q1.value == 0 or q2.value == 0:
+        return False
+    ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
+    if ratio > 3:
+        return False
+    ctx1 = s1.tokens - set(q1.nouns)
+    ctx2 = s2.tokens - set(q2.nouns)
+    shared = {t for t in ctx1 & ctx2 if not t[0].isdigit()}
+    return len(shared) >= 2 and _sim(s1.tokens, s2.tokens) >= 0.2
+
+
+from digests.answers import Answer, answer_question  # noqa: E402  (re-export; imports us lazily)
+
+__all__ = [
+    "Answer",
+    "FactSheet",
+    "answer_question",
+    "choose_headline",
+    "extract_facts",
+    "split_sentences",
+]

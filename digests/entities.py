@@ -1,0 +1,318 @@
+"""Names of people, organisations and places, with their spelling variants merged.
+
+Outlets spell the same name differently ("Kim Jong-un" / "Kim Jong Un", "Alexandr" /
+"Aleksandr Matsegora") and shorten it ("Lyubimova", "KCNA"). Facts are only counted as confirmed
+by several sources when those variants are recognised as one entity, and a spelling variant must
+never be reported as a disagreement. Everything here is rule-based and gazetteer-free: the
+variants are found in the story's own texts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+# Capitalised words that open sentences or name no one; never the start of a name.
+_STOP = frozenset(
+    """a an the this that these those it its he she his her they their we our i you in on at
+    for from to by with of and or but as after before during since while when where what who
+    why how if then there here according meanwhile however also later earlier still yet some
+    one two three four five six seven eight nine ten monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december mr mrs ms dr photo read more related watch advertisement update""".split()
+)
+# Words that make a preceding phrase a role ("Russian Culture Minister", "North Korean leader").
+ROLE_WORDS = frozenset(
+    """minister president ambassador leader secretary chancellor governor gov senator sen
+    judge ceo chief director spokesman spokeswoman spokesperson king queen prince premier
+    general gen commander founder chairman chair head officer official envoy mayor attorney
+    deputy vice foreign defense defence culture prime representative rep coroner analyst
+    executive manager professor dr daughter son wife husband sister brother""".split()
+)
+_ORG_WORDS = frozenset(
+    """agency party committee ministry association center centre council court bank inc corp
+    corporation university administration news times service office department commission
+    company group union organization organisation institute board army navy force forces
+    assembly tribune post press network league federation fund station theatre theater hall
+    tower choir monument stadium arena airport river county treaty cosmodrome club field
+    residence store summit""".split()
+)
+_PLACE_PREP = frozenset("in at near from to across into over outside inside around".split())
+_TOKEN = r"(?:[A-Z][\w’'.-]*[\w’']|[A-Z]\.?)"
+_NAME_RE = re.compile(rf"{_TOKEN}(?:(?:[ \t]+(?:of|de|da|von|van|al|bin|du|la)[ \t]+|[ \t]+){_TOKEN})*")
+_ACRO_DEF = re.compile(r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A capitalised name as written, with the role words written just before it."""
+
+    text: str
+    start: int
+    end: int
+    role: str = ""
+    prep: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world name and every way the texts wrote it."""
+
+    name: str
+    variants: tuple[str, ...]
+    kind: str  # person | org | place | other
+    count: int
+    roles: tuple[str, ...] = ()
+
+
+def name_key(surface: str) -> str:
+    """Spelling-insensitive key: case, hyphens, spaces and possessives ignored."""
+    s = _POSSESSIVE.sub("", surface.strip())
+    return re.sub(r"[\s\-‐’'.]+", "", s).lower()
+
+
+def _tokens(surface: str) -> list[str]:
+    s = _POSSESSIVE.sub("", surface.strip())
+    return [t for t in re.split(r"[\s\-‐]+", s.lower()) if t and t not in ("of", "the", "and")]
+
+
+def _translit(s: str) -> str:
+    """Fold common transliteration differences (Alexandr/Aleksandr, Yuri/Iouri)."""
+    s = s.replace("ks", "x").replace("ph", "f").replace("yu", "iu").replace("kh", "h")
+    return s.replace("y", "i").replace("w", "v").replace("j", "i")
+
+
+def edit_distance(a: str, b: str, cap: int = 3) -> int:
+    """Levenshtein distance, giving up (returning cap+1) once it exceeds `cap`."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > cap:
+            return cap + 1
+        prev = cur
+    return prev[-1]
+
+
+def find_mentions(sentence: str) -> list[Mention]:
+    """Capitalised name spans in one sentence, minus sentence-opening function words."""
+    out: list[Mention] = []
+    for m in _NAME_RE.finditer(sentence):
+        words = m.group(0).split()
+        start = m.start()
+        # Drop leading stop words ("The", "During") and role words become the role.
+        while words and words[0].lower().strip(".") in _STOP:
+            start += len(words[0]) + 1
+            start = sentence.index(words[1], start - 1) if len(words) > 1 else start
+            words = words[1:]
+        if not words:
+            continue
+        role_end = 0
+        for i, w in enumerate(words[:-1]):
+            if w.lower().strip(".") in ROLE_WORDS:
+                role_end = i + 1
+        role_words = words[:role_end]
+        name_words = words[role_end:]
+        while name_words and name_words[-1].lower() in ("of", "de", "and", "von", "van"):
+            name_words = name_words[:-1]
+        if not name_words:
+            continue
+        text = _POSSESSIVE.sub("", " ".join(name_words))
+        if not text or text.lower() in _STOP or len(text) < 2:
+            continue
+        n_start = sentence.find(name_words[0], start)
+        before = sentence[max(0, start - 60) : start].split("\n")[-1].split()
+        role_prefix: list[str] = []
+        for w in reversed(before):
+            bare = w.strip(",.;:()").lower()
+            if not bare or w[-1] in ",.;:" or bare in _STOP:
+                break
+            if bare in ROLE_WORDS or w[0].isupper() or role_prefix:
+                role_prefix.insert(0, w)
+                if len(role_prefix) >= 5:
+                    break
+            else:
+                break
+        # Keep the lowercase role only if it contains a real role word.
+        if role_prefix and not any(w.lower().strip(",.") in ROLE_WORDS for w in role_prefix):
+            role_prefix = []
+        role = " ".join(role_prefix + role_words)
+        prep = before[-1].lower() if before and not role_prefix else ""
+        out.append(Mention(text, n_start, n_start + len(text), role, prep))
+    return out
+
+
+def _kind(surface: str, prep_counts: Counter[str], roles: Iterable[str]) -> str:
+    toks = _tokens(surface)
+    if any(t in _ORG_WORDS for t in toks) or (surface.isupper() and len(surface) >= 2):
+        return "org"
+    if any(r for r in roles):
+        return "person"
+    if prep_counts and sum(prep_counts[p] for p in _PLACE_PREP) >= max(1, sum(prep_counts.values()) // 2):
+        return "place"
+    return "other"
+
+
+class EntityIndex:
+    """Merged entities of a set of texts; `canonical()` maps any variant to one name."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        surfaces: Counter[str] = Counter()
+        preps: dict[str, Counter[str]] = {}
+        roles: dict[str, Counter[str]] = {}
+        acronyms: dict[str, str] = {}
+        for text in texts:
+            for m in _ACRO_DEF.finditer(text):
+                long_form, acro = m.group(1), m.group(2)
+                acronyms[acro] = _strip_leading_stop(long_form)
+            for mention in find_mentions(text):
+                surfaces[mention.text] += 1
+                preps.setdefault(mention.text, Counter())[mention.prep] += 1
+                if mention.role:
+                    roles.setdefault(mention.text, Counter())[mention.role] += 1
+        self._surfaces = surfaces
+        # "Ambassador to North Korea Alexandr Matsegora" reads as one capitalised run: split off
+        # a known prefix when the rest ends in a surname the texts also use on its own.
+        alias: dict[str, str] = {}
+        for s in list(surfaces):
+            t = s.split()
+            for cut in range(1, len(t) - 1):
+                prefix, rest = " ".join(t[:cut]), " ".join(t[cut:])
+                if prefix in surfaces and t[-1] in surfaces and len(t) - cut >= 2:
+                    alias[s] = rest
+                    surfaces[rest] += surfaces.pop(s)
+                    if s in roles:
+                        roles.setdefault(rest, Counter()).update(roles.pop(s))
+                    break
+        parent: dict[str, str] = {}
+
+        def find(k: str) -> str:
+            while parent.setdefault(k, k) != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+
+        keys = {s: name_key(s) for s in surfaces}
+        toks = {s: _tokens(s) for s in surfaces}
+        for s in surfaces:
+            find(keys[s])
+        # Acronym <-> expansion, stated in the texts or spelled by a long name's initials.
+        initials: dict[str, str] = {}
+        for s in surfaces:
+            t = toks[s]
+            if len(t) >= 2:
+                initials.setdefault("".join(w[0] for w in t), s)
+        for s in list(surfaces):
+            if s.isupper() and 2 <= len(s) <= 6:
+                long_form = acronyms.get(s)
+                if long_form is not None:
+                    union(name_key(long_form), keys[s])
+                    surfaces[long_form] += 0
+                    keys.setdefault(long_form, name_key(long_form))
+                    toks.setdefault(long_form, _tokens(long_form))
+                elif s.lower() in initials:
+                    union(keys[initials[s.lower()]], keys[s])
+        multi = [s for s in surfaces if len(toks[s]) >= 2]
+        # Transliteration-tolerant: same surname (or same first token), near-identical rest.
+        for i, a in enumerate(multi):
+            ta = toks[a]
+            for b in multi[i + 1 :]:
+                tb = toks[b]
+                if len(ta) != len(tb) or keys[a] == keys[b]:
+                    if keys[a] == keys[b]:
+                        union(keys[a], keys[b])
+                    continue
+                if ta[-1] == tb[-1] or ta[0] == tb[0]:
+                    ra = _translit("".join(ta))
+                    rb = _translit("".join(tb))
+                    if edit_distance(ra, rb, 2) <= max(1, min(2, len(ra) // 6)):
+                        union(keys[a], keys[b])
+        # Shortened mentions ("Lyubimova", "Ju-ae") join the most frequent full name holding them.
+        containers: dict[str, Counter[str]] = {}
+        for s in surfaces:
+            t = toks[s]
+            if not t or s.isupper():
+                continue
+            for full in multi:
+                tf = toks[full]
+                if any(w in _ORG_WORDS for w in tf) or re.search(r"[A-Za-z]-[A-Z]", full):
+                    continue  # "North Korea-Russia Treaty" is not a longer "North Korea"
+                if len(t) == 1 and full not in roles:
+                    continue  # a lone word only shortens a person's name
+                if len(tf) > len(t) and _contains(tf, t):
+                    containers.setdefault(s, Counter())[find(keys[full])] += surfaces[full] or 1
+        for s, options in containers.items():
+            if find(keys[s]) in options:
+                continue
+            best = options.most_common(1)[0][0]
+            union(best, keys[s])
+        groups: dict[str, list[str]] = {}
+        for s in surfaces:
+            groups.setdefault(find(keys[s]), []).append(s)
+        self._by_surface: dict[str, Entity] = {}
+        self._by_key: dict[str, Entity] = {}
+        self.entities: list[Entity] = []
+        for members in groups.values():
+            longest = max(len(toks[s]) for s in members)
+            full_forms = [s for s in members if len(toks[s]) == longest and not s.isupper()]
+            name = max(full_forms or members, key=lambda s: (surfaces[s], -members.index(s)))
+            role_counts: Counter[str] = Counter()
+            prep_counts: Counter[str] = Counter()
+            for s in members:
+                role_counts.update(roles.get(s, Counter()))
+                prep_counts.update(preps.get(s, Counter()))
+            ent = Entity(
+                name=name,
+                variants=tuple(sorted(members, key=lambda s: -surfaces[s])),
+                kind=_kind(name, prep_counts, role_counts),
+                count=sum(surfaces[s] for s in members),
+                roles=tuple(r for r, _ in role_counts.most_common()),
+            )
+            self.entities.append(ent)
+            for s in members:
+                self._by_surface[s] = ent
+                self._by_key[keys[s]] = ent
+        for s, rest in alias.items():
+            if rest in self._by_surface:
+                self._by_surface[s] = self._by_surface[rest]
+        self.entities.sort(key=lambda e: -e.count)
+
+    def entity(self, surface: str) -> Entity | None:
+        """The merged entity a surface form belongs to, if it was seen in the texts."""
+        return self._by_surface.get(surface) or self._by_key.get(name_key(surface))
+
+    def canonical(self, surface: str) -> str:
+        """The most common full form of the name; the input itself when unknown."""
+        ent = self.entity(surface)
+        return ent.name if ent else surface
+
+    def same(self, a: str, b: str) -> bool:
+        """True when two surfaces name the same entity (a spelling variant is not a conflict)."""
+        ea, eb = self.entity(a), self.entity(b)
+        return ea is not None and ea is eb
+
+
+def _contains(full: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+
+
+def _strip_leading_stop(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in _STOP:
+        words = words[1:]
+    return " ".join(words)

@@ -1,0 +1,153 @@
+"""Dev check of key facts against pages-devset gold facts and the two seed articles.
+
+Usage: python scripts/eval_facts.py [--verbose]
+
+A gold key fact counts as found when one of a story's first 8 facts covers most of its content
+words (and most of its numbers). A gold disagreement counts as flagged when one reported
+disagreement (or a "rose from ... to" fact) names at least two of its figures, or the outlets
+it names. Reads ../shared; prints a short report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from digests.dates import split_leading_dateline
+from digests.facts import choose_headline, content_tokens, extract_facts
+from digests.models import Article, Dateline
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+_MONTHS = "january february march april may june july august september october november december"
+
+
+def _norm_tokens(text: str) -> set[str]:
+    toks = set(content_tokens(text.replace("-", " ")))
+    out = set()
+    for t in toks:
+        if t in _MONTHS.split():
+            t = t[:3]
+        out.add(t[:6])
+    return out
+
+
+def covered(gold: str, fact_texts: list[str]) -> bool:
+    g = _norm_tokens(gold)
+    nums = {t for t in g if t[0].isdigit()}
+    for text in fact_texts:
+        f = _norm_tokens(text)
+        if not g:
+            return False
+        share = len(g & f) / len(g)
+        num_share = len(nums & f) / len(nums) if nums else 1.0
+        if share >= 0.6 and num_share >= 0.5:
+            return True
+    return False
+
+
+def flagged(gold: str, texts: list[str]) -> bool:
+    figures = set(re.findall(r"\d[\d,.]*\d|\d", gold))
+    hosts = set(re.findall(r"[a-z0-9-]+\.[a-z.]+", gold))
+    for t in texts:
+        tf = set(re.findall(r"\d[\d,.]*\d|\d", t))
+        th = set(re.findall(r"[a-z0-9-]+\.[a-z.]+", t))
+        if len(figures & tf) >= 2 or (len(hosts & th) >= 2 and len(figures & tf) >= 1):
+            return True
+    return False
+
+
+def devset(verbose: bool) -> None:
+    base = SHARED / "data" / "pages-devset"
+    arts = [json.loads(line) for line in (base / "articles.jsonl").open()]
+    events = [json.loads(line) for line in (base / "events.jsonl").open()]
+    found = total = dfound = dtotal = 0
+    worst = 0.0
+    for ev in events:
+        recs = [r for r in arts if r["event_id"] == ev["event_id"]]
+        articles = [
+            Article(
+                id=r["id"],
+                title=r["title"],
+                text=r["text"],
+                source=r["source"],
+                url=r["url"],
+                published=datetime.fromisoformat(r["published"]).replace(tzinfo=UTC)
+                if r["published"]
+                else None,
+            )
+            for r in recs
+        ]
+        dups = {r["id"]: r["near_duplicate_of"] for r in recs if r["near_duplicate_of"]}
+        t0 = time.perf_counter()
+        sheet = extract_facts(articles, dups)
+        worst = max(worst, time.perf_counter() - t0)
+        top = [f.text for f in sheet.facts[:8]]
+        ok = [covered(k, top) for k in ev["key_facts"]]
+        found += sum(ok)
+        total += len(ok)
+        dis_texts = [d.text for d in sheet.disagreements] + [
+            f.text for f in sheet.facts if "rose from" in f.text
+        ]
+        dok = [flagged(d, dis_texts) for d in ev["disagreements"]]
+        dfound += sum(dok)
+        dtotal += len(dok)
+        print(f"{ev['event_id']}: facts {sum(ok)}/{len(ok)}  disagreements {sum(dok)}/{len(dok)}"
+              f"  reported {len(sheet.disagreements)}  headline: {choose_headline(articles)}")
+        if verbose:
+            for k, hit in zip(ev["key_facts"], ok, strict=True):
+                print(f"   {'+' if hit else '-'} {k}")
+            for f in sheet.facts:
+                print(f"   [{f.kind} x{f.source_count}] {f.text[:160]}")
+            for d in sheet.disagreements:
+                print(f"   DIS {d.text[:200]}")
+    print(f"devset key facts in first 8: {found}/{total} = {found / max(1, total):.0%}")
+    print(f"devset disagreements flagged: {dfound}/{dtotal} = {dfound / max(1, dtotal):.0%}")
+    print(f"slowest extract_facts: {worst * 1000:.1f} ms")
+
+
+def seed_article(path: Path) -> Article:
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()]
+    body = [ln for ln in lines if ln.strip()]
+    title = ""
+    for i, ln in enumerate(body):
+        if ln.startswith("Copyright") and i > 0:
+            title = body[i - 1]
+            body = body[: i - 1]
+            break
+    dateline = None
+    found, rest = split_leading_dateline(body[0])
+    if found:
+        dateline = Dateline(place=found[0], date_text=found[1], agency=found[2])
+    elif not title:
+        title, body = body[0], body[1:]
+    return Article(
+        id=path.stem, title=title, text="\n".join(body), source=path.stem, dateline=dateline
+    )
+
+
+def seeds(verbose: bool) -> None:
+    paths = sorted((SHARED / "seeds").glob("*.txt"))
+    articles = [seed_article(p) for p in paths]
+    sheet = extract_facts(articles, {})
+    print("seeds headline:", choose_headline(articles))
+    for f in sheet.facts:
+        print(f"  [{f.kind} x{f.source_count} {','.join(a[:3] for a in f.article_ids)}] {f.text}")
+    for d in sheet.disagreements:
+        print("  DIS", d.text)
+
+
+def main() -> None:
+    if not SHARED.exists():
+        print(f"no shared data at {SHARED}; nothing to measure")
+        return
+    verbose = "--verbose" in sys.argv
+    seeds(verbose)
+    devset(verbose)
+
+
+if __name__ == "__main__":
+    main()
