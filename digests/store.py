@@ -371,10 +371,10 @@ def _sqlite_engine(url: URL) -> tuple[Engine, bool]:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         try:
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: WAL switch may wait
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, much faster
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()
 

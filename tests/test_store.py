@@ -40,7 +40,7 @@ def _pg_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
@@ -112,6 +112,15 @@ def test_bad_url_is_one_clear_error(url: str) -> None:
         Store.open(url)
     assert "s3cret" not in str(err.value)
     assert "database URL" in str(err.value) or "cannot open" in str(err.value)
+
+
+def test_unusable_sqlite_path_is_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store.open(f"sqlite:///{blocker / 'bot.db'}")
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store.open(f"sqlite:///{tmp_path}")  # a directory, not a database file
 
 
 def test_unreachable_postgres_is_store_error_with_masked_password() -> None:
