@@ -22,7 +22,7 @@ import digests
 
 DEMO = Path(digests.__file__).parent / "demo"
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".json", ".jsonl"}
-NOT_ARTICLES = {"README.md"}
+NOT_ARTICLES = {"ABOUT"}
 OUTLETS = (
     "Meridian Press",
     "Harbour Ledger",
@@ -147,9 +147,9 @@ def expected() -> list[tuple[str, str, str]]:
 
 
 def test_demo_folder_ships_readme_and_gold() -> None:
-    assert (DEMO / "README.md").is_file()
+    assert (DEMO / "ABOUT").is_file()
     assert (DEMO / "expected.tsv").is_file()
-    assert "invented" in (DEMO / "README.md").read_text(encoding="utf-8").lower()
+    assert "invented" in (DEMO / "ABOUT").read_text(encoding="utf-8").lower()
 
 
 def test_every_article_listed_exactly_once(articles, expected) -> None:

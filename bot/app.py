@@ -1,0 +1,320 @@
+"""Composition root: settings -> store, newsroom, fetcher, chat platforms, scheduler.
+
+`Bot` is also the `BotService` the neutral command handler talks to, so Slack,
+Discord and the console all run the very same use cases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+from bot.chat import ChatPoster
+from bot.commands import CommandError, CommandHandler
+from bot.delivery import ChannelPlan, Delivery
+from bot.fetch import Fetcher, FetchError
+from bot.settings import ChannelSettings, Settings, check_cron, check_timezone
+from digests.facts import Answer, answer_question
+from digests.ingest import parse_feed, read_paths
+from digests.models import ChannelRef, ReadResult, Story, Subscription
+from digests.normalize import host_of
+from digests.pipeline import Newsroom, utcnow
+from digests.store import FeedState, Store
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 12  # with doubling backoff from 10 min this is about a week
+DEFAULT_SCHEDULE = "0 8 * * *"
+
+
+def demo_corpus_path() -> Path:
+    return Path(str(resources.files("digests") / "demo"))
+
+
+def embedded_settings(settings: Settings) -> Settings:
+    """No config: the demo corpus as a folder source and one console channel."""
+    from bot.settings import ChannelSettings as Ch
+    from bot.settings import SourceSettings
+
+    return settings.model_copy(
+        update={
+            "sources": [SourceSettings(name="demo", path=str(demo_corpus_path()), poll="10m")],
+            "channels": [Ch(platform="console", id="stdout", schedule=DEFAULT_SCHEDULE)],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    source: str
+    stored: int
+    error: str | None = None
+
+
+class Bot:
+    """The running bot: polls sources, posts digests, answers commands."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        posters: Mapping[str, ChatPoster],
+        *,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.fetcher = fetcher or Fetcher()
+        self.newsroom = Newsroom(store, clock=clock)
+        self.delivery = Delivery(self.newsroom, posters, clock=clock)
+        self.commands = CommandHandler(self)
+        self._config_channels = {c.key: c for c in settings.channels}
+        for source in settings.sources:
+            store.upsert_source(
+                Subscription(
+                    name=source.name,
+                    url=source.url,
+                    path=source.path,
+                    poll_seconds=source.poll_seconds,
+                    allow_private=source.allow_private,
+                )
+            )
+
+    # -- sources -------------------------------------------------------------
+
+    def sources_for(self, channel: ChannelRef) -> list[Subscription]:
+        config = self._config_channels.get(channel.key)
+        names = set(config.sources) if config and config.sources is not None else None
+        chosen = []
+        for sub in self.store.sources():
+            if sub.channel_key is not None:
+                if sub.channel_key == channel.key:
+                    chosen.append(sub)
+            elif names is None or sub.name in names:
+                chosen.append(sub)
+        return chosen
+
+    def all_sources(self) -> list[Subscription]:
+        return self.store.sources()
+
+    async def poll(self, sub: Subscription) -> PollOutcome:
+        """Fetch or read one source; its failure is recorded, never raised."""
+        state = self.store.feed_state(sub.name)
+        now = self.clock()
+        try:
+            if sub.path is not None:
+                result = await asyncio.to_thread(read_paths, [sub.path])
+                etag, modified = state.etag, state.last_modified
+            else:
+                assert sub.url is not None
+                fetched = await self.fetcher.fetch(
+                    sub.url,
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                    allow_private=sub.allow_private,
+                )
+                etag, modified = fetched.etag, fetched.last_modified
+                if fetched.not_modified:
+                    result = ReadResult()
+                else:
+                    result = parse_feed(fetched.body, fetched.url, sub.name)
+                    if not result.articles and result.problems:
+                        raise FetchError(str(result.problems[0].reason))
+        except (FetchError, OSError) as exc:
+            return self._record_failure(sub, state, now, str(exc))
+        except Exception as exc:  # one bad source never stops the loop
+            log.exception("source %s failed", sub.name)
+            return self._record_failure(sub, state, now, f"internal error: {exc!r}")
+        for problem in result.problems:
+            log.warning("source %s: %s", sub.name, problem)
+        articles = [replace(a, origin=sub.name) for a in result.articles]
+        report = self.newsroom.ingest(articles)
+        day = now.date().isoformat()
+        items_today = (state.items_today if state.items_day == day else 0) + report.stored
+        self.store.save_feed_state(
+            replace(
+                state,
+                etag=etag,
+                last_modified=modified,
+                last_success_at=now,
+                consecutive_failures=0,
+                paused=False,
+                next_poll_at=now + timedelta(seconds=sub.poll_seconds),
+                items_today=items_today,
+                items_day=day,
+            )
+        )
+        if report.stored:
+            log.info("source %s: %s", sub.name, report)
+        return PollOutcome(sub.name, report.stored)
+
+    def _record_failure(
+        self, sub: Subscription, state: FeedState, now: datetime, error: str
+    ) -> PollOutcome:
+        failures = state.consecutive_failures + 1
+        wait = min(sub.poll_seconds * 2 ** (failures - 1), 86400)
+        paused = failures >= MAX_FAILURES
+        log.warning("source %s failed (%d in a row): %s", sub.name, failures, error)
+        self.store.save_feed_state(
+            replace(
+                state,
+                last_error=error,
+                last_error_at=now,
+                consecutive_failures=failures,
+                paused=paused,
+                next_poll_at=now + timedelta(seconds=wait),
+            )
+        )
+        return PollOutcome(sub.name, 0, error)
+
+    async def poll_all(self) -> list[PollOutcome]:
+        outcomes = []
+        for sub in self.store.sources():
+            if self.store.feed_state(sub.name).paused:
+                continue
+            outcomes.append(await self.poll(sub))
+        return outcomes
+
+    # -- channels ------------------------------------------------------------
+
+    def channel_refs(self) -> list[ChannelRef]:
+        refs = {k: ChannelRef(c.platform, c.id) for k, c in self._config_channels.items()}
+        for channel in self.store.channels():
+            platform, _, cid = channel.key.partition(":")
+            refs.setdefault(channel.key, ChannelRef(platform, cid))
+        return list(refs.values())
+
+    def channel_schedule(self, channel: ChannelRef) -> tuple[str, str]:
+        stored = self.store.channel_settings(channel.key)
+        config = self._config_channels.get(channel.key)
+        cron = stored.schedule or (config.schedule if config else DEFAULT_SCHEDULE)
+        tz = stored.timezone or (config.timezone if config else "UTC")
+        return cron, tz
+
+    def plan_for(self, channel: ChannelRef) -> ChannelPlan:
+        config: ChannelSettings | None = self._config_channels.get(channel.key)
+        origins = tuple(s.name for s in self.sources_for(channel))
+        return ChannelPlan(
+            channel,
+            origins,
+            max_stories=config.max_stories if config else 10,
+            empty_message=config.empty_message if config else False,
+        )
+
+    async def post_digest(self, channel: ChannelRef) -> int:
+        count = await self.delivery.post_digest(self.plan_for(channel))
+        self.store.set_meta(f"last_digest:{channel.key}", self.clock().isoformat())
+        return count
+
+    # -- BotService (the /digest commands) ------------------------------------
+
+    async def post_now(self, channel: ChannelRef) -> int:
+        return await self.post_digest(channel)
+
+    def numbered_story(self, channel: ChannelRef, number: int) -> Story | None:
+        ids = self.store.digest_numbers(channel.key)
+        if not 1 <= number <= len(ids):
+            return None
+        return self.newsroom.story(ids[number - 1])
+
+    def search(self, terms: str, limit: int = 5) -> list[Story]:
+        return self.newsroom.search(terms, limit)
+
+    def ask(self, story: Story, question: str) -> list[Answer]:
+        return answer_question(story.articles, question)
+
+    def why(self, url: str) -> str:
+        return self.newsroom.why(url)
+
+    def feeds(self, channel: ChannelRef) -> list[str]:
+        lines = []
+        now = self.clock()
+        for sub in self.sources_for(channel):
+            state = self.store.feed_state(sub.name)
+            where = sub.url or sub.path or ""
+            ok = (
+                f"last success {state.last_success_at:%Y-%m-%d %H:%M}"
+                if state.last_success_at
+                else "never fetched"
+            )
+            parts = [f"• {sub.name} — {where}", ok]
+            if state.last_error:
+                parts.append(f"last error: {state.last_error}")
+            if state.paused:
+                parts.append("PAUSED after repeated failures")
+            elif state.next_poll_at:
+                minutes = max(int((state.next_poll_at - now).total_seconds() // 60), 0)
+                parts.append(f"next poll in {minutes} min")
+            today = state.items_today if state.items_day == now.date().isoformat() else 0
+            parts.append(f"{today} new today")
+            lines.append("; ".join(parts))
+        error = self.store.channel_settings(channel.key).last_error
+        if error:
+            lines.append(f"⚠ Posting to this channel failed: {error}")
+        return lines
+
+    def subscribe(self, channel: ChannelRef, url: str) -> str:
+        from bot.fetch import check_url
+
+        try:
+            url = check_url(url)
+        except FetchError as exc:
+            raise CommandError(f"Cannot subscribe: {exc}") from None
+        host = host_of(url) or "feed"
+        digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:6]
+        name = f"{host}-{digest}"
+        for sub in self.sources_for(channel):
+            if sub.url == url:
+                raise CommandError(f"This channel already reads {url} as `{sub.name}`.")
+        self.store.upsert_source(Subscription(name=name, url=url, channel_key=channel.key))
+        return name
+
+    def unsubscribe(self, channel: ChannelRef, name: str) -> bool:
+        return self.store.remove_source(name, channel.key)
+
+    def schedule(self, channel: ChannelRef, cron: str, timezone: str | None) -> str:
+        current_cron, current_tz = self.channel_schedule(channel)
+        tz = timezone or current_tz
+        try:
+            check_timezone(tz)
+            check_cron(cron, tz)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.store.set_schedule(channel.key, cron, tz)
+        if self.on_schedule_change is not None:
+            self.on_schedule_change(channel)
+        return f"Digests here now follow `{cron}` ({tz}); it was `{current_cron}` ({current_tz})."
+
+    on_schedule_change: Callable[[ChannelRef], None] | None = None
+
+    def mute(self, channel: ChannelRef, word: str) -> None:
+        if len(word) < 2:
+            raise CommandError("Mute a word of at least two characters.")
+        self.store.add_mute(channel.key, word)
+
+    def unmute(self, channel: ChannelRef, word: str) -> bool:
+        return self.store.remove_mute(channel.key, word)
+
+
+def run_bot(settings: Settings, *, config_path: Path | None, once: bool) -> int:
+    from bot.runtime import run
+
+    if config_path is None and not settings.sources and not settings.channels:
+        settings = embedded_settings(settings)
+        log.info("no configuration given: running the embedded demo (SQLite, console channel)")
+    try:
+        return asyncio.run(run(settings, once=once, env=os.environ))
+    except KeyboardInterrupt:
+        return 0
+
+
+__all__ = ["Bot", "PollOutcome", "demo_corpus_path", "embedded_settings", "run_bot"]

@@ -1,0 +1,166 @@
+"""`newsdigest run`: one process with the scheduler and every configured chat platform.
+
+Only one scheduler may run per deployment (APScheduler 3 would run every job
+twice, silently, with two processes on one store), so start-up takes a lock
+first: a PostgreSQL advisory lock, or a file lock beside the SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import signal
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.adapters.console import ConsolePoster
+from bot.adapters.files import FilePoster
+from bot.app import Bot
+from bot.chat import ChatPoster
+from bot.scheduler import DIGEST_GRACE_SECONDS, build_scheduler
+from bot.settings import Settings
+from digests.models import ChannelRef
+from digests.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 0x6E657773  # "news"
+
+
+class AlreadyRunning(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def scheduler_lock(db_url: str) -> Iterator[None]:
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        lock_path = Path(database).with_name(Path(database).name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle: IO[str] = lock_path.open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise AlreadyRunning(
+                f"another `newsdigest run` already uses {database} (lock file {lock_path})"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url, pool_size=1)
+    conn = engine.connect()
+    try:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+        if not got:
+            raise AlreadyRunning("another `newsdigest run` already holds this database's lock")
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+        conn.close()
+        engine.dispose()
+
+
+def missed_run(cron: str, tz: str, last: datetime | None, now: datetime) -> bool:
+    """Was a scheduled digest due within the grace period and not run since?"""
+    trigger = CronTrigger.from_crontab(cron, timezone=tz)
+    start = now - timedelta(seconds=DIGEST_GRACE_SECONDS)
+    fire = trigger.get_next_fire_time(None, start)
+    due = None
+    while fire is not None and fire <= now:
+        due = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return due is not None and (last is None or last < due)
+
+
+def build_posters(settings: Settings, env: Mapping[str, str]) -> dict[str, ChatPoster]:
+    posters: dict[str, ChatPoster] = {"console": ConsolePoster(), "file": FilePoster()}
+    return posters
+
+
+async def _startup_digests(bot: Bot, *, embedded: bool) -> None:
+    now = bot.clock()
+    for channel in bot.channel_refs():
+        cron, tz = bot.channel_schedule(channel)
+        last_text = bot.store.get_meta(f"last_digest:{channel.key}")
+        last = datetime.fromisoformat(last_text) if last_text else None
+        if (embedded and channel.platform == "console") or missed_run(cron, tz, last, now):
+            await bot.post_digest(channel)
+
+
+async def run(settings: Settings, *, once: bool, env: Mapping[str, str]) -> int:
+    embedded = any(s.name == "demo" for s in settings.sources) and all(
+        c.platform == "console" for c in settings.channels
+    )
+    try:
+        store = Store.open(settings.storage.url)
+    except StoreError as exc:
+        log.error("%s", exc)
+        return 1
+    try:
+        with scheduler_lock(settings.storage.url):
+            return await _run_locked(settings, store, once=once, env=env, embedded=embedded)
+    except AlreadyRunning as exc:
+        log.error("%s; not starting a second scheduler", exc)
+        return 1
+    finally:
+        store.close()
+
+
+async def _run_locked(
+    settings: Settings, store: Store, *, once: bool, env: Mapping[str, str], embedded: bool
+) -> int:
+    posters = build_posters(settings, env)
+    bot = Bot(settings, store, posters)
+    extra: list[Any] = []
+    try:
+        await bot.poll_all()
+        if once:
+            for channel in bot.channel_refs():
+                await bot.post_digest(channel)
+            return 0
+        await _startup_digests(bot, embedded=embedded)
+        scheduler = build_scheduler(bot)
+        scheduler.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        log.info(
+            "running; polling %d source(s) for %d channel(s). Ctrl-C stops.",
+            len(bot.all_sources()),
+            len(bot.channel_refs()),
+        )
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            log.info("stopped")
+        return 0
+    finally:
+        for item in extra:
+            with contextlib.suppress(Exception):
+                await item()
+        await bot.fetcher.aclose()
+
+
+__all__ = ["AlreadyRunning", "ChannelRef", "missed_run", "run", "scheduler_lock"]

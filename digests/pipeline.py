@@ -1,0 +1,312 @@
+"""The use cases: cluster a batch, ingest into the store, build digests, explain.
+
+Pure domain: the store and the clock are passed in, nothing here opens a socket.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from digests.cluster import StoryClusterer, story_id_for
+from digests.facts import FactSheet, choose_headline, extract_facts
+from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
+from digests.normalize import canonical_url, fingerprint
+from digests.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def fold_sources(articles: Sequence[Article], duplicates: Mapping[str, str]) -> tuple[Source, ...]:
+    """Distinct outlets; a syndicated copy counts with its original ("AP, via 3 outlets")."""
+    by_id = {a.id: a for a in articles}
+
+    def root(article_id: str) -> str:
+        seen = set()
+        while article_id in duplicates and duplicates[article_id] in by_id:
+            if article_id in seen:
+                break
+            seen.add(article_id)
+            article_id = duplicates[article_id]
+        return article_id
+
+    order: list[str] = []
+    groups: dict[str, list[Article]] = {}
+    via: dict[str, list[str]] = {}
+    for article in articles:
+        origin = by_id[root(article.id)]
+        key = origin.source
+        if key not in groups:
+            order.append(key)
+            groups[key] = []
+            via[key] = []
+        groups[key].append(article)
+        if article.id != origin.id and article.source not in (origin.source, *via[key]):
+            via[key].append(article.source)
+    sources = []
+    for key in order:
+        members = groups[key]
+        url = next((a.url for a in members if a.url and a.source == key), None)
+        sources.append(Source(key, tuple(a.id for a in members), tuple(via[key]), url))
+    return tuple(sources)
+
+
+def build_story(story_id: str, articles: Sequence[Article], duplicates: Mapping[str, str]) -> Story:
+    """A story's view of its articles; a fact-extraction failure costs facts, not the story."""
+    try:
+        sheet = extract_facts(articles, duplicates)
+    except Exception:
+        log.exception("fact extraction failed for story %s", story_id)
+        sheet = FactSheet((), ())
+    try:
+        headline = choose_headline(articles)
+    except Exception:
+        log.exception("headline choice failed for story %s", story_id)
+        headline = next((a.title for a in articles if a.title), articles[0].id)
+    return Story(
+        id=story_id,
+        headline=headline,
+        articles=tuple(articles),
+        sources=fold_sources(articles, duplicates),
+        facts=sheet.facts,
+        disagreements=sheet.disagreements,
+        duplicates=tuple(sorted((c, o) for c, o in duplicates.items())),
+    )
+
+
+def rank_stories(stories: Iterable[Story]) -> list[Story]:
+    """More independent sources first, then the most recent."""
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(stories, key=lambda s: (-len(s.sources), -(s.latest or epoch).timestamp(), s.id))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    stories: tuple[Story, ...]
+    assignments: Mapping[str, Assignment]
+
+
+def cluster_batch(articles: Sequence[Article]) -> BatchResult:
+    """Cluster one batch in memory (the `cluster` and `digest` commands).
+
+    Exact duplicates (same canonical URL or same text) never reach the clusterer:
+    they join their original's story as copies, so every input article still
+    appears in exactly one story.
+    """
+    clusterer = StoryClusterer()
+    seen_ids: set[str] = set()
+    by_url: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    exact: dict[str, tuple[str, str]] = {}
+    kept: list[Article] = []
+    for article in articles:
+        if article.id in seen_ids:
+            log.warning("article id %r appears twice; keeping the first", article.id)
+            continue
+        seen_ids.add(article.id)
+        url = canonical_url(article.url) if article.url else None
+        text_key = fingerprint(article.title + "\n" + article.text)
+        original = (by_url.get(url) if url else None) or by_text.get(text_key)
+        if original is not None:
+            exact[article.id] = (original, "same URL" if url and url in by_url else "same text")
+        else:
+            if url:
+                by_url[url] = article.id
+            by_text[text_key] = article.id
+            clusterer.add(article)
+        kept.append(article)
+    groups = clusterer.groups()
+    assignments: dict[str, Assignment] = {}
+    for group in groups:
+        for aid in group.article_ids:
+            found = clusterer.assignment(aid)
+            if found is not None:
+                assignments[aid] = found
+    members: dict[str, list[str]] = {g.id: list(g.article_ids) for g in groups}
+    for copy_id, (original, reason) in exact.items():
+        story_id = assignments[original].story_id
+        members[story_id].append(copy_id)
+        assignments[copy_id] = Assignment(
+            copy_id, story_id, False, 1.0, (f"exact copy of {original} ({reason})",), original
+        )
+    by_id = {a.id: a for a in kept}
+    stories = []
+    for group in groups:
+        ids = members[group.id]
+        dups = {i: assignments[i].duplicate_of for i in ids if assignments[i].duplicate_of}
+        stories.append(build_story(group.id, [by_id[i] for i in ids], dups))  # type: ignore[misc]
+    return BatchResult(tuple(stories), assignments)
+
+
+def make_digest(stories: Sequence[Story], *, title: str, now: datetime, limit: int = 10) -> Digest:
+    return Digest(title=title, generated_at=now, stories=tuple(rank_stories(stories)[:limit]))
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    stored: int
+    duplicates: int
+    new_stories: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.stored} new article(s), {self.duplicates} duplicate(s) dropped, "
+            f"{self.new_stories} new stor{'y' if self.new_stories == 1 else 'ies'}"
+        )
+
+
+def mentions(story: Story, word: str) -> bool:
+    needle = word.lower()
+    return any(needle in (a.title + " " + a.text).lower() for a in story.articles)
+
+
+class Newsroom:
+    """The store-backed pipeline the bot runs: ingest -> stories -> digests.
+
+    The clusterer's in-memory index is rebuilt from the stored articles of the
+    last `window` at start-up; ids are deterministic, so stories keep their ids.
+    """
+
+    def __init__(
+        self, store: Store, *, clock: Clock = utcnow, window: timedelta = timedelta(days=14)
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._clusterer = StoryClusterer()
+        since = clock() - window
+        stored = {a.article_id: a for a in store.assignments()}
+        for article in store.articles():
+            if article.published is not None and article.published < since:
+                continue
+            if (known := stored.get(article.id)) is not None and known.duplicate_of:
+                continue
+            assignment = self._clusterer.add(article)
+            if known != assignment:
+                store.save_assignment(assignment)
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    def ingest(self, articles: Iterable[Article]) -> IngestReport:
+        stored = duplicates = new_stories = 0
+        for article in articles:
+            url = canonical_url(article.url) if article.url else None
+            result = self._store.add_article(
+                article,
+                canonical_url=url,
+                fingerprint=fingerprint(article.title + "\n" + article.text),
+            )
+            if not result.stored:
+                duplicates += 1
+                if result.duplicate_of and result.duplicate_of != article.id:
+                    self._store.record_suppressed(
+                        article.id, article.url, result.duplicate_of, result.reason or "duplicate"
+                    )
+                continue
+            stored += 1
+            assignment = self._clusterer.add(article)
+            new_stories += assignment.new_story
+            self._store.save_assignment(assignment)
+        return IngestReport(stored, duplicates, new_stories)
+
+    def story(self, story_id: str) -> Story | None:
+        ids = self._store.story_article_ids(story_id)
+        if not ids:
+            return None
+        articles = [a for a in (self._store.get_article(i) for i in ids) if a is not None]
+        dups = {}
+        for aid in ids:
+            found = self._store.assignment_for(aid)
+            if found is not None and found.duplicate_of:
+                dups[aid] = found.duplicate_of
+        return build_story(story_id, articles, dups)
+
+    def groups(self) -> list[StoryGroup]:
+        return self._clusterer.groups()
+
+    def stories(self, *, origins: Sequence[str] | None = None) -> list[Story]:
+        """Current stories; with `origins`, only those holding an article from them."""
+        by_story: dict[str, list[str]] = {}
+        for assignment in self._store.assignments():
+            by_story.setdefault(assignment.story_id, []).append(assignment.article_id)
+        stories = []
+        for story_id in by_story:
+            story = self.story(story_id)
+            if story is None:
+                continue
+            if origins is not None and not any(a.origin in origins for a in story.articles):
+                continue
+            stories.append(story)
+        return stories
+
+    def search(self, terms: str, limit: int = 5) -> list[Story]:
+        words = [w.lower() for w in terms.split() if w.strip()]
+        scored = []
+        for story in self.stories():
+            hay = " ".join([story.headline] + [f.text for f in story.facts]).lower()
+            body = " ".join(a.title + " " + a.text for a in story.articles).lower()
+            score = sum(3 * hay.count(w) + body.count(w) for w in words)
+            if words and all(w in body or w in hay for w in words):
+                scored.append((score, story))
+        scored.sort(key=lambda x: (-x[0], x[1].id))
+        return [s for _, s in scored[:limit]]
+
+    def why(self, url_or_id: str) -> str:
+        """What happened to one article, in words, for `/digest why URL`."""
+        store = self._store
+        target = url_or_id.strip()
+        article = store.find_article_by_url(target) or store.get_article(target)
+        if article is None:
+            suppressed = store.suppressed_for(target)
+            if suppressed is not None:
+                original, reason = suppressed
+                return (
+                    f"{target} was not stored: it is a duplicate of article {original} ({reason})."
+                )
+            return f"{target} is not among the stored articles (never fetched, or too old)."
+        lines = [f"“{article.title or article.id}” ({article.source}) is stored."]
+        assignment = store.assignment_for(article.id)
+        if assignment is None:
+            lines.append("It has not been clustered yet.")
+            return "\n".join(lines)
+        story = self.story(assignment.story_id)
+        headline = story.headline if story else assignment.story_id
+        if assignment.duplicate_of:
+            lines.append(
+                f"It is a near-copy of article {assignment.duplicate_of} and counts as the same "
+                "source."
+            )
+        if assignment.new_story:
+            lines.append(f"It started the story “{headline}”.")
+        else:
+            lines.append(f"It joined the story “{headline}” (score {assignment.score:.2f}).")
+        if assignment.evidence:
+            lines.append("Why: " + "; ".join(assignment.evidence))
+        for channel_key, post in store.posts_for_story(assignment.story_id):
+            lines.append(f"Posted to {channel_key} at {post.posted_at:%Y-%m-%d %H:%M} UTC.")
+        for channel in store.channels():
+            if story and any(mentions(story, w) for w in channel.muted):
+                lines.append(f"Muted in {channel.key}.")
+        return "\n".join(lines)
+
+
+__all__ = [
+    "BatchResult",
+    "IngestReport",
+    "Newsroom",
+    "build_story",
+    "cluster_batch",
+    "fold_sources",
+    "make_digest",
+    "rank_stories",
+    "story_id_for",
+]

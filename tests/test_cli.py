@@ -1,0 +1,160 @@
+"""The `newsdigest` command line, run as a user would (its own process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+
+MEETING_A = """\
+Harbour council approves new ferry line to Lunden Island
+
+The Port Avelin harbour council voted 9 to 2 on Tuesday to approve a new ferry line to
+Lunden Island, council chair Mira Okonjo said.
+The line will carry up to 400 passengers a day from March, the council said.
+"""
+
+MEETING_B = """\
+PORT AVELIN, Nov. 24 (Coastline Wire) - The harbour council of Port Avelin approved a ferry line
+to Lunden Island on Tuesday after a 9-2 vote, chair Mira Okonjo told reporters.
+Up to 400 passengers a day will use the Lunden Island ferry line from March.
+Ferry line to Lunden Island wins council approval
+Copyright (c) 2026 Coastline Wire. All rights reserved.
+"""
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_cluster_json_contract(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(MEETING_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(MEETING_B, encoding="utf-8")
+    done = run_cli("cluster", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert set(doc) == {"stories"}
+    [story] = doc["stories"]
+    assert {a["id"] for a in story["articles"]} == {"a", "b"}
+    for key in ("id", "headline", "articles", "sources", "facts", "disagreements"):
+        assert key in story
+    for article in story["articles"]:
+        assert set(article) >= {"id", "source", "title", "url", "published"}
+    assert "Coastline Wire" in story["sources"]
+    assert all("Copyright" not in f["text"] for f in story["facts"])
+    for fact in story["facts"]:
+        assert fact["kind"] in {"when", "where", "who", "number", "quote", "event", "other"}
+        assert fact["article_ids"]
+
+
+def test_every_article_once_and_ids_stable(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": f"r{i}",
+            "title": f"Storm {i} hits town {i}",
+            "text": f"Storm {i} text. " * 5,
+            "source": f"Outlet {i}",
+        }
+        for i in range(6)
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    first = json.loads(run_cli("cluster", str(path), "--json").stdout)
+    second = json.loads(run_cli("cluster", str(path), "--json").stdout)
+    ids = [a["id"] for s in first["stories"] for a in s["articles"]]
+    assert sorted(ids) == sorted(r["id"] for r in records)
+    assert first == second
+
+
+def test_bad_inputs_are_reported_and_skipped(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        json.dumps(
+            {
+                "id": "ok1",
+                "title": "A bridge opens",
+                "text": "The bridge opened.",
+                "source": "Town Post",
+            }
+        )
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02\xff" * 50)
+    notfeed = tmp_path / "page.xml"
+    notfeed.write_text("<config><a>1</a></config>", encoding="utf-8")
+    missing = tmp_path / "nope.txt"
+    done = run_cli("cluster", str(good), str(binary), str(notfeed), str(missing), "--json")
+    assert done.returncode == 0, done.stderr
+    ids = [a["id"] for s in json.loads(done.stdout)["stories"] for a in s["articles"]]
+    assert ids == ["ok1"]
+    err = done.stderr
+    assert "good.jsonl:2" in err
+    assert "blob.txt" in err
+    assert "page.xml" in err
+    assert "nope.txt" in err
+    assert "Traceback" not in err
+
+
+def test_nothing_readable_exits_1(tmp_path: Path) -> None:
+    done = run_cli("cluster", str(tmp_path / "missing.txt"))
+    assert done.returncode == 1
+    assert "missing.txt" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    done = run_cli("cluster")
+    assert done.returncode == 2
+    done = run_cli("digest", "x", "--format", "pdf")
+    assert done.returncode == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "slack", "discord"])
+def test_digest_formats(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "a.txt").write_text(MEETING_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(MEETING_B, encoding="utf-8")
+    done = run_cli("digest", str(tmp_path), "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert "Lunden" in done.stdout
+    if fmt in ("json", "slack", "discord"):
+        json.loads(done.stdout)
+
+
+def test_seeds_form_one_story() -> None:
+    seeds = shared_path("seeds")
+    done = run_cli("cluster", str(seeds), "--json")
+    assert done.returncode == 0, done.stderr
+    stories = json.loads(done.stdout)["stories"]
+    assert len(stories) == 1
+    articles = {a["id"]: a for a in stories[0]["articles"]}
+    assert len(articles) == 2
+    seed_001 = next(a for i, a in articles.items() if i.startswith("001"))
+    assert seed_001["title"] == (
+        "Kim Jong Un meets Russian culture minister, pushes for stronger cultural ties"
+    )
+    assert "Aju" in seed_001["source"] or "AJP" in seed_001["source"]
+    assert "Copyright" not in json.dumps(stories)
+
+
+def test_ecbplus_every_article_once() -> None:
+    data = shared_path("data", "ecbplus-subtopics", "ecbplus.jsonl")
+    done = run_cli("cluster", str(data), "--json")
+    assert done.returncode == 0, done.stderr
+    ids = [a["id"] for s in json.loads(done.stdout)["stories"] for a in s["articles"]]
+    gold = [
+        json.loads(line)["id"] for line in data.read_text(encoding="utf-8").splitlines() if line
+    ]
+    assert sorted(ids) == sorted(gold)
