@@ -275,6 +275,7 @@ _TEXT_DATES = [
     ),
     re.compile(rf"^(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){_TIME_RE}$"),
 ]
+_ISO_DAY = re.compile(r"^\d{4}-(\d{1,2})-(\d{1,2})")
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
 
 
@@ -326,6 +327,9 @@ def parse_date(value: str | None) -> datetime | None:
     try:
         if _EPOCH.match(value):
             return _aware(datetime.fromtimestamp(float(value), UTC))
+        ymd = _ISO_DAY.match(value)
+        if ymd and not (1 <= int(ymd.group(1)) <= 12 and 1 <= int(ymd.group(2)) <= 31):
+            return None
         iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         try:
             return _aware(datetime.fromisoformat(iso))
@@ -432,7 +436,7 @@ _DATELINE = re.compile(
     r"\.?"
     r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .&\-]{0,28})\)|\s*/(?P<agency2>[A-Z][A-Za-z\-]{1,20})/)?"
     r"\.?"
-    r"(?P<sep>\s*(?:--|[-—–:])\s*|\s+(?=\S))"
+    r"(?P<sep>\s*(?:--|[-—–:])\s*|(?<=[).])\s+(?=\S)|(?<=/)\s+(?=\S))"
 )
 
 
@@ -484,7 +488,7 @@ def parse_dateline(text: str) -> tuple[Dateline | None, str]:
 # --------------------------------------------------------------------------- boilerplate
 
 _COPYRIGHT = re.compile(
-    r"^(?:copyright\b\s*(?:[ⓒ©]|\(c\))?|[ⓒ©]|\(c\)\s*\d{4})\s*"
+    r"^(?:copyright\b\s*(?:[ⓒ©]|\(c\))?|[ⓒ©]|\(c\)(?=\s*\d{4}))\s*"
     r"(?:(?:\d{4})(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<outlet>.*?)"
     r"[\s.,;]*(?:all rights reserved\.?.*)?$",
     re.IGNORECASE,
