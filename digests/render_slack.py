@@ -66,14 +66,18 @@ def _escaped_fit(text: str, limit: int, *, one_line: bool = True) -> str:
     escaped = escape_mrkdwn(text)
     if len(escaped) <= limit:
         return escaped
-    lo, hi = 0, len(text)
-    while lo < hi:  # longest raw prefix whose escaped form (plus "…") fits
-        mid = (lo + hi + 1) // 2
-        if len(escape_mrkdwn(text[:mid].rstrip())) + 1 <= limit:
-            lo = mid
-        else:
-            hi = mid - 1
-    return escape_mrkdwn(text[:lo].rstrip()) + _ELLIPSIS
+    cut, used = 0, 0
+    for char in text:  # estimate the cut in one pass, then correct for joiners
+        used += len(_ESCAPES.get(char, char))
+        if used > limit - 1:
+            break
+        cut += 1
+    while cut > 0:
+        out = escape_mrkdwn(text[:cut].rstrip())
+        if len(out) + 1 <= limit:
+            return out + _ELLIPSIS
+        cut -= max(1, len(out) + 1 - limit)
+    return _ELLIPSIS
 
 
 def plain_text(text: str, limit: int) -> str:
@@ -164,26 +168,27 @@ def _story_section_text(story: StoryView) -> str:
     Facts are dropped from the end (and counted as "+k more") until it fits:
     the headline, disagreements and sources always show.
     """
-    facts = [f"• {_escaped_fit(f, FACT_LIMIT)}" for f in story.facts]
-    hidden = story.more_facts
     warnings = [
         f"⚠ Sources differ: {_escaped_fit(d, DISAGREEMENT_LIMIT)}"
         for d in story.disagreements[:DISAGREEMENTS_SHOWN]
     ]
     if len(story.disagreements) > DISAGREEMENTS_SHOWN:
         warnings.append(f"⚠ +{len(story.disagreements) - DISAGREEMENTS_SHOWN} more disagreements")
-    tail = [*warnings, _sources_line(story.sources, story.more_sources, SOURCES_LINE_LIMIT)]
-
-    def compose() -> str:
-        more = [f"_+{hidden} more facts_"] if hidden else []
-        return "\n".join([_headline_line(story), *facts, *more, *tail])
-
-    text = compose()
-    while len(text) > MAX_SECTION_TEXT and facts:
-        facts.pop()
-        hidden += 1
-        text = compose()
-    return text[:MAX_SECTION_TEXT]
+    head = _headline_line(story)
+    tail = "\n".join(
+        [*warnings, _sources_line(story.sources, story.more_sources, SOURCES_LINE_LIMIT)]
+    )
+    room = MAX_SECTION_TEXT - len(head) - len(tail) - 2 - 40  # 40: the "+k more facts" line
+    facts: list[str] = []
+    for fact in story.facts:
+        line = f"• {_escaped_fit(fact, FACT_LIMIT)}"
+        if len(line) + 1 > room:
+            break
+        facts.append(line)
+        room -= len(line) + 1
+    hidden = story.more_facts + len(story.facts) - len(facts)
+    more = [f"_+{hidden} more facts_"] if hidden else []
+    return "\n".join([head, *facts, *more, tail])[:MAX_SECTION_TEXT]
 
 
 def _story_blocks(story: StoryView) -> list[dict[str, Any]]:
@@ -227,26 +232,28 @@ def render_digest_messages(view: DigestView) -> list[Message]:
                 "blocks": [_header(view.title), _section("_No new stories._")],
             }
         ]
-    groups: list[list[StoryView]] = [[]]
+    groups: list[list[tuple[StoryView, list[dict[str, Any]]]]] = [[]]
     sizes = [0]
     for story in view.stories:
-        size = _blocks_text_size(_story_blocks(story))
+        story_blocks = _story_blocks(story)
+        size = _blocks_text_size(story_blocks)
         current = groups[-1]
         too_many_blocks = 1 + 2 * (len(current) + 1) > MAX_BLOCKS
         too_much_text = sizes[-1] + size + MAX_HEADER_TEXT > MESSAGE_TEXT_BUDGET
         if current and (too_many_blocks or too_much_text):
             groups.append([])
             sizes.append(0)
-        groups[-1].append(story)
+        groups[-1].append((story, story_blocks))
         sizes[-1] += size
     messages: list[Message] = []
     for index, stories in enumerate(groups, start=1):
         suffix = f" ({index}/{len(groups)})" if len(groups) > 1 else ""
         title = plain_text(view.title, MAX_HEADER_TEXT - len(suffix)) + suffix
         blocks = [_header(title)]
-        for story in stories:
-            blocks.extend(_story_blocks(story))
-        messages.append({"text": _fallback(title, stories), "blocks": blocks})
+        for _, story_blocks in stories:
+            blocks.extend(story_blocks)
+        fallback = _fallback(title, [story for story, _ in stories])
+        messages.append({"text": fallback, "blocks": blocks})
     return messages
 
 

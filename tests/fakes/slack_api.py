@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 
 @dataclass
@@ -32,6 +32,9 @@ class FakeSlackApi:
     _port: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Socket Mode: what the app sent back over the WebSocket (envelope acks).
+    socket_received: list[dict[str, Any]] = field(default_factory=list)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -51,6 +54,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -59,6 +63,8 @@ class FakeSlackApi:
         return self
 
     async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -71,6 +77,29 @@ class FakeSlackApi:
                 await self._changed.wait()
 
         await asyncio.wait_for(wait(), timeout)
+
+    @property
+    def socket_connected(self) -> bool:
+        return any(not ws.closed for ws in self._sockets)
+
+    async def push_envelope(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope (e.g. a slash command) to the connected app."""
+        for ws in self._sockets:
+            if not ws.closed:
+                await ws.send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        self._record()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.socket_received.append(json.loads(message.data))
+                self._record()
+        self._record()
+        return ws
 
     def _record(self) -> None:
         self._changed.set()
@@ -118,6 +147,8 @@ class FakeSlackApi:
             if user is None:
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": {"id": params.get("user"), **user}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {}}
