@@ -12,7 +12,9 @@ server-side request forgery. The defences, in the order a fetch meets them:
    extension, which httpcore also uses for certificate verification) keep the original name, so
    no second, attacker-controlled resolution happens inside the HTTP stack. The rewrite is done
    on the request rather than in a custom transport, so it works with any injected client or
-   transport (tests use `httpx.MockTransport`).
+   transport (tests use `httpx.MockTransport`). https requests ask for `Connection: close`,
+   because httpcore pools connections by IP and would otherwise reuse one TLS session (verified
+   for one name) for another name on the same IP.
 4. Redirects are followed by hand, each hop goes through 1–3 again, at most `max_redirects`.
    `allow_private` (a config source's opt-in) only covers the source's own host: a redirect to
    any other host is checked strictly. Cloud metadata addresses are refused even then.
@@ -368,7 +370,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        extensions = {"sni_hostname": host} if logical.scheme == "https" else {}
+        extensions: dict[str, str] = {}
+        if logical.scheme == "https":
+            extensions["sni_hostname"] = host
+            # The pool keys connections by (scheme, IP, port) only: a kept-alive TLS connection
+            # verified for one name could carry the next request for another name on that IP.
+            headers["Connection"] = "close"
         return self._client.build_request(
             "GET",
             logical.copy_with(host=ip),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
+import ssl
+import subprocess
 import zlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -299,4 +303,54 @@ async def test_per_host_concurrency_is_limited() -> None:
     results = await asyncio.gather(*tasks)
     assert all(r.body == FEED for r in results)
     assert peak == 3
+    await f.aclose()
+
+
+# --- TLS: connect to the checked IP, verify the certificate against the original name -------
+
+
+@pytest.fixture
+async def tls_base(tmp_path: Path) -> AsyncIterator[tuple[int, ssl.SSLContext]]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=feeds.test",
+         "-addext", "subjectAltName=DNS:feeds.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    app = web.Application()
+    app.router.add_get("/etag", etag_feed)
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_ctx)
+    await site.start()
+    try:
+        yield runner.addresses[0][1], ssl.create_default_context(cafile=str(cert))
+    finally:
+        await runner.cleanup()
+
+
+async def test_tls_uses_original_name_for_sni_and_verification(
+    tls_base: tuple[int, ssl.SSLContext],
+) -> None:
+    port, client_ctx = tls_base
+    seen: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        seen.append(host)
+        return ["127.0.0.1"]
+
+    f = Fetcher(transport=httpx.AsyncHTTPTransport(verify=client_ctx), resolver=resolve)
+    result = await f.fetch(f"https://feeds.test:{port}/etag", allow_private=True)
+    assert result.body == FEED and result.url == f"https://feeds.test:{port}/etag"
+    # Same IP, but the certificate is not valid for this name: verification must fail.
+    with pytest.raises(FetchError, match="could not fetch from other.test"):
+        await f.fetch(f"https://other.test:{port}/etag", allow_private=True)
+    assert seen == ["feeds.test", "other.test"]
     await f.aclose()

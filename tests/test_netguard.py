@@ -260,6 +260,7 @@ async def test_public_host_is_fetched_at_the_checked_ip_with_original_host() -> 
     assert request.url.path == "/rss" and request.url.query == b"x=1"
     assert request.headers["host"] == "feeds.example.com"
     assert request.extensions["sni_hostname"] == "feeds.example.com"
+    assert request.headers["connection"] == "close"  # no pooled TLS reuse across names
     assert request.headers["user-agent"] == "newsdigest/0.1 (+feed reader)"
     assert resolver.calls == [("feeds.example.com", 443)]
 
@@ -273,6 +274,7 @@ async def test_non_default_port_and_ipv6_answer() -> None:
     assert request.url.host == "2606:4700::1111" and request.url.port == 8080
     assert request.headers["host"] == "feeds.example.com:8080"
     assert "sni_hostname" not in request.extensions
+    assert request.headers["connection"] == "keep-alive"  # plain http: Host picks the site
     assert resolver.calls == [("feeds.example.com", 8080)]
 
 
