@@ -556,6 +556,11 @@ def copyright_outlet(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- headlines
 
+_NOT_HEADLINE = re.compile(
+    r"^(?:by|photo|photos|image|source|credit|credits|file|posted|published|updated|written by"
+    r"|reporting by|editing by)\b\s*:?\s+\S",
+    re.IGNORECASE,
+)
 _TERMINAL = (".", ",", ";", ":", "!", "…")
 
 
@@ -576,7 +581,10 @@ def is_headline_like(line: str) -> bool:
         return False
     if parse_date(line) is not None:
         return False
-    if parse_dateline(line)[0] is not None:
+    if _NOT_HEADLINE.match(line) or parse_dateline(line)[0] is not None:
+        return False
+    bare, rest = parse_dateline(line + " Xq")
+    if bare is not None and rest == "Xq":
         return False
     letters = [c for c in line if c.isalpha()]
     if len(letters) < len(line) * 0.5:

@@ -143,3 +143,25 @@ def test_control_and_zero_width_characters_removed() -> None:
     art = read_bytes(data, "z.txt").articles[0]
     assert art.title == "Zerowidth title here ok"
     assert art.text == "Body text with nbsp.\nNext."
+
+
+def test_empty_folder_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("a,b")
+    result = read_paths([tmp_path])
+    assert result.articles == () and "no article files" in result.problems[0].reason
+
+
+def test_record_without_title_takes_a_headline_first_line() -> None:
+    data = b'{"id": "q", "text": "Storm closes mountain pass\\nThe pass closed at noon."}'
+    art = read_bytes(data, "q.json").articles[0]
+    assert art.title == "Storm closes mountain pass"
+    assert art.text == "The pass closed at noon."
+
+
+def test_bare_dateline_line_is_not_a_title() -> None:
+    data = b"SEOUL, June 30 (AJP) -\nOfficials met on Monday.\nThey talked.\n"
+    art = read_bytes(data, "a.txt").articles[0]
+    assert art.dateline is not None and art.dateline.agency == "AJP"
+    assert art.title == "Officials met on Monday."
+    assert art.text == "Officials met on Monday.\nThey talked."
+    assert art.source == "AJP" and "dateline" in (art.source_note or "")

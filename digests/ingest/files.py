@@ -53,6 +53,8 @@ def read_paths(paths: Sequence[str | Path]) -> ReadResult:
         try:
             if path.is_dir():
                 files = _folder_files(path)
+                if not files:
+                    problems.append(ReadProblem(str(raw), "folder holds no article files"))
             elif path.exists():
                 files = [path]
             else:

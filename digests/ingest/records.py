@@ -13,7 +13,7 @@ from typing import Any
 
 from digests.ingest.common import choose_source, decode_text, finish_body, stem_of
 from digests.models import Article, ReadProblem, ReadResult
-from digests.normalize import clean_title, parse_date, short_title, stable_id
+from digests.normalize import clean_title, is_headline_like, parse_date, short_title, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,10 @@ def record_to_article(
         text = "\n".join(lines)
     if not title and not text:
         return ReadProblem(where, "record has neither title nor text")
+    if not title:
+        first, _, rest = text.partition("\n")
+        if rest and is_headline_like(first):
+            title, text = first, rest
     url = " ".join(_field(record, "url").split()) or None
     record_id = clean_title(_field(record, "id"), max_len=500)
     if not record_id:

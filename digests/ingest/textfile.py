@@ -58,11 +58,11 @@ def parse_text(data: bytes, name: str, origin: str = "", *, markdown: bool = Fal
     if not paragraphs and not title:
         return ReadResult(problems=(ReadProblem(where, "empty file: no title or text"),))
     body = finish_body("\n".join(paragraphs))
-    title = clean_title(title or "") or short_title(body.text)
-    if body.text and body.text.split("\n", 1)[0].strip() == title:
-        body_text = body.text.split("\n", 1)[1] if "\n" in body.text else ""
-    else:
-        body_text = body.text
+    title = clean_title(title or "")
+    body_text = body.text
+    if title and body_text.split("\n", 1)[0].strip() == title:
+        body_text = body_text.split("\n", 1)[1] if "\n" in body_text else ""
+    title = title or short_title(body_text)
     stem = stem_of(name)
     source, note = choose_source(
         clean_title(meta.get("source", "")),
@@ -118,7 +118,12 @@ def _markdown_lines(lines: list[str]) -> tuple[str | None, list[str]]:
         m = _MD_HEADING.match(line)
         if m:
             level, content = len(m.group(1)), _inline(m.group(2))
-            if heading is None or (level < heading[0] and level == 1):
+            first_text = not any(out)
+            if (
+                level == 1
+                and (heading is None or heading[0] != 1)
+                or (heading is None and first_text)
+            ):
                 heading = (level, len(out), content)
             out.append(content)
             out.append("")
