@@ -127,8 +127,8 @@ class Bot:
                     result = ReadResult()
                 else:
                     result = parse_feed(fetched.body, fetched.url, sub.name)
-                    if not result.articles and result.problems:
-                        raise FetchError(str(result.problems[0].reason))
+            if not result.articles and result.problems:
+                raise FetchError(str(result.problems[0]))
         except (FetchError, OSError) as exc:
             return self._record_failure(sub, state, now, str(exc))
         except Exception as exc:  # one bad source never stops the loop
@@ -138,7 +138,7 @@ class Bot:
             log.warning("source %s: %s", sub.name, problem)
         articles = [replace(a, origin=sub.name) for a in result.articles]
         report = self.newsroom.ingest(articles)
-        day = now.date().isoformat()
+        day = now.date()
         items_today = (state.items_today if state.items_day == day else 0) + report.stored
         self.store.save_feed_state(
             replace(
@@ -254,7 +254,7 @@ class Bot:
             elif state.next_poll_at:
                 minutes = max(int((state.next_poll_at - now).total_seconds() // 60), 0)
                 parts.append(f"next poll in {minutes} min")
-            today = state.items_today if state.items_day == now.date().isoformat() else 0
+            today = state.items_today if state.items_day == now.date() else 0
             parts.append(f"{today} new today")
             lines.append("; ".join(parts))
         error = self.store.channel_settings(channel.key).last_error
