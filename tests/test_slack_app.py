@@ -194,6 +194,7 @@ async def test_help_acks_then_responds_with_help(running: Running) -> None:
     assert response["replace_original"] is False
     assert "/digest now" in response["text"] and "/digest help" in response["text"]
     assert response["blocks"][0]["text"]["text"].splitlines() == HELP.splitlines()
+    assert running.api.calls_to("users.info") == []  # only setup commands need the lookup
 
 
 async def test_ack_comes_before_slow_work(running: Running) -> None:

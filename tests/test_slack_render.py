@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -243,3 +244,19 @@ def test_plain_reply_keeps_lines() -> None:
     assert message["blocks"][0]["text"]["text"] == (
         "Sources for 1:\n• A — &lt;title&gt; https://a.example"
     )
+
+
+def test_manifest_declares_command_scopes_and_interactivity() -> None:
+    """Text checks (PyYAML is not a dependency); the structure is parsed when it is installed."""
+    text = (Path(__file__).parent.parent / "config" / "slack-manifest.yml").read_text()
+    assert "- command: /digest" in text and "usage_hint:" in text
+    for scope in ("commands", "chat:write", "chat:write.public", "users:read"):
+        assert re.search(rf"^\s*- {re.escape(scope)}\s", text, re.MULTILINE), scope
+    assert "is_enabled: true" in text and "socket_mode_enabled:" in text
+    try:
+        import yaml
+    except ImportError:
+        return
+    manifest = yaml.safe_load(text)
+    assert manifest["features"]["slash_commands"][0]["command"] == "/digest"
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -33,7 +33,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import DeliveryError, Message
-from bot.commands import CommandHandler, CommandRequest, Reply
+from bot.commands import SETUP_COMMANDS, CommandHandler, CommandRequest, Reply
 from digests.render import DigestView, UpdateView
 from digests.render_slack import (
     SOURCES_ACTION,
@@ -206,6 +206,9 @@ class AdminCheck:
         self._clock = clock
         self._cache: dict[str, tuple[float, bool]] = {}
 
+    def is_listed(self, user_id: str) -> bool:
+        return user_id in self._admins
+
     async def can_manage(self, client: AsyncWebClient, user_id: str) -> bool:
         if user_id in self._admins:
             return True
@@ -262,7 +265,11 @@ def build_slack_app(
     async def answer(text: str, body: Mapping[str, Any], respond: Any, user_id: str) -> None:
         channel_id = str(body.get("channel_id") or (body.get("channel") or {}).get("id") or "")
         user_name = str(body.get("user_name") or (body.get("user") or {}).get("username") or "")
-        can_manage = await admin_check.can_manage(app.client, user_id)
+        # users.info only when the answer matters (setup commands); listed admins are free.
+        verb = (text.split() or [""])[0].lower()
+        can_manage = admin_check.is_listed(user_id) or (
+            verb in SETUP_COMMANDS and await admin_check.can_manage(app.client, user_id)
+        )
         request = CommandRequest(
             platform="slack",
             channel_id=channel_id,
