@@ -141,8 +141,12 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
     stories = []
     for group in groups:
         ids = members[group.id]
-        dups = {i: assignments[i].duplicate_of for i in ids if assignments[i].duplicate_of}
-        stories.append(build_story(group.id, [by_id[i] for i in ids], dups))  # type: ignore[misc]
+        dups: dict[str, str] = {}
+        for i in ids:
+            original = assignments[i].duplicate_of
+            if original:
+                dups[i] = original
+        stories.append(build_story(group.id, [by_id[i] for i in ids], dups))
     return BatchResult(tuple(stories), assignments)
 
 
