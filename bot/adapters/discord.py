@@ -1,0 +1,412 @@
+"""Discord edge: post digests and answer `/digest` through discord.py.
+
+A thin translation, like the Slack adapter: an interaction becomes one
+`CommandRequest`, the neutral `CommandHandler` answers, the `Reply` is rendered
+by `digests.render_discord`. Mentions are disabled on every send (the renderer
+also defuses them in the text), and the token only ever reaches discord.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+
+from bot.chat import DeliveryError, Message
+from bot.commands import CommandHandler, CommandRequest, Reply
+from digests.render import DigestView, UpdateView
+from digests.render_discord import (
+    render_digest_messages,
+    render_reply,
+    render_update_message,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+THREAD_NAME = "Story updates"
+THREAD_ALREADY_EXISTS = 160004  # Discord's JSON error code
+# Setup-changing sub-commands answer publicly when they succeed (the channel should know).
+PUBLIC_WHEN_MANAGER = frozenset({"subscribe", "unsubscribe", "schedule", "mute", "unmute"})
+
+# View Channel, Send Messages, Send Messages in Threads, Create Public Threads,
+# Embed Links, Read Message History: what posting digests and update threads needs.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    embed_links=True,
+    read_message_history=True,
+)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def apply_discord_urls(api_url: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at another REST base / gateway (proxies, self-hosted, tests).
+
+    discord.py keeps both as class attributes; `None` restores Discord's defaults.
+    A plain `Client` connects to `DEFAULT_GATEWAY` without asking `/gateway/bot`.
+    """
+    discord.http.Route.BASE = (api_url or DEFAULT_API_URL).rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url or DEFAULT_GATEWAY_URL)
+
+
+def invite_url(application_id: int) -> str:
+    """The OAuth2 URL that adds the bot with exactly the permissions it uses."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=INVITE_PERMISSIONS,
+        scopes=("bot", "applications.commands"),
+    )
+
+
+def _delivery_error(exc: Exception, what: str) -> DeliveryError:
+    """Forbidden/NotFound will not heal by retrying; everything else might."""
+    if isinstance(exc, (discord.Forbidden, discord.NotFound)):
+        return DeliveryError(f"{what}: {exc}", permanent=True)
+    if isinstance(exc, discord.RateLimited):
+        return DeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
+    return DeliveryError(f"{what}: {exc.__class__.__name__}: {exc}")
+
+
+class StoryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"newsdigest:(?P<kind>sources|story):(?P<number>\d+)",
+):
+    """ "Sources"/"More facts" under a digest; parsed from its custom id, so it keeps
+    working after a restart without remembering any message."""
+
+    def __init__(self, kind: str, number: int, label: str | None = None) -> None:
+        default = f"{number} · {'Sources' if kind == 'sources' else 'More facts'}"
+        super().__init__(
+            discord.ui.Button(
+                label=(label or default)[:80],
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"newsdigest:{kind}:{number}",
+            )
+        )
+        self.kind = kind
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> StoryButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["kind"], int(match["number"]), label)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        if not isinstance(client, DigestClient):
+            return
+        await client.run_command(interaction, self.kind, [str(self.number)], ephemeral=True)
+
+
+def _view_from_components(rows: Sequence[dict[str, Any]]) -> discord.ui.View | None:
+    """Rebuild the renderer's button rows as live, persistent buttons."""
+    view = discord.ui.View(timeout=None)
+    for row in rows:
+        for component in row.get("components", []):
+            match = StoryButton.__discord_ui_compiled_template__.fullmatch(
+                str(component.get("custom_id", ""))
+            )
+            if match:
+                view.add_item(
+                    StoryButton(match["kind"], int(match["number"]), component.get("label"))
+                )
+    return view if view.children else None
+
+
+class DiscordPoster:
+    """`bot.chat.ChatPoster` for Discord, over a logged-in discord.py client."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+        self._threads: dict[str, int] = {}  # message id -> thread id (equal on Discord)
+
+    def render_digest(self, view: DigestView) -> list[Message]:
+        return render_digest_messages(view)
+
+    def render_update(self, view: UpdateView) -> Message:
+        return render_update_message(view)
+
+    async def send(self, channel_id: str, message: Message, *, thread_of: str | None = None) -> str:
+        """Post `message`; with `thread_of`, into the thread on that message (made on demand)."""
+        kwargs: dict[str, Any] = {
+            "content": message.get("content") or None,
+            "embeds": [discord.Embed.from_dict(e) for e in message.get("embeds", [])],
+            "allowed_mentions": NO_MENTIONS,
+        }
+        view = _view_from_components(message.get("components", []))
+        if view is not None:
+            kwargs["view"] = view
+        try:
+            target = self._client.get_partial_messageable(int(channel_id))
+            if thread_of is not None:
+                thread_id = await self._thread_for(int(channel_id), int(thread_of))
+                if thread_id is None:
+                    kwargs["reference"] = discord.MessageReference(
+                        message_id=int(thread_of),
+                        channel_id=int(channel_id),
+                        fail_if_not_exists=False,
+                    )
+                else:
+                    target = self._client.get_partial_messageable(thread_id)
+            sent = await target.send(**kwargs)
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError) as exc:
+            raise _delivery_error(exc, f"discord channel {channel_id}") from exc
+        return str(sent.id)
+
+    async def _thread_for(self, channel_id: int, message_id: int) -> int | None:
+        """The thread started on a message, created on first use; None when threads are
+        not possible there (no permission, not a text channel), so the caller replies."""
+        cached = self._threads.get(str(message_id))
+        if cached is not None:
+            return cached
+        channel = self._client.get_channel(channel_id)
+        try:
+            if channel is None:
+                channel = await self._client.fetch_channel(channel_id)
+            if not isinstance(channel, discord.TextChannel):
+                return None
+            thread = await channel.get_partial_message(message_id).create_thread(
+                name=THREAD_NAME, auto_archive_duration=1440
+            )
+            thread_id = thread.id
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_ALREADY_EXISTS:
+                thread_id = message_id  # a message's thread has the message's id
+            elif isinstance(exc, (discord.Forbidden, discord.NotFound)) or exc.status == 400:
+                log.info(
+                    "no thread on message %s in %s (%s); replying", message_id, channel_id, exc
+                )
+                return None
+            else:
+                raise
+        self._threads[str(message_id)] = thread_id
+        return thread_id
+
+
+class DigestClient(discord.Client):
+    """discord.Client with the `/digest` tree and the persistent story buttons."""
+
+    def __init__(
+        self,
+        handler: CommandHandler,
+        *,
+        guilds: Sequence[int],
+        on_ready_hook: Callable[[], Awaitable[None]] | None = None,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = False
+        intents.members = False
+        intents.presences = False
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
+        self.handler = handler
+        self.guild_ids = tuple(guilds)
+        self._on_ready_hook = on_ready_hook
+        self.tree = app_commands.CommandTree(self)
+        self.tree.add_command(DigestGroup())
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(StoryButton)
+        if not self.guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global command(s); may take a while to appear", len(synced))
+            return
+        for guild_id in self.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                await self.tree.sync(guild=guild)
+            except discord.HTTPException as exc:  # one bad guild must not stop the bot
+                log.error(
+                    "could not sync /digest to guild %s (%s); was the bot invited with the "
+                    "applications.commands scope?",
+                    guild_id,
+                    exc,
+                )
+            else:
+                log.info("synced /digest to guild %s", guild_id)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected to Discord as %s", user)
+        if self.application_id is not None:
+            log.info("invite the bot with: %s", invite_url(self.application_id))
+        if self._on_ready_hook is not None:
+            await self._on_ready_hook()
+
+    async def run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        name: str,
+        args: Sequence[str],
+        *,
+        ephemeral: bool | None = None,
+    ) -> None:
+        """Acknowledge at once, ask the neutral handler, answer with the rendered reply."""
+        can_manage = bool(interaction.permissions.manage_channels)
+        if ephemeral is None:
+            ephemeral = not (name in PUBLIC_WHEN_MANAGER and can_manage)
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        request = CommandRequest(
+            platform="discord",
+            channel_id=str(interaction.channel_id),
+            user_id=str(interaction.user.id),
+            text=shlex.join([name, *args]),
+            can_manage=can_manage,
+            user_name=interaction.user.name,
+        )
+        reply = await self.handler.handle(request)
+        await self._answer(interaction, reply, ephemeral)
+
+    async def _answer(
+        self, interaction: discord.Interaction[Any], reply: Reply, deferred_ephemeral: bool
+    ) -> None:
+        rendered = render_reply(reply.text, reply.story)
+        ephemeral = deferred_ephemeral
+        if reply.ephemeral and not deferred_ephemeral:
+            # A refusal or usage hint after a public defer: keep it to the user.
+            try:
+                await interaction.delete_original_response()
+                ephemeral = True
+            except discord.HTTPException:
+                log.debug("could not delete the deferred public response")
+        await interaction.followup.send(
+            content=rendered["content"] or discord.utils.MISSING,
+            embeds=[discord.Embed.from_dict(e) for e in rendered["embeds"]],
+            ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+def _client(interaction: discord.Interaction[Any]) -> DigestClient:
+    client = interaction.client
+    assert isinstance(client, DigestClient)
+    return client
+
+
+StoryNumber = app_commands.Range[int, 1, 1000]
+
+
+class DigestGroup(app_commands.Group):
+    """`/digest …`: the function signatures are the command schema."""
+
+    def __init__(self) -> None:
+        super().__init__(name="digest", description="News digests: stories, sources, setup")
+
+    @app_commands.command(name="now", description="Post a digest of new stories here now")
+    async def now(self, interaction: discord.Interaction[Any]) -> None:
+        await _client(interaction).run_command(interaction, "now", [])
+
+    @app_commands.command(name="story", description="All facts and sources of story N")
+    @app_commands.describe(number="The story's number in this channel's last digest")
+    async def story(self, interaction: discord.Interaction[Any], number: StoryNumber) -> None:
+        await _client(interaction).run_command(interaction, "story", [str(number)])
+
+    @app_commands.command(name="sources", description="The outlets behind story N, with links")
+    @app_commands.describe(number="The story's number in this channel's last digest")
+    async def sources(self, interaction: discord.Interaction[Any], number: StoryNumber) -> None:
+        await _client(interaction).run_command(interaction, "sources", [str(number)])
+
+    @app_commands.command(name="ask", description="Answer a question from the sources of story N")
+    @app_commands.describe(
+        number="The story's number in this channel's last digest",
+        question="What you want to know; answered with quotes from the sources",
+    )
+    async def ask(
+        self, interaction: discord.Interaction[Any], number: StoryNumber, question: str
+    ) -> None:
+        await _client(interaction).run_command(interaction, "ask", [str(number), question])
+
+    @app_commands.command(name="search", description="Find stories")
+    @app_commands.describe(terms="Words to look for in stories")
+    async def search(self, interaction: discord.Interaction[Any], terms: str) -> None:
+        await _client(interaction).run_command(interaction, "search", [terms])
+
+    @app_commands.command(name="subscribe", description="Add a feed for this channel (managers)")
+    @app_commands.describe(url="The feed's URL (RSS, Atom or JSON Feed)")
+    async def subscribe(self, interaction: discord.Interaction[Any], url: str) -> None:
+        await _client(interaction).run_command(interaction, "subscribe", [url])
+
+    @app_commands.command(
+        name="unsubscribe", description="Remove a feed from this channel (managers)"
+    )
+    @app_commands.describe(name="The source's name as listed by /digest feeds")
+    async def unsubscribe(self, interaction: discord.Interaction[Any], name: str) -> None:
+        await _client(interaction).run_command(interaction, "unsubscribe", [name])
+
+    @app_commands.command(name="feeds", description="The sources this channel reads, and health")
+    async def feeds(self, interaction: discord.Interaction[Any]) -> None:
+        await _client(interaction).run_command(interaction, "feeds", [])
+
+    @app_commands.command(name="schedule", description="When the daily digest is posted (managers)")
+    @app_commands.describe(
+        cron="Cron expression, e.g. 0 8 * * *", timezone="IANA time zone, e.g. Europe/Berlin"
+    )
+    async def schedule(
+        self, interaction: discord.Interaction[Any], cron: str, timezone: str | None = None
+    ) -> None:
+        args = [cron] if timezone is None else [cron, timezone]
+        await _client(interaction).run_command(interaction, "schedule", args)
+
+    @app_commands.command(name="mute", description="Never post stories mentioning WORD (managers)")
+    @app_commands.describe(word="A word; stories mentioning it are not posted here")
+    async def mute(self, interaction: discord.Interaction[Any], word: str) -> None:
+        await _client(interaction).run_command(interaction, "mute", [word])
+
+    @app_commands.command(name="unmute", description="Post stories mentioning WORD again")
+    @app_commands.describe(word="A word muted earlier with /digest mute")
+    async def unmute(self, interaction: discord.Interaction[Any], word: str) -> None:
+        await _client(interaction).run_command(interaction, "unmute", [word])
+
+    @app_commands.command(name="why", description="What happened to that article")
+    @app_commands.describe(url="The article's URL")
+    async def why(self, interaction: discord.Interaction[Any], url: str) -> None:
+        await _client(interaction).run_command(interaction, "why", [url])
+
+    @app_commands.command(name="help", description="List the /digest commands")
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        await _client(interaction).run_command(interaction, "help", [])
+
+
+def build_discord_client(
+    handler: CommandHandler,
+    *,
+    guilds: Sequence[int],
+    on_ready_hook: Callable[[], Awaitable[None]] | None = None,
+    **options: Any,
+) -> discord.Client:
+    """The bot's Discord client; `options` go to `discord.Client` (e.g. `guild_ready_timeout`).
+
+    Start it with `await client.start(os.environ["DISCORD_BOT_TOKEN"])` after
+    `apply_discord_urls(...)`; post with `DiscordPoster(client)`.
+    """
+    return DigestClient(handler, guilds=guilds, on_ready_hook=on_ready_hook, **options)
+
+
+__all__ = [
+    "DiscordPoster",
+    "StoryButton",
+    "apply_discord_urls",
+    "build_discord_client",
+    "invite_url",
+]
