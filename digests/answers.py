@@ -21,7 +21,26 @@ from digests.models import Article
 logger = logging.getLogger(__name__)
 
 _Q_WORDS = frozenset(
-    "what which who whom whose when where why how many much did does do is are was were".split()
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "many",
+        "much",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+    ]
 )
 
 
@@ -67,9 +86,12 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         if not overlap:
             continue
         score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens))
-        if qtype == "number" and [q for q in find_quantities(sent) if not q.text.isalpha()]:
-            score *= 1.6
-        elif qtype == "when" and find_dates(sent, reference_date(art)):
+        if (
+            qtype == "number"
+            and [q for q in find_quantities(sent) if not q.text.isalpha()]
+            or qtype == "when"
+            and find_dates(sent, reference_date(art))
+        ):
             score *= 1.6
         elif qtype in ("who", "where"):
             ments = find_mentions(sent)

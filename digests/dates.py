@@ -54,7 +54,7 @@ _DATE_RE = re.compile(
     rf"|(?P<rm>\b(?P<rel>last|next|this)\s+{_MON3}\b(?!\s+\d))"
     rf"|(?P<wdm>\b(?:(?P<wrel>last|next|this|on|late|early)\s+)?{_WD}"
     r"(?:\s+(?:night|morning|evening|afternoon))?\b)"
-    r"|(?P<dy>\b(?:yesterday|today|tonight)\b)"
+    r"|(?P<dy>\b(?i:yesterday|today|tonight)\b)"
 )
 _MONTH_LAST_YEAR = re.compile(
     r"\b(?:in\s+)?(?P<mon>January|February|March|April|May|June|July|August|September|"

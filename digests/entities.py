@@ -19,33 +19,249 @@ logger = logging.getLogger(__name__)
 
 # Capitalised words that open sentences or name no one; never the start of a name.
 _STOP = frozenset(
-    """a an the this that these those it its he she his her they their we our i you in on at
-    for from to by with of and or but as after before during since while when where what who
-    why how if then there here according meanwhile however also later earlier still yet some
-    one two three four five six seven eight nine ten monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december mr mrs ms dr photo read more related watch advertisement update""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "his",
+        "her",
+        "they",
+        "their",
+        "we",
+        "our",
+        "i",
+        "you",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "to",
+        "by",
+        "with",
+        "of",
+        "and",
+        "or",
+        "but",
+        "as",
+        "after",
+        "before",
+        "during",
+        "since",
+        "while",
+        "when",
+        "where",
+        "what",
+        "who",
+        "why",
+        "how",
+        "if",
+        "then",
+        "there",
+        "here",
+        "according",
+        "meanwhile",
+        "however",
+        "also",
+        "later",
+        "earlier",
+        "still",
+        "yet",
+        "some",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "photo",
+        "read",
+        "more",
+        "related",
+        "watch",
+        "advertisement",
+        "update",
+        "about",
+        "around",
+        "some",
+        "nearly",
+        "almost",
+        "over",
+        "least",
+        "roughly",
+        "approximately",
+        "under",
+        "just",
+        "only",
+    ]
 )
 # Words that make a preceding phrase a role ("Russian Culture Minister", "North Korean leader").
 ROLE_WORDS = frozenset(
-    """minister president ambassador leader secretary chancellor governor gov senator sen
-    judge ceo chief director spokesman spokeswoman spokesperson king queen prince premier
-    general gen commander founder chairman chair head officer official envoy mayor attorney
-    deputy vice foreign defense defence culture prime representative rep coroner analyst
-    executive manager professor dr daughter son wife husband sister brother""".split()
+    [
+        "minister",
+        "president",
+        "ambassador",
+        "leader",
+        "secretary",
+        "chancellor",
+        "governor",
+        "gov",
+        "senator",
+        "sen",
+        "judge",
+        "ceo",
+        "chief",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "king",
+        "queen",
+        "prince",
+        "premier",
+        "general",
+        "gen",
+        "commander",
+        "founder",
+        "chairman",
+        "chair",
+        "head",
+        "officer",
+        "official",
+        "envoy",
+        "mayor",
+        "attorney",
+        "deputy",
+        "vice",
+        "foreign",
+        "defense",
+        "defence",
+        "culture",
+        "prime",
+        "representative",
+        "rep",
+        "coroner",
+        "analyst",
+        "executive",
+        "manager",
+        "professor",
+        "dr",
+        "daughter",
+        "son",
+        "wife",
+        "husband",
+        "sister",
+        "brother",
+    ]
 )
 _ORG_WORDS = frozenset(
-    """agency party committee ministry association center centre council court bank inc corp
-    corporation university administration news times service office department commission
-    company group union organization organisation institute board army navy force forces
-    assembly tribune post press network league federation fund station theatre theater hall
-    tower choir monument stadium arena airport river county treaty cosmodrome club field
-    residence store summit""".split()
+    [
+        "agency",
+        "party",
+        "committee",
+        "ministry",
+        "association",
+        "center",
+        "centre",
+        "council",
+        "court",
+        "bank",
+        "inc",
+        "corp",
+        "corporation",
+        "university",
+        "administration",
+        "news",
+        "times",
+        "service",
+        "office",
+        "department",
+        "commission",
+        "company",
+        "group",
+        "union",
+        "organization",
+        "organisation",
+        "institute",
+        "board",
+        "army",
+        "navy",
+        "force",
+        "forces",
+        "assembly",
+        "tribune",
+        "post",
+        "press",
+        "network",
+        "league",
+        "federation",
+        "fund",
+        "station",
+        "theatre",
+        "theater",
+        "hall",
+        "tower",
+        "choir",
+        "monument",
+        "stadium",
+        "arena",
+        "airport",
+        "river",
+        "county",
+        "treaty",
+        "cosmodrome",
+        "club",
+        "field",
+        "residence",
+        "store",
+        "summit",
+    ]
 )
-_PLACE_PREP = frozenset("in at near from to across into over outside inside around".split())
+_PLACE_PREP = frozenset(
+    ["in", "at", "near", "from", "to", "across", "into", "over", "outside", "inside", "around"]
+)
 _TOKEN = r"(?:[A-Z][\w’'.-]*[\w’']|[A-Z]\.?)"
-_NAME_RE = re.compile(rf"{_TOKEN}(?:(?:[ \t]+(?:of|de|da|von|van|al|bin|du|la)[ \t]+|[ \t]+){_TOKEN})*")
-_ACRO_DEF = re.compile(r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)")
+_NAME_RE = re.compile(
+    rf"{_TOKEN}(?:(?:[ \t]+(?:of|de|da|von|van|al|bin|du|la)[ \t]+|[ \t]+){_TOKEN})*"
+)
+_ACRO_DEF = re.compile(
+    r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)"
+)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -157,7 +373,9 @@ def _kind(surface: str, prep_counts: Counter[str], roles: Iterable[str]) -> str:
         return "org"
     if any(r for r in roles):
         return "person"
-    if prep_counts and sum(prep_counts[p] for p in _PLACE_PREP) >= max(1, sum(prep_counts.values()) // 2):
+    if prep_counts and sum(prep_counts[p] for p in _PLACE_PREP) >= max(
+        1, sum(prep_counts.values()) // 2
+    ):
         return "place"
     return "other"
 
@@ -267,9 +485,11 @@ class EntityIndex:
         self._by_key: dict[str, Entity] = {}
         self.entities: list[Entity] = []
         for members in groups.values():
-            longest = max(len(toks[s]) for s in members)
-            full_forms = [s for s in members if len(toks[s]) == longest and not s.isupper()]
-            name = max(full_forms or members, key=lambda s: (surfaces[s], -members.index(s)))
+            full_forms = [s for s in members if len(toks[s]) >= 2 and not s.isupper()]
+            name = max(
+                full_forms or members,
+                key=lambda s: (surfaces[s], len(toks[s]), -members.index(s)),
+            )
             role_counts: Counter[str] = Counter()
             prep_counts: Counter[str] = Counter()
             for s in members:

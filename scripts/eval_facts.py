@@ -35,7 +35,7 @@ def _norm_tokens(text: str) -> set[str]:
     return out
 
 
-def covered(gold: str, fact_texts: list[str]) -> bool:
+def covered(gold: str, fact_texts: list[str], need: float = 0.6) -> bool:
     g = _norm_tokens(gold)
     nums = {t for t in g if t[0].isdigit()}
     for text in fact_texts:
@@ -44,7 +44,7 @@ def covered(gold: str, fact_texts: list[str]) -> bool:
             return False
         share = len(g & f) / len(g)
         num_share = len(nums & f) / len(nums) if nums else 1.0
-        if share >= 0.6 and num_share >= 0.5:
+        if share >= need and num_share >= 0.5:
             return True
     return False
 
@@ -64,7 +64,7 @@ def devset(verbose: bool) -> None:
     base = SHARED / "data" / "pages-devset"
     arts = [json.loads(line) for line in (base / "articles.jsonl").open()]
     events = [json.loads(line) for line in (base / "events.jsonl").open()]
-    found = total = dfound = dtotal = 0
+    found = total = dfound = dtotal = lenient = 0
     worst = 0.0
     for ev in events:
         recs = [r for r in arts if r["event_id"] == ev["event_id"]]
@@ -88,6 +88,7 @@ def devset(verbose: bool) -> None:
         top = [f.text for f in sheet.facts[:8]]
         ok = [covered(k, top) for k in ev["key_facts"]]
         found += sum(ok)
+        lenient += sum(covered(k, top, 0.5) for k in ev["key_facts"])
         total += len(ok)
         dis_texts = [d.text for d in sheet.disagreements] + [
             f.text for f in sheet.facts if "rose from" in f.text
@@ -95,8 +96,10 @@ def devset(verbose: bool) -> None:
         dok = [flagged(d, dis_texts) for d in ev["disagreements"]]
         dfound += sum(dok)
         dtotal += len(dok)
-        print(f"{ev['event_id']}: facts {sum(ok)}/{len(ok)}  disagreements {sum(dok)}/{len(dok)}"
-              f"  reported {len(sheet.disagreements)}  headline: {choose_headline(articles)}")
+        print(
+            f"{ev['event_id']}: facts {sum(ok)}/{len(ok)}  disagreements {sum(dok)}/{len(dok)}"
+            f"  reported {len(sheet.disagreements)}  headline: {choose_headline(articles)}"
+        )
         if verbose:
             for k, hit in zip(ev["key_facts"], ok, strict=True):
                 print(f"   {'+' if hit else '-'} {k}")
@@ -105,6 +108,7 @@ def devset(verbose: bool) -> None:
             for d in sheet.disagreements:
                 print(f"   DIS {d.text[:200]}")
     print(f"devset key facts in first 8: {found}/{total} = {found / max(1, total):.0%}")
+    print(f"  (half of content words instead of 60%: {lenient}/{total})")
     print(f"devset disagreements flagged: {dfound}/{dtotal} = {dfound / max(1, dtotal):.0%}")
     print(f"slowest extract_facts: {worst * 1000:.1f} ms")
 

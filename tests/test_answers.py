@@ -1,0 +1,57 @@
+"""Follow-up answers are source sentences, ranked by what the question asks for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digests.answers import answer_question
+from digests.models import Article
+
+ARTS = [
+    Article(
+        id="q1",
+        title="Ostra dam fails",
+        text=(
+            "The Ostra dam failed on Tuesday after a week of heavy rain in the Pellin valley.\n"
+            "At least 31 people died in the flood, regional officials said.\n"
+            "Engineer Marta Voss said the dam had not been inspected since 2019."
+        ),
+        source="one.example",
+        published=datetime(2026, 5, 7, tzinfo=UTC),
+    ),
+    Article(
+        id="q2",
+        title="Pellin valley flood",
+        text=(
+            "Rescuers searched the Pellin valley for survivors of the Ostra dam flood.\n"
+            "At least 31 people died in the flood, regional officials said."
+        ),
+        source="two.example",
+    ),
+]
+
+
+def test_how_many_prefers_numbers_and_merges_citations() -> None:
+    answers = answer_question(ARTS, "How many people died in the flood?")
+    assert answers
+    assert "31 people died" in answers[0].sentence
+    assert set(answers[0].article_ids) == {"q1", "q2"}
+
+
+def test_when_prefers_dates() -> None:
+    answers = answer_question(ARTS, "When did the Ostra dam fail?")
+    assert "Tuesday" in answers[0].sentence
+
+
+def test_who_prefers_names() -> None:
+    answers = answer_question(ARTS, "Who said the dam was not inspected?")
+    assert "Marta Voss" in answers[0].sentence
+
+
+def test_nothing_found_returns_empty() -> None:
+    assert answer_question(ARTS, "What did the football coach say about penalties?") == []
+    assert answer_question(ARTS, "why?") == []
+
+
+def test_limit() -> None:
+    assert len(answer_question(ARTS, "Pellin valley flood dam", limit=1)) == 1

@@ -1,0 +1,64 @@
+"""Relative dates resolve against the article's own date, and only when that is certain."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from digests.dates import RefDate, annotate, find_dates, reference_date
+from digests.models import Article, Dateline
+
+
+def test_weekday_resolves_to_the_latest_such_day_before_the_dateline() -> None:
+    ref = RefDate(3, 11, 2026)  # a Wednesday
+    [m] = find_dates("The mayor opened the bridge on Sunday.", ref)
+    assert m.resolved == date(2026, 3, 8)
+    assert annotate("The mayor opened the bridge on Sunday.", [m]) == (
+        "The mayor opened the bridge on Sunday (March 8, 2026)."
+    )
+
+
+def test_future_weekday_looks_forward() -> None:
+    [m] = find_dates("The council will vote on Friday.", RefDate(3, 11, 2026))
+    assert m.resolved == date(2026, 3, 13)
+
+
+def test_yesterday_and_last_month() -> None:
+    ref = RefDate(3, 11, 2026)
+    found = find_dates("Yesterday's vote follows the accord signed last June.", ref)
+    assert found[0].resolved == date(2026, 3, 10)
+    assert found[1].month_only == (6, 2025)
+
+
+def test_month_day_without_a_known_year_says_so() -> None:
+    text = "The ferry sank on October 4 near Port Velan."
+    found = find_dates(text, RefDate(10, 6, None))
+    assert found[0].month_day == (10, 4)
+    assert found[0].display == "October 4 (year not stated)"
+    assert annotate(text, found) == "The ferry sank on October 4 (year not stated) near Port Velan."
+
+
+def test_weekday_without_a_year_is_left_alone() -> None:
+    text = "The ferry sank on Tuesday."
+    assert annotate(text, find_dates(text, RefDate(10, 6, None))) == text
+
+
+def test_explicit_dates_are_not_annotated() -> None:
+    text = "The storm came ashore Thursday (September 3) and on 5 September 2024."
+    found = find_dates(text, RefDate(9, 6, 2024))
+    assert annotate(text, found) == text
+    assert found[-1].resolved == date(2024, 9, 5)
+
+
+def test_reference_date_prefers_dateline_and_borrows_the_year() -> None:
+    art = Article(
+        id="a1",
+        title="t",
+        text="body",
+        source="example.org",
+        published=datetime(2026, 3, 12, 9, tzinfo=UTC),
+        dateline=Dateline("VELAN", "March 11", "XNA"),
+    )
+    assert reference_date(art) == RefDate(3, 11, 2026)
+    bare = Article(id="a2", title="", text="VELAN, March 11 (XNA) - Text.", source="x")
+    assert reference_date(bare) == RefDate(3, 11, None)
+    assert reference_date(bare, year_hint=date(2026, 3, 12)) == RefDate(3, 11, 2026)

@@ -1,0 +1,49 @@
+"""Spelling variants of one name are one entity; different names stay apart."""
+
+from __future__ import annotations
+
+from digests.entities import EntityIndex, edit_distance, find_mentions, name_key
+
+TEXTS = [
+    "Velish Prime Minister Ana Dorosheva met Governor Park Min-jun in Harlow on Monday. "
+    "The Velish Press Service (VPS) said Dorosheva praised the talks.",
+    "Governor Park Min Jun hosted Prime Minister Ana Dorosheva at City Hall, VPS reported. "
+    "Envoy Vladimir Kostrov attended, as did Park's adviser Min-jun Lee.",
+    "Envoy Wladimir Kostrov joined them. Kostrov later left for Osterby.",
+]
+
+
+def test_hyphen_and_spacing_variants_merge() -> None:
+    idx = EntityIndex(TEXTS)
+    assert idx.same("Park Min-jun", "Park Min Jun")
+    assert name_key("Park Min-jun") == name_key("Park Min Jun")
+
+
+def test_transliteration_variants_merge_with_the_same_surname() -> None:
+    idx = EntityIndex(TEXTS)
+    assert idx.same("Vladimir Kostrov", "Wladimir Kostrov")
+    assert idx.same("Kostrov", "Vladimir Kostrov")
+
+
+def test_surname_and_acronym_link_to_the_full_name() -> None:
+    idx = EntityIndex(TEXTS)
+    assert idx.canonical("Dorosheva") == "Ana Dorosheva"
+    assert idx.canonical("VPS") == "Velish Press Service"
+
+
+def test_different_people_stay_apart() -> None:
+    idx = EntityIndex(TEXTS)
+    assert not idx.same("Ana Dorosheva", "Vladimir Kostrov")
+
+
+def test_roles_are_kept_with_the_name() -> None:
+    [m] = [x for x in find_mentions(TEXTS[0]) if x.text == "Ana Dorosheva"]
+    assert m.role == "Velish Prime Minister"
+    idx = EntityIndex(TEXTS)
+    ent = idx.entity("Ana Dorosheva")
+    assert ent is not None and ent.kind == "person"
+
+
+def test_edit_distance_caps() -> None:
+    assert edit_distance("alexandr", "aleksandr") == 2
+    assert edit_distance("abc", "xyzabcdef", cap=2) == 3

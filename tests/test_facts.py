@@ -1,0 +1,195 @@
+"""Key facts, headline, disagreements and updates on invented stories."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digests.facts import choose_headline, clean_title, extract_facts, split_sentences
+from digests.models import Article, Dateline
+
+A = Article(
+    id="n1",
+    title="Velish premier Dorosheva meets Governor Park in Harlow | Harlow Courier",
+    text=(
+        "HARLOW, March 11 (HCN) - Velish Prime Minister Ana Dorosheva met Governor Park "
+        "Min-jun in Harlow on Sunday to sign a river treaty.\n"
+        "The meeting took place at the headquarters of the Harlow Water Board and was attended "
+        "by Envoy Vladimir Kostrov.\n"
+        "About 3,200 workers will build the new locks, Dorosheva said.\n"
+        '"This treaty ends twenty years of quarrels over the river," she said.\n'
+        "At least 40 people were hurt in protests outside the board, police said."
+    ),
+    source="harlowcourier.example",
+    published=datetime(2026, 3, 11, 10, tzinfo=UTC),
+    dateline=Dateline("HARLOW", "March 11", "HCN"),
+)
+B = Article(
+    id="n2",
+    title="Dorosheva and Park sign Harlow river treaty",
+    text=(
+        "Prime Minister Ana Dorosheva of Velish met Governor Park Min Jun in Harlow on March 8 "
+        "to sign a river treaty.\n"
+        "Envoy Wladimir Kostrov attended the meeting at the headquarters of the Harlow Water "
+        "Board.\n"
+        "Some 4,500 workers will build the new locks, according to the water board."
+    ),
+    source="osterbytimes.example",
+    published=datetime(2026, 3, 12, 8, tzinfo=UTC),
+)
+COPY = Article(
+    id="n3",
+    title="Dorosheva and Park sign Harlow river treaty",
+    text=B.text,
+    source="aggregator.example",
+    published=datetime(2026, 3, 12, 9, tzinfo=UTC),
+)
+
+
+def test_split_sentences_keeps_abbreviations_together() -> None:
+    text = "Gov. Ana Lee met Dr. Ro at 9 a.m. Monday. The U.S. envoy left. It rained."
+    assert split_sentences(text) == [
+        "Gov. Ana Lee met Dr. Ro at 9 a.m. Monday.",
+        "The U.S. envoy left.",
+        "It rained.",
+    ]
+
+
+def test_event_fact_first_merges_sources_and_resolves_the_weekday() -> None:
+    sheet = extract_facts([A, B], {})
+    first = sheet.facts[0]
+    assert first.kind == "event"
+    assert set(first.article_ids) == {"n1", "n2"}
+    assert first.source_count == 2
+    assert any("Sunday (March 8, 2026)" in f.text or "March 8" in f.text for f in sheet.facts)
+
+
+def test_syndicated_copy_counts_once() -> None:
+    sheet = extract_facts([A, B, COPY], {"n3": "n2"})
+    first = sheet.facts[0]
+    assert "n3" in first.article_ids
+    assert first.source_count == 2
+
+
+def test_fact_kinds_are_present() -> None:
+    sheet = extract_facts([A, B], {})
+    kinds = {f.kind for f in sheet.facts}
+    assert {"event", "number", "quote", "who"} <= kinds
+    quote = next(f for f in sheet.facts if f.kind == "quote")
+    assert "Ana Dorosheva" in quote.text and "twenty years of quarrels" in quote.text
+    who = [f for f in sheet.facts if f.kind == "who"]
+    assert any("Prime Minister" in f.text and "Ana Dorosheva" in f.text for f in who)
+
+
+def test_where_fact_states_the_venue() -> None:
+    sheet = extract_facts([A, B], {})
+    venue = [f for f in sheet.facts if "headquarters of the Harlow Water Board" in f.text]
+    assert venue and set(venue[0].article_ids) == {"n1", "n2"}
+
+
+def test_spelling_variants_are_not_disagreements() -> None:
+    sheet = extract_facts([A, B], {})
+    assert not any("Kostrov" in d.text for d in sheet.disagreements)
+
+
+def test_different_figures_become_a_disagreement_citing_both() -> None:
+    sheet = extract_facts([A, B], {})
+    [d] = [d for d in sheet.disagreements if "3,200" in d.text]
+    assert "4,500" in d.text
+    assert set(d.article_ids) == {"n1", "n2"}
+    assert "harlowcourier.example" in d.text and "osterbytimes.example" in d.text
+
+
+def _toll(aid: str, source: str, n: str, hour: int) -> Article:
+    return Article(
+        id=aid,
+        title="Flood in Pellin valley",
+        text=(
+            f"Floodwater swept through the Pellin valley after the Ostra dam failed.\n"
+            f"At least {n} people died in the Pellin valley flood, regional officials said."
+        ),
+        source=source,
+        published=datetime(2026, 5, 2, hour, tzinfo=UTC),
+    )
+
+
+def test_a_rising_toll_is_an_update_not_a_disagreement() -> None:
+    arts = [_toll("f1", "one.example", "12", 6), _toll("f2", "two.example", "31", 18)]
+    sheet = extract_facts(arts, {})
+    assert not sheet.disagreements
+    [upd] = [f for f in sheet.facts if "rose from" in f.text]
+    assert upd.kind == "number" and "12" in upd.text and "31" in upd.text
+    assert set(upd.article_ids) == {"f1", "f2"}
+
+
+def test_same_time_different_toll_is_a_disagreement() -> None:
+    arts = [_toll("f1", "one.example", "12", 6), _toll("f2", "two.example", "31", 6)]
+    sheet = extract_facts(arts, {})
+    assert sheet.disagreements
+    assert not any("rose from" in f.text for f in sheet.facts)
+
+
+def test_empty_story() -> None:
+    sheet = extract_facts([], {})
+    assert sheet.facts == () and sheet.disagreements == ()
+
+
+def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
+    arts = [
+        Article("h1", "UPDATE 1-Velish premier signs Harlow river treaty", "x.", "wire.example"),
+        Article("h2", "HARLOW TREATY SIGNED", "x.", "caps.example"),
+        Article("h3", "Velish premier signs river treaty in Harlow - Osterby Times", "x.", "ot.ex"),
+        Article("h4", "Osterby Times", "x.", "Osterby Times"),
+    ]
+    head = choose_headline(arts)
+    assert head in {
+        "Velish premier signs Harlow river treaty",
+        "Velish premier signs river treaty in Harlow",
+    }
+    assert clean_title("REFILE-Storm hits coast | Coast Daily") == "Storm hits coast"
+
+
+def test_headline_without_titles_uses_a_short_lead() -> None:
+    art = Article("h5", "", A.text, "x.example")
+    head = choose_headline([art])
+    assert head.startswith("Velish Prime Minister Ana Dorosheva met")
+    assert len(head.split()) <= 17
+
+
+def test_ten_articles_are_fast() -> None:
+    arts = [
+        Article(f"p{i}", B.title, A.text + "\n" + B.text * 3, f"s{i}.example") for i in range(10)
+    ]
+    extract_facts(arts, {})
+    t0 = time.perf_counter()
+    extract_facts(arts, {})
+    assert time.perf_counter() - t0 < 0.5  # well under 100 ms on an idle machine
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.shared
+def test_devset_floor() -> None:
+    """Quality gate on the shared dev set: the share of gold facts found must not drop."""
+    if not (SHARED / "data" / "pages-devset" / "events.jsonl").exists():
+        pytest.skip(f"shared dev set not found under {SHARED}")
+    import importlib.util
+    import io
+    from contextlib import redirect_stdout
+
+    spec = importlib.util.spec_from_file_location(
+        "eval_facts", Path(__file__).resolve().parents[1] / "scripts" / "eval_facts.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        mod.devset(False)
+    line = next(ln for ln in buf.getvalue().splitlines() if "key facts in first 8" in ln)
+    found = int(line.split(":")[1].split("/")[0])
+    assert found >= 28
