@@ -390,3 +390,47 @@ def test_apply_discord_urls_defaults() -> None:
     finally:
         discord.http.Route.BASE = base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
+
+
+async def test_more_facts_button_answers_the_story(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    [message] = poster.render_digest(digest_view())
+    await poster.send(str(bot.fake.channel_id), message)  # a digest with live buttons
+    payload = bot.fake.interaction_payload([], component="newsdigest:story:2")
+    await bot.fake.dispatch("INTERACTION_CREATE", payload)
+    [followup] = await asyncio.wait_for(
+        bot.fake.wait_for("POST", rf"/webhooks/\d+/{payload['token']}"), BOUND
+    )
+    assert followup.body["embeds"][0]["title"].startswith("2. Leaders meet")
+    assert followup.body["flags"] & 64
+
+
+async def test_token_stays_out_of_logs_and_payloads(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await run(bot, sub("help"))
+    bot.fake.fail("POST", r"/channels/\d+/messages", 403, {"message": "Missing Access", "code": 1})
+    with pytest.raises(DeliveryError):
+        await DiscordPoster(bot.client).send(str(bot.fake.channel_id), {"content": "x"})
+    start_up = "\n".join(r.getMessage() for r in caplog.get_records("setup"))
+    assert "invite the bot with: https://discord.com/oauth2/authorize" in start_up
+    assert bot.fake.token not in start_up and bot.fake.token not in caplog.text
+    assert all(bot.fake.token not in str(r.body) for r in bot.fake.requests)
+
+
+async def test_without_guilds_commands_are_synced_globally(
+    fake: FakeDiscord, discord_urls: None
+) -> None:
+    client = build_discord_client(
+        CommandHandler(StubService()), guilds=[], guild_ready_timeout=0.01
+    )
+    task = asyncio.create_task(client.start(fake.token))
+    try:
+        [sync] = await asyncio.wait_for(
+            fake.wait_for("PUT", rf"/applications/{fake.application_id}/commands"), BOUND
+        )
+        assert [c["name"] for c in sync.body] == ["digest"]
+        assert not fake.calls("PUT", r"/applications/\d+/guilds/\d+/commands")
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, BOUND)
