@@ -351,6 +351,12 @@ async def test_poster_maps_errors(bot: Bot, status: int, code: int, permanent: b
     assert bot.fake.token not in str(info.value)
 
 
+async def test_poster_rejects_a_bad_channel_id_for_good(bot: Bot) -> None:
+    with pytest.raises(DeliveryError) as info:
+        await DiscordPoster(bot.client).send("#news", {"content": "hi"})
+    assert info.value.permanent
+
+
 async def test_poster_rate_limit_is_retried_by_discord_py(bot: Bot) -> None:
     poster = DiscordPoster(bot.client)
     bot.fake.rate_limit("POST", r"/channels/\d+/messages", retry_after=0.05)

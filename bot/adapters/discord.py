@@ -157,14 +157,17 @@ class DiscordPoster:
         if view is not None:
             kwargs["view"] = view
         try:
-            target = self._client.get_partial_messageable(int(channel_id))
-            if thread_of is not None:
-                thread_id = await self._thread_for(int(channel_id), int(thread_of))
+            channel = int(channel_id)
+            parent = int(thread_of) if thread_of is not None else None
+        except ValueError:
+            raise DeliveryError(f"not a Discord id: {channel_id!r}", permanent=True) from None
+        try:
+            target = self._client.get_partial_messageable(channel)
+            if parent is not None:
+                thread_id = await self._thread_for(channel, parent)
                 if thread_id is None:
                     kwargs["reference"] = discord.MessageReference(
-                        message_id=int(thread_of),
-                        channel_id=int(channel_id),
-                        fail_if_not_exists=False,
+                        message_id=parent, channel_id=channel, fail_if_not_exists=False
                     )
                 else:
                     target = self._client.get_partial_messageable(thread_id)
