@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from digests.cluster import StoryClusterer, story_id_for
@@ -94,6 +94,14 @@ class BatchResult:
     assignments: Mapping[str, Assignment]
 
 
+def with_canonical_url(article: Article) -> Article:
+    """Tracking parameters, fragments and AMP variants never reach a digest or the store."""
+    if not article.url:
+        return article
+    url = canonical_url(article.url)
+    return article if url == article.url else replace(article, url=url)
+
+
 def cluster_batch(articles: Sequence[Article]) -> BatchResult:
     """Cluster one batch in memory (the `cluster` and `digest` commands).
 
@@ -107,12 +115,12 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
     by_text: dict[str, str] = {}
     exact: dict[str, tuple[str, str]] = {}
     kept: list[Article] = []
-    for article in articles:
+    for article in map(with_canonical_url, articles):
         if article.id in seen_ids:
             log.warning("article id %r appears twice; keeping the first", article.id)
             continue
         seen_ids.add(article.id)
-        url = canonical_url(article.url) if article.url else None
+        url = article.url
         text_key = fingerprint(article.title + "\n" + article.text)
         original = (by_url.get(url) if url else None) or by_text.get(text_key)
         if original is not None:
@@ -202,8 +210,8 @@ class Newsroom:
 
     def ingest(self, articles: Iterable[Article]) -> IngestReport:
         stored = duplicates = new_stories = 0
-        for article in articles:
-            url = canonical_url(article.url) if article.url else None
+        for article in map(with_canonical_url, articles):
+            url = article.url
             result = self._store.add_article(
                 article,
                 canonical_url=url,

@@ -158,3 +158,53 @@ def test_ecbplus_every_article_once() -> None:
         json.loads(line)["id"] for line in data.read_text(encoding="utf-8").splitlines() if line
     ]
     assert sorted(ids) == sorted(gold)
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Coastline Wire</title><link>https://coastline.example/</link>
+<item><title>Harbour council approves ferry line to Lunden Island</title>
+<link>https://coastline.example/ferry?utm_source=rss</link><guid>ferry-1</guid>
+<pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>
+<description>Short teaser.</description>
+<content:encoded><![CDATA[<p>The Port Avelin harbour council voted 9 to 2 on Tuesday to approve
+a ferry line to Lunden Island.</p><script>alert(1)</script>]]></content:encoded></item>
+</channel></rss>
+"""
+
+
+def test_cluster_reads_a_feed_url(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path != "/feed.xml":
+                self.send_error(404)
+                return
+            body = RSS.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        done = run_cli("cluster", f"{base}/feed.xml", f"{base}/missing.xml", "--json")
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    [story] = json.loads(done.stdout)["stories"]
+    [article] = story["articles"]
+    assert article["id"] == "ferry-1"
+    assert story["sources"] == ["Coastline Wire"]
+    assert "utm_source" not in (article["url"] or "")
+    assert "alert" not in json.dumps(story)
+    assert "missing.xml" in done.stderr and "404" in done.stderr

@@ -16,6 +16,7 @@ from calendar import timegm
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -51,7 +52,8 @@ def parse_feed(
     try:
         parsed = feedparser.parse(
             io.BytesIO(data),
-            response_headers={"content-location": feed_url} if host_of(feed_url) else None,
+            # no base URL: feedparser would otherwise turn a relative GUID ("item-7") into a
+            # URL, and the contract says a feed item's id is its GUID; links are joined below
             sanitize_html=True,
             resolve_relative_uris=True,
         )
@@ -203,6 +205,8 @@ def _entry_article(
     if not title and not body.text:
         return ReadProblem(f"{where}#item{index + 1}", "item has neither title nor text")
     link = str(entry.get("link") or "").strip()
+    if link and host_of(feed_url) and not host_of(link):
+        link = urljoin(feed_url, link)
     url = link or None
     guid = clean_title(str(entry.get("id") or ""), max_len=1000)
     article_id = (
