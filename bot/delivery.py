@@ -53,11 +53,17 @@ class Delivery:
     ) -> None:
         self._newsroom = newsroom
         self._store: Store = newsroom.store
-        self._posters = posters
+        self._posters = dict(posters)
         self._clock = clock
 
     def has_platform(self, platform: str) -> bool:
         return platform in self._posters
+
+    def poster(self, platform: str) -> ChatPoster | None:
+        return self._posters.get(platform)
+
+    def add_poster(self, poster: ChatPoster) -> None:
+        self._posters[poster.platform] = poster
 
     def _muted(self, channel: ChannelRef) -> tuple[str, ...]:
         return tuple(self._store.channel_settings(channel.key).muted)

@@ -92,8 +92,109 @@ def missed_run(cron: str, tz: str, last: datetime | None, now: datetime) -> bool
 
 
 def build_posters(settings: Settings, env: Mapping[str, str]) -> dict[str, ChatPoster]:
+    """Console and file always; Slack when SLACK_BOT_TOKEN is set (Discord joins later,
+    because its poster needs the client that needs the command handler)."""
     posters: dict[str, ChatPoster] = {"console": ConsolePoster(), "file": FilePoster()}
+    token = env.get("SLACK_BOT_TOKEN")
+    if token:
+        from bot.adapters.slack import SlackPoster, make_slack_client
+
+        posters["slack"] = SlackPoster(make_slack_client(token, api_url=env.get("SLACK_API_URL")))
     return posters
+
+
+class Platforms:
+    """The chat platforms' long-running parts: Slack's HTTP/Socket Mode server, Discord's
+    gateway client. Each starts only when its token is set."""
+
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[Any]] = []
+        self.discord_client: Any = None
+        self.discord_ready = asyncio.Event()
+
+    async def start(self, bot: Bot, settings: Settings, env: Mapping[str, str]) -> None:
+        slack_token = env.get("SLACK_BOT_TOKEN")
+        if slack_token:
+            self._start_slack(bot, settings, env, slack_token)
+        discord_token = env.get("DISCORD_BOT_TOKEN")
+        if discord_token:
+            self._start_discord(bot, settings, env, discord_token)
+        for channel in bot.channel_refs():
+            if not bot.delivery.has_platform(channel.platform):
+                log.warning(
+                    "channel %s is configured but %s is not connected (token unset?)",
+                    channel.key,
+                    channel.platform,
+                )
+
+    def _start_slack(
+        self, bot: Bot, settings: Settings, env: Mapping[str, str], token: str
+    ) -> None:
+        from bot.adapters.slack import SlackPoster, build_slack_app, run_slack
+
+        poster = bot.delivery.poster("slack")
+        client = poster.client if isinstance(poster, SlackPoster) else None
+        app_token = env.get("SLACK_APP_TOKEN") or None
+        secret = env.get("SLACK_SIGNING_SECRET", "")
+        if not app_token and not secret:
+            log.error(
+                "SLACK_SIGNING_SECRET is unset: slash commands over HTTP cannot be verified, so "
+                "the Slack command server is not started (set it, or SLACK_APP_TOKEN for Socket "
+                "Mode); scheduled digests are still posted"
+            )
+            return
+        app = build_slack_app(
+            bot.commands,
+            token=token,
+            signing_secret=secret,
+            api_url=env.get("SLACK_API_URL"),
+            admins=settings.slack.admins,
+            client=client,
+        )
+        self.tasks.append(
+            asyncio.create_task(run_slack(app, port=settings.slack.port, app_token=app_token))
+        )
+        log.info(
+            "Slack started (%s)", "Socket Mode" if app_token else f"HTTP :{settings.slack.port}"
+        )
+
+    def _start_discord(
+        self, bot: Bot, settings: Settings, env: Mapping[str, str], token: str
+    ) -> None:
+        from bot.adapters.discord import DiscordPoster, apply_discord_urls, build_discord_client
+
+        apply_discord_urls(env.get("DISCORD_API_URL"), env.get("DISCORD_GATEWAY_URL"))
+
+        async def ready() -> None:
+            self.discord_ready.set()
+            for channel in bot.channel_refs():
+                if channel.platform == "discord":
+                    await bot.delivery.flush(channel)
+
+        client = build_discord_client(
+            bot.commands, guilds=settings.discord.guilds, on_ready_hook=ready
+        )
+        self.discord_client = client
+        bot.delivery.add_poster(DiscordPoster(client))
+        self.tasks.append(asyncio.create_task(client.start(token)))
+        log.info("Discord started")
+
+    async def wait_ready(self, timeout: float = 30) -> None:
+        if self.discord_client is not None:
+            try:
+                await asyncio.wait_for(self.discord_ready.wait(), timeout)
+            except TimeoutError:
+                log.error("Discord did not become ready within %.0f s", timeout)
+
+    async def stop(self) -> None:
+        if self.discord_client is not None:
+            with contextlib.suppress(Exception):
+                await self.discord_client.close()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
 async def _startup_digests(bot: Bot, *, embedded: bool) -> None:
@@ -130,10 +231,12 @@ async def _run_locked(
 ) -> int:
     posters = build_posters(settings, env)
     bot = Bot(settings, store, posters)
-    extra: list[Any] = []
+    platforms = Platforms()
     try:
+        await platforms.start(bot, settings, env)
         await bot.poll_all()
         if once:
+            await platforms.wait_ready()
             for channel in bot.channel_refs():
                 await bot.post_digest(channel)
             return 0
@@ -157,9 +260,7 @@ async def _run_locked(
             log.info("stopped")
         return 0
     finally:
-        for item in extra:
-            with contextlib.suppress(Exception):
-                await item()
+        await platforms.stop()
         await bot.fetcher.aclose()
 
 

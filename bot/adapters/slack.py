@@ -147,6 +147,11 @@ class SlackPoster:
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
 
+    @property
+    def client(self) -> AsyncWebClient:
+        """Shared with the bolt app, so commands and digests use one retrying client."""
+        return self._client
+
     def render_digest(self, view: DigestView) -> list[Message]:
         return render_digest_messages(view)
 
