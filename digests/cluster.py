@@ -1,17 +1,57 @@
-"""Online story clustering: each article joins a story or starts one.
+"""Online story clustering: each article joins the story it reports on, or starts one.
 
-Placeholder implementation (title-word overlap); replaced by the real clusterer.
+How an article is placed (all deterministic, no model downloads):
+
+1. Features (`digests.textfeatures`): words weighted by where they stand (headline, lead,
+   body), capitalised names boosted, specific numbers and calendar dates as features of their
+   own. TF-IDF with the IDF learned from the stream itself, so words that every article uses
+   (the beat's vocabulary) count for little and the rare names that tell two look-alike events
+   apart count for a lot.
+2. Candidates: an inverted index from an article's highest-weighted terms to the stories that
+   used them, postings capped to the most recent stories, and stories idle for longer than a
+   few weeks retired. The cost of placing one article does not grow with the archive.
+3. Score: cosine to the story's centroid blended with the best single member (a new angle on
+   a story often matches one earlier report better than the average), times a publication-time
+   decay (an article published ten days after a story went quiet rarely belongs to it).
+4. Near-copies (`digests.dedup`) join their original's story and are flagged `duplicate_of`.
+
+`cluster_articles` first learns IDF from the whole batch, then runs the same online pass.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import heapq
+import logging
+import math
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
+from digests.textfeatures import TextFeatures, extract
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+log = logging.getLogger(__name__)
+
+JOIN_THRESHOLD = 0.22  # a story must score at least this for an article to join it
+MEMBER_WEIGHT = 0.5  # blend: centroid cosine vs best single-member cosine
+VECTOR_TERMS = 48  # an article is its 48 strongest features
+QUERY_TERMS = 10  # candidates come from the postings of this many strongest features
+POSTINGS_CAP = 64  # a term points at its most recent stories only
+CANDIDATES = 12  # stories scored in full per article
+MEMBER_VECTORS = 12  # member vectors kept per story for best-member linkage
+CENTROID_TERMS = 200
+GRACE_DAYS = 3.0  # coverage of one event spreads over a few days without penalty
+DECAY_DAYS = 7.0
+# Dates read from the text (no publication date) are rougher: they tell years and seasons
+# apart, not days.
+TEXT_DATE_GRACE_DAYS = 90.0
+TEXT_DATE_DECAY_DAYS = 180.0
+RETIRE_DAYS = 30.0  # a story idle this long (stream time) leaves the candidate pool
+PRIOR_DOCS = 20.0
+DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
 
 
 def story_id_for(first_article_id: str) -> str:
@@ -19,41 +59,315 @@ def story_id_for(first_article_id: str) -> str:
     return "s-" + hashlib.sha1(first_article_id.encode("utf-8")).hexdigest()[:12]
 
 
-class StoryClusterer:
-    def __init__(self) -> None:
-        self._groups: dict[str, list[str]] = {}
-        self._words: dict[str, set[str]] = {}
-        self._assignments: dict[str, Assignment] = {}
+Vector = dict[str, float]
 
+
+@dataclass
+class _Story:
+    """Mutable clustering state of one story (internal; the outside sees `StoryGroup`)."""
+
+    id: str
+    article_ids: list[str]
+    centroid: Vector
+    members: list[tuple[str, Vector]]
+    first_day: float | None = None  # publication dates
+    last_day: float | None = None
+    first_dated: float | None = None  # publication dates or dates read from the text
+    last_dated: float | None = None
+    last_seen: float = 0.0  # stream clock when last joined (for retirement)
+    names: dict[str, str] = field(default_factory=dict)
+    dates: Counter[date] = field(default_factory=Counter)
+    numbers: set[str] = field(default_factory=set)
+    norm: float = 0.0
+    active: bool = True
+
+
+def _days(when: datetime | None) -> float | None:
+    return when.timestamp() / 86400.0 if when is not None else None
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum(w * get(t, 0.0) for t, w in a.items())
+
+
+def time_factor(
+    day: float | None,
+    first: float | None,
+    last: float | None,
+    grace: float = GRACE_DAYS,
+    decay: float = DECAY_DAYS,
+) -> float:
+    """1.0 within `grace` days of the story's coverage, then falling off smoothly."""
+    if day is None or first is None or last is None:
+        return 1.0
+    gap = max(first - day, day - last, 0.0)
+    if gap <= grace:
+        return 1.0
+    x = (gap - grace) / decay
+    return 1.0 / (1.0 + x * x)
+
+
+class StoryClusterer:
+    """Places articles into stories one at a time, as they stream in."""
+
+    def __init__(self, *, threshold: float = JOIN_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._stories: list[_Story] = []
+        self._by_id: dict[str, int] = {}
+        self._postings: dict[str, list[int]] = {}
+        self._assignments: dict[str, Assignment] = {}
+        self._df: Counter[str] = Counter()
+        self._n_docs = 0
+        self._observed: set[str] = set()
+        self._dedup = NearDuplicateIndex()
+        self._clock = -math.inf
+        self._since_retire = 0
+
+    # ---- IDF ---------------------------------------------------------------------------
+    def warm_up(self, articles: Iterable[Article]) -> None:
+        """Learn word rarity from articles (e.g. the batch to come, or stored history)
+        without placing them; each id is counted once however often it is seen."""
+        for article in articles:
+            if article.id in self._observed or article.id in self._assignments:
+                continue
+            self._observed.add(article.id)
+            self._count(extract(article))
+
+    def _count(self, feats: TextFeatures) -> None:
+        self._n_docs += 1
+        self._df.update(feats.terms.keys())
+
+    def _idf(self, term: str) -> float:
+        # PRIOR_DOCS virtual documents that lack every term: in a small batch a word two
+        # articles share is not "common" yet.
+        return math.log((self._n_docs + PRIOR_DOCS) / (self._df.get(term, 0) + 0.5))
+
+    def _vector(self, feats: TextFeatures) -> Vector:
+        weights = {t: w * self._idf(t) for t, w in feats.terms.items()}
+        if len(weights) > VECTOR_TERMS:
+            weights = dict(heapq.nlargest(VECTOR_TERMS, weights.items(), key=lambda kv: kv[1]))
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    # ---- placing -----------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
-        if article.id in self._assignments:
-            return self._assignments[article.id]
-        words = {w.lower() for w in _WORD.findall(article.title + " " + article.text[:600])}
-        best, best_score = None, 0.0
-        for sid, sw in self._words.items():
-            score = len(words & sw) / (len(words | sw) or 1)
-            if score > best_score:
-                best, best_score = sid, score
-        if best is not None and best_score >= 0.2:
-            self._groups[best].append(article.id)
-            self._words[best] |= words
-            result = Assignment(article.id, best, False, best_score)
+        """Place one article; a known id returns its earlier assignment unchanged."""
+        known = self._assignments.get(article.id)
+        if known is not None:
+            return known
+        feats = extract(article)
+        if article.id in self._observed:
+            self._observed.discard(article.id)
+        else:
+            self._count(feats)
+        vec = self._vector(feats)
+        day = _days(feats.published)
+        dated = _days(feats.dated)
+        if day is not None and day > self._clock:
+            self._clock = day
+        self._maybe_retire()
+
+        scored = self._score_candidates(vec, day, dated)
+        best_idx, best_score, best_parts = (-1, 0.0, (0.0, 0.0, 1.0))
+        if scored:
+            best_idx, best_score, best_parts = scored[0]
+
+        dup_candidates = self._stories[best_idx].article_ids[-MEMBER_VECTORS:] if scored else []
+        text = article.text if article.text.strip() else article.title
+        match = self._dedup.add(article.id, text, candidates=dup_candidates)
+        duplicate_of: str | None = None
+        if match is not None:
+            story_idx = self._story_of(match.original_id)
+            if story_idx is not None and self._stories[story_idx].active:
+                dup_score = next((s for i, s, _ in scored if i == story_idx), None)
+                if dup_score is None:
+                    dup_score, *_ = self._score_story(story_idx, vec, day, dated)
+                if dup_score >= DUPLICATE_MIN_SCORE or match.similarity >= 0.6:
+                    duplicate_of = match.original_id
+                    if story_idx != best_idx:
+                        best_idx, best_score = story_idx, max(dup_score, best_score)
+
+        if best_idx >= 0 and (best_score >= self.threshold or duplicate_of is not None):
+            story = self._stories[best_idx]
+            evidence = self._join_evidence(
+                story, feats, best_parts, best_score, match, duplicate_of
+            )
+            self._join(best_idx, article, feats, vec, day, dated)
+            result = Assignment(
+                article.id, story.id, False, round(best_score, 4), evidence, duplicate_of
+            )
         else:
             sid = story_id_for(article.id)
-            self._groups[sid] = [article.id]
-            self._words[sid] = words
-            result = Assignment(article.id, sid, True, 0.0)
+            if sid in self._by_id:  # same first id seen twice under different objects
+                sid = story_id_for(article.id + "#" + str(len(self._stories)))
+            idx = len(self._stories)
+            self._stories.append(_Story(sid, [], {}, []))
+            self._by_id[sid] = idx
+            self._join(idx, article, feats, vec, day, dated)
+            if best_idx >= 0:
+                closest = self._stories[best_idx].id
+                evidence = (
+                    f"closest story {closest} scored {best_score:.2f} < {self.threshold:.2f}",
+                )
+            else:
+                evidence = ("no earlier story shares its distinctive words",)
+            result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
         self._assignments[article.id] = result
         return result
 
+    def _story_of(self, article_id: str) -> int | None:
+        a = self._assignments.get(article_id)
+        return self._by_id.get(a.story_id) if a is not None else None
+
+    def _score_candidates(
+        self, vec: Vector, day: float | None, dated: float | None
+    ) -> list[tuple[int, float, tuple[float, float, float]]]:
+        hits: dict[int, float] = {}
+        stories = self._stories
+        for term, w in heapq.nlargest(QUERY_TERMS, vec.items(), key=lambda kv: kv[1]):
+            for idx in self._postings.get(term, ()):
+                hits[idx] = hits.get(idx, 0.0) + w
+        if not hits:
+            return []
+        top = heapq.nlargest(CANDIDATES, hits.items(), key=lambda kv: (kv[1], -kv[0]))
+        out = []
+        for idx, _ in top:
+            if not stories[idx].active:
+                continue
+            score, parts = self._score_story(idx, vec, day, dated)
+            out.append((idx, score, parts))
+        out.sort(key=lambda x: (-x[1], x[0]))
+        return out
+
+    def _score_story(
+        self, idx: int, vec: Vector, day: float | None, dated: float | None
+    ) -> tuple[float, tuple[float, float, float]]:
+        story = self._stories[idx]
+        c = _cosine(vec, story.centroid) / (story.norm or 1.0)
+        m = max((_cosine(vec, mv) for _, mv in story.members), default=0.0)
+        t = min(
+            time_factor(day, story.first_day, story.last_day),
+            time_factor(
+                dated,
+                story.first_dated,
+                story.last_dated,
+                TEXT_DATE_GRACE_DAYS,
+                TEXT_DATE_DECAY_DAYS,
+            ),
+        )
+        score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
+        return score, (c, m, t)
+
+    def _join(
+        self,
+        idx: int,
+        article: Article,
+        feats: TextFeatures,
+        vec: Vector,
+        day: float | None,
+        dated: float | None,
+    ) -> None:
+        story = self._stories[idx]
+        story.article_ids.append(article.id)
+        cen = story.centroid
+        for t, w in vec.items():
+            cen[t] = cen.get(t, 0.0) + w
+        if len(cen) > CENTROID_TERMS * 2:
+            story.centroid = cen = dict(
+                heapq.nlargest(CENTROID_TERMS, cen.items(), key=lambda kv: kv[1])
+            )
+        story.norm = math.sqrt(sum(w * w for w in cen.values()))
+        story.members.append((article.id, vec))
+        if len(story.members) > MEMBER_VECTORS:
+            del story.members[1]  # keep the founding article and the most recent ones
+        if day is not None:
+            story.first_day = day if story.first_day is None else min(story.first_day, day)
+            story.last_day = day if story.last_day is None else max(story.last_day, day)
+        if dated is not None:
+            story.first_dated = (
+                dated if story.first_dated is None else min(story.first_dated, dated)
+            )
+            story.last_dated = dated if story.last_dated is None else max(story.last_dated, dated)
+        story.last_seen = self._clock
+        for key, disp in feats.names.items():
+            if len(story.names) < 400:
+                story.names.setdefault(key, disp)
+        story.dates.update(feats.dates)
+        if len(story.numbers) < 400:
+            story.numbers.update(feats.numbers)
+        for term, _ in heapq.nlargest(QUERY_TERMS + 2, vec.items(), key=lambda kv: kv[1]):
+            plist = self._postings.setdefault(term, [])
+            if not plist or plist[-1] != idx:
+                if idx in plist:
+                    plist.remove(idx)
+                plist.append(idx)
+                if len(plist) > POSTINGS_CAP:
+                    del plist[0]
+
+    def _maybe_retire(self) -> None:
+        """Every so often, drop stories idle for RETIRE_DAYS of stream time from the pool."""
+        self._since_retire += 1
+        if self._since_retire < 1000 or self._clock == -math.inf:
+            return
+        self._since_retire = 0
+        cutoff = self._clock - RETIRE_DAYS
+        for story in self._stories:
+            if story.active and story.last_day is not None and story.last_seen < cutoff:
+                story.active = False
+                story.centroid, story.members = {}, []
+                story.names, story.numbers = {}, set()
+                story.dates = Counter()
+
+    # ---- evidence ----------------------------------------------------------------------
+    def _join_evidence(
+        self,
+        story: _Story,
+        feats: TextFeatures,
+        parts: tuple[float, float, float],
+        score: float,
+        match: object,
+        duplicate_of: str | None,
+    ) -> tuple[str, ...]:
+        ev: list[str] = []
+        if duplicate_of is not None and match is not None:
+            ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
+        shared = [feats.names[k] for k in feats.names if k in story.names and self._idf(k) > 2.0]
+        shared.sort(key=lambda n: -self._idf(n.lower()))
+        if shared:
+            ev.append("shared names: " + ", ".join(shared[:4]))
+        same_dates = sorted(feats.dates & set(story.dates))
+        if same_dates:
+            ev.append("same date " + ", ".join(d.isoformat() for d in same_dates[:2]))
+        nums = sorted(feats.numbers & story.numbers)
+        if nums:
+            ev.append("same figures: " + ", ".join(n[1:] for n in nums[:3]))
+        c, m, t = parts
+        ev.append(
+            f"similarity {score:.2f} >= {self.threshold:.2f}"
+            f" (story {c:.2f}, closest article {m:.2f})"
+        )
+        if t < 1.0:
+            ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
+        return tuple(ev)
+
+    # ---- reading -----------------------------------------------------------------------
     def groups(self) -> list[StoryGroup]:
-        return [StoryGroup(sid, tuple(ids)) for sid, ids in self._groups.items()]
+        """Stories in the order they started, article ids in join order."""
+        return [StoryGroup(s.id, tuple(s.article_ids)) for s in self._stories]
 
     def assignment(self, article_id: str) -> Assignment | None:
         return self._assignments.get(article_id)
 
 
-def cluster_articles(articles: Iterable[Article]) -> tuple[list[StoryGroup], dict[str, Assignment]]:
-    clusterer = StoryClusterer()
-    assignments = {a.id: clusterer.add(a) for a in articles}
+def cluster_articles(
+    articles: Iterable[Article], *, threshold: float = JOIN_THRESHOLD
+) -> tuple[list[StoryGroup], dict[str, Assignment]]:
+    """Cluster a batch: learn IDF from all of it first, then place articles in order."""
+    batch = list(articles)
+    clusterer = StoryClusterer(threshold=threshold)
+    clusterer.warm_up(batch)
+    assignments = {a.id: clusterer.add(a) for a in batch}
     return clusterer.groups(), assignments

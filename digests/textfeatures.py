@@ -1,0 +1,599 @@
+"""Cheap text features for story clustering: weighted terms, names, numbers and dates.
+
+Everything here is a pure function of one article, so the clusterer stays deterministic.
+Names ("entities-lite") are capitalised words that are not stop words: they carry most of
+what tells two look-alike events apart (which leader, which visitor, which storm), so they
+get a higher weight than ordinary words. Specific numbers (336,681; $3,499) and calendar dates
+(06-29) become features of their own, so two reports sharing them score higher.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from digests.models import Article
+
+# Word weights: why a word is in an article matters as much as how often.
+TITLE_WEIGHT = 3.0  # a headline states the event
+LEAD_WEIGHT = 1.5  # news is written as an inverted pyramid
+LEAD_TOKENS = 60
+NAME_BOOST = 3.0  # capitalised, non-stop word: a person, place or organisation
+NUMBER_WEIGHT = 1.5
+DATE_WEIGHT = 2.0
+MAX_BODY_TOKENS = 500  # the rest of a long article rarely changes which event it reports
+DATELINE_CHARS = 400  # a date written this early is the report's own date, not background
+
+# Hyphens split words: "Jong-un" and "Jong Un" must meet.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_RE = (
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE_MD = re.compile(_MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+_DATE_DM = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(\d{4}))?"
+)
+_DATE_ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:on|late|early|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Function words and news boilerplate: they say nothing about which event this is.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "ago",
+        "all",
+        "almost",
+        "also",
+        "although",
+        "always",
+        "am",
+        "among",
+        "an",
+        "and",
+        "another",
+        "any",
+        "anyone",
+        "are",
+        "around",
+        "as",
+        "at",
+        "away",
+        "back",
+        "be",
+        "became",
+        "because",
+        "become",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "even",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "like",
+        "likely",
+        "made",
+        "make",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "near",
+        "nearly",
+        "neither",
+        "never",
+        "new",
+        "next",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "others",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "perhaps",
+        "quite",
+        "rather",
+        "really",
+        "same",
+        "several",
+        "shall",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "whatever",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tell",
+        "according",
+        "reported",
+        "reports",
+        "report",
+        "reporting",
+        "added",
+        "adding",
+        "also",
+        "including",
+        "include",
+        "includes",
+        "included",
+        "news",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "day",
+        "days",
+        "time",
+        "times",
+        "just",
+        "like",
+        "get",
+        "got",
+        "go",
+        "going",
+        "goes",
+        "went",
+        "come",
+        "came",
+        "comes",
+        "take",
+        "took",
+        "made",
+        "make",
+        "makes",
+        "making",
+        "see",
+        "seen",
+        "seeing",
+        "use",
+        "used",
+        "using",
+        "want",
+        "wants",
+        "know",
+        "known",
+        "think",
+        "people",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "per",
+        "cent",
+        "percent",
+        "via",
+        "http",
+        "https",
+        "www",
+        "com",
+        "html",
+        "htm",
+        "amp",
+        "nbsp",
+        "photo",
+        "image",
+        "read",
+        "more",
+        "advertisement",
+        "share",
+        "click",
+        "subscribe",
+        "newsletter",
+        "copyright",
+        "rights",
+        "reserved",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "first",
+        "second",
+        "third",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "last",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """One article reduced to what clustering needs.
+
+    `terms` maps a feature to its raw (pre-IDF) weight: plain words, `#number`, `@MM-DD` dates.
+    `names` holds the display form of capitalised words, for evidence shown to users.
+    `dates` are full calendar dates the text mentions (year taken from `published` when absent).
+    `dated` is `published`, or else the first date written with its year (a dateline
+    stand-in: good to tell 2008 from 2012, not a day from the next).
+    """
+
+    terms: dict[str, float]
+    names: dict[str, str]
+    dates: frozenset[date]
+    numbers: frozenset[str]
+    published: datetime | None
+    dated: datetime | None = None
+
+
+def stem(word: str) -> str:
+    """A light, predictable plural/possessive fold: `minister's`/`ministers` -> `minister`."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def _number_feature(tok: str) -> str | None:
+    """Specific numbers identify an event; small counts and bare years mostly don't."""
+    digits = tok.replace(",", "")
+    if "." in digits:
+        head = digits.split(".")[0]
+        return "#" + digits if len(head) >= 1 and len(digits) >= 3 else None
+    if len(digits) < 3:
+        return None
+    return "#" + digits
+
+
+def _resolve(year: int | None, month: int, day: int, ref: datetime | None) -> date | None:
+    if not 1 <= day <= 31:
+        return None
+    if year is None:
+        if ref is None:
+            return None
+        year = ref.year
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            return None
+        # "December 30" read on 2 January means last year.
+        if (d - ref.date()).days > 45:
+            d = date(year - 1, month, day)
+        return d
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[date], date | None]:
+    """Dates the text mentions: `@MM-DD` features, full dates (year from `published` when
+    the text omits it), and the first date written with its year (a dateline stand-in)."""
+    feats: set[str] = set()
+    full: set[date] = set()
+    first: tuple[int, date] | None = None
+    for rx, order in ((_DATE_MD, "md"), (_DATE_DM, "dm"), (_DATE_ISO, "iso")):
+        for m in rx.finditer(text):
+            y, mo, d = _ymd(m, order)
+            if y is None:
+                continue
+            try:
+                dt = date(y, mo, d)
+            except ValueError:
+                continue
+            if m.start() < DATELINE_CHARS and (first is None or m.start() < first[0]):
+                first = (m.start(), dt)
+    for m in _DATE_MD.finditer(text):
+        month = _MONTHS[m.group(1)[:3].lower()]
+        _add_date(feats, full, m.group(3), month, int(m.group(2)), published)
+    for m in _DATE_DM.finditer(text):
+        month = _MONTHS[m.group(2)[:3].lower()]
+        _add_date(feats, full, m.group(3), month, int(m.group(1)), published)
+    for m in _DATE_ISO.finditer(text):
+        _add_date(feats, full, m.group(1), int(m.group(2)), int(m.group(3)), published)
+    if published is not None:
+        for m in _WEEKDAY.finditer(text):
+            wd = _WEEKDAYS.index(m.group(1).lower())
+            back = (published.weekday() - wd) % 7
+            d = published.date() - timedelta(days=back)
+            feats.add(f"@{d.month:02d}-{d.day:02d}")
+            full.add(d)
+    return feats, full, first[1] if first is not None else None
+
+
+def _ymd(m: re.Match[str], order: str) -> tuple[int | None, int, int]:
+    if order == "md":
+        return (
+            (int(m.group(3)) if m.group(3) else None),
+            _MONTHS[m.group(1)[:3].lower()],
+            int(m.group(2)),
+        )
+    if order == "dm":
+        return (
+            (int(m.group(3)) if m.group(3) else None),
+            _MONTHS[m.group(2)[:3].lower()],
+            int(m.group(1)),
+        )
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def _add_date(
+    feats: set[str],
+    full: set[date],
+    year_text: str | None,
+    month: int,
+    day: int,
+    published: datetime | None,
+) -> None:
+    if not 1 <= day <= 31:
+        return
+    feats.add(f"@{month:02d}-{day:02d}")
+    d = _resolve(int(year_text) if year_text else None, month, day, published)
+    if d is not None:
+        full.add(d)
+
+
+def extract(article: Article) -> TextFeatures:
+    """Weighted features of an article (title, lead and body weighted differently)."""
+    terms: dict[str, float] = {}
+    caps: dict[str, float] = {}
+    lower_seen: set[str] = set()
+    names: dict[str, str] = {}
+    numbers: set[str] = set()
+    title = article.title.strip()
+    body = article.text
+    # Many bodies repeat the headline; don't count it twice.
+    if title and body.startswith(title):
+        body = body[len(title) :]
+    args = (terms, caps, lower_seen, names, numbers)
+    _add_tokens(*args, _TOKEN.findall(title), TITLE_WEIGHT)
+    tokens = _TOKEN.findall(body)
+    if len(tokens) > MAX_BODY_TOKENS:
+        tokens = tokens[:MAX_BODY_TOKENS]
+    lead_weight = LEAD_WEIGHT if title else TITLE_WEIGHT  # no headline: the lead stands in
+    _add_tokens(*args, tokens[:LEAD_TOKENS], lead_weight)
+    _add_tokens(*args, tokens[LEAD_TOKENS:], 1.0)
+    # A capitalised word is a name only if the text never uses it in lower case
+    # ("Shares rose" opens a sentence; "shares" elsewhere gives it away).
+    for key, w in caps.items():
+        if key in lower_seen:
+            names.pop(key, None)
+        else:
+            terms[key] += w * (NAME_BOOST - 1.0)
+    head = title + "\n" + body[:4000]
+    date_feats, full_dates, first_full = extract_dates(head, article.published)
+    for f in date_feats:
+        terms[f] = DATE_WEIGHT
+    dated = article.published
+    if dated is None and first_full is not None:
+        dated = datetime(first_full.year, first_full.month, first_full.day, 12, tzinfo=UTC)
+    # Sublinear tf: the tenth mention of a word adds little.
+    out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
+    return TextFeatures(
+        out, names, frozenset(full_dates), frozenset(numbers), article.published, dated
+    )
+
+
+def _add_tokens(
+    terms: dict[str, float],
+    caps: dict[str, float],
+    lower_seen: set[str],
+    names: dict[str, str],
+    numbers: set[str],
+    tokens: list[str],
+    weight: float,
+) -> None:
+    stop = STOP_WORDS
+    for tok in tokens:
+        c = tok[0]
+        if c.isdigit():
+            f = _number_feature(tok)
+            if f is not None:
+                numbers.add(f)
+                terms[f] = terms.get(f, 0.0) + weight * NUMBER_WEIGHT
+            continue
+        low = tok.lower()
+        if low in stop or len(low) < 2:
+            continue
+        key = stem(low)
+        terms[key] = terms.get(key, 0.0) + weight
+        if c.isupper():
+            caps[key] = caps.get(key, 0.0) + weight
+            if key not in names:
+                names[key] = _display(tok)
+        else:
+            lower_seen.add(key)
+
+
+def _display(tok: str) -> str:
+    if tok.endswith(("'s", "’s")):
+        return tok[:-2]
+    return tok
+
+
+def tokens_for_shingles(text: str) -> list[str]:
+    """Lower-cased word tokens, punctuation dropped: what near-copy detection compares."""
+    return [t.lower() for t in _TOKEN.findall(text)]
