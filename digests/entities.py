@@ -488,7 +488,7 @@ class EntityIndex:
             full_forms = [s for s in members if len(toks[s]) >= 2 and not s.isupper()]
             name = max(
                 full_forms or members,
-                key=lambda s: (surfaces[s], len(toks[s]), -members.index(s)),
+                key=lambda s: (surfaces[s], " of " not in s, -len(toks[s]), -members.index(s)),
             )
             role_counts: Counter[str] = Counter()
             prep_counts: Counter[str] = Counter()

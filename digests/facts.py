@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from digests.dates import DateMention, annotate, find_dates, reference_date, split_leading_dateline
@@ -25,7 +25,14 @@ logger = logging.getLogger(__name__)
 
 MAX_FACTS = 12
 # Scoring weights, tuned on the pages-devset (scripts/eval_facts.py).
-W_SRC, W_CENTRAL, W_POS, W_RED = 2.0, 3.0, 1.5, 4.0
+W_SRC, W_CENTRAL, W_POS, W_RED, W_SPEC, W_NOVEL = 2.0, 3.0, 1.5, 2.0, 0.0, 2.0
+W_GROUP = 0.6
+W_SUPPORT = 0.42
+W_LOOSE = 0.0
+W_NUM = 0.3
+_VAGUE_START = re.compile(
+    r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
+)
 
 _ABBREV = frozenset(
     [
@@ -287,6 +294,12 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"\b(?:Photo|Image|Picture) (?:by|credit|:)|\(PHOTO|/EPA|/AFP|/Reuters", re.I)
+_VENUE = re.compile(
+    r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:headquarters|hall|"
+    r"theat(?:re|er)|stadium|arena|court(?:house)?|residence|airport|store|cent(?:re|er)|palace|"
+    r"square|hotel|building|base|cosmodrome|port|station|embassy|campus|resort|summit)\b",
+    re.IGNORECASE,
+)
 _WHERE = re.compile(
     r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w’'-]+)"
     r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
@@ -383,7 +396,7 @@ def _content_sentences(article: Article) -> list[str]:
         if _CAPTION.search(line):
             continue
         words = line.split()
-        if len(words) < 12 and not re.search(r"[.!?][\"”’']?$", line):
+        if len(words) < 25 and not re.search(r"[.!?][\"”’')]?$", line):
             continue  # headings, navigation, timestamps
         if title_key and _norm(line) == title_key:
             continue
@@ -625,10 +638,14 @@ def _prepare(
                 if ent is not None:
                     toks.append("@" + ent.name.lower())
             quote, speaker = _quote_of(text, mentions, index, last_person)
-            for mn in mentions:
-                ent = index.entity(mn.text)
-                if ent is not None and ent.kind == "person":
-                    last_person = ent.name
+            # "He said" in the next sentence most often means this sentence's subject.
+            people = [
+                e.name
+                for mn in mentions
+                if (e := index.entity(mn.text)) is not None and e.kind == "person"
+            ]
+            if people:
+                last_person = people[0]
             sents.append(
                 _Sent(
                     article_id=a.id,
@@ -653,7 +670,7 @@ def _quote_of(
 ) -> tuple[str, str]:
     """The quoted words of a sentence and who said them ("he said" -> the last named person)."""
     m = _QUOTE_RE.search(text)
-    if not m or len(m.group(1).split()) < 4:
+    if not m or len(m.group(1).split()) < 6:
         return "", ""
     speaker = ""
     persons = [
@@ -679,14 +696,17 @@ def _sim(a: frozenset[str], b: frozenset[str]) -> float:
 @dataclass
 class _Group:
     members: list[_Sent]
+    support: list[_Sent] = field(default_factory=list)
 
     @property
     def sources(self) -> set[str]:
         return {s.source for s in self.members}
 
 
-def _group(sents: list[_Sent], threshold: float = 0.42) -> list[_Group]:
+def _group(sents: list[_Sent], threshold: float | None = None) -> list[_Group]:
     """Sentences that say the same thing across articles, greedily merged (lead first)."""
+    if threshold is None:
+        threshold = W_GROUP
     groups: list[_Group] = []
     index: dict[str, list[int]] = {}
     for s in sorted(sents, key=lambda x: (x.pos, x.article_id)):
@@ -716,9 +736,7 @@ def _kind_of(s: _Sent, index: EntityIndex) -> FactKind:
         return "number"
     if any(d.resolved or d.month_day or d.form == "weekday" for d in s.dates):
         return "when"
-    if _WHERE.search(s.text) and any(
-        (e := index.entity(m.text)) is not None and e.kind == "place" for m in s.mentions
-    ):
+    if _VENUE.search(s.text):
         return "where"
     if any((e := index.entity(m.text)) is not None and e.kind == "person" for m in s.mentions):
         return "who"
@@ -728,7 +746,12 @@ def _kind_of(s: _Sent, index: EntityIndex) -> FactKind:
 def _fact_text(s: _Sent, kind: FactKind) -> str:
     """The sentence with resolved dates; a quote names its speaker when the text only says "he"."""
     if kind == "quote" and s.speaker:
-        names_speaker = s.speaker.split()[-1].lower() in s.text.lower()
+        low = s.text.lower()
+        names_speaker = any(
+            re.search(rf"\b{re.escape(part.lower())}\b", low)
+            for part in re.split(r"[\s-]+", s.speaker)
+            if part[:1].isupper() and len(part) >= 3
+        )
         if len(s.text.split()) > 45 or not names_speaker:
             return f"{s.speaker}: “{s.quote}”"
     return s.shown
@@ -755,25 +778,31 @@ def extract_facts(
     for toks in by_source.values():
         df.update(toks)
     groups = _group(sents)
+    support = _support(groups, sents)
     scored: list[tuple[float, _Group, _Sent]] = []
-    for g in groups:
+    for gi, g in enumerate(groups):
         rep = _representative(g)
         n_words = len(rep.text.split())
         central = sum(df[t] for t in rep.tokens) / (
             max(1, n_sources) * math.sqrt(len(rep.tokens) or 1)
         )
+        g.support = support[gi]
         first = min(m.pos for m in g.members)
-        score = W_SRC * len(g.sources) + W_CENTRAL * central + max(0.0, W_POS - 0.5 * first)
+        n_support = len(g.sources) + W_LOOSE * len({x.source for x in g.support} - g.sources)
+        score = W_SRC * n_support + W_CENTRAL * central + max(0.0, W_POS - 0.5 * first)
         if n_words < 8:
             score -= 1.0
         if n_words > 50:
             score -= 1.0
         if rep.numbers:
-            score += 0.3
+            score += W_NUM
         if any(d.resolved or d.month_day for d in rep.dates):
             score += 0.3
         if rep.quote:
             score += 0.2 if rep.speaker else -0.5
+        score += W_SPEC * _specificity(rep)
+        if _VAGUE_START.match(rep.text):
+            score -= 0.7  # leans on a previous sentence the reader will not see
         scored.append((score, g, rep))
     scored.sort(key=lambda x: -x[0])
     facts: list[Fact] = []
@@ -786,22 +815,104 @@ def extract_facts(
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored if x not in chosen]
     while remaining and len(chosen) < limit:
+        covered_toks: set[str] = set()
+        for c in chosen:
+            covered_toks |= c[2].tokens
+
+        kinds = Counter(_kind_of(c[2], index) for c in chosen)
 
         def mmr(x: tuple[float, _Group, _Sent]) -> float:
             red = max((_sim(x[2].tokens, c[2].tokens) for c in chosen), default=0.0)
-            return x[0] - W_RED * red
+            seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
+            value = x[0] - W_RED * red - W_NOVEL * seen
+            if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
+                kind = _kind_of(x[2], index)
+                if kind == "number" and kinds[kind] < 3:
+                    value += 2.5
+                elif kind in ("quote", "when", "where") and not kinds[kind]:
+                    value += 2.0
+            return value
 
         best = max(remaining, key=mmr)
         remaining.remove(best)
         if any(_sim(best[2].tokens, c[2].tokens) > 0.6 for c in chosen):
             continue
         chosen.append(best)
+    quotes = [x for x in scored if x[2].quote and x[2].speaker]
+    if quotes and not any(c[2].quote and c[2].speaker for c in chosen[:8]) and len(chosen) >= 8:
+        if quotes[0] in chosen:
+            chosen.remove(quotes[0])
+        chosen.insert(8, quotes[0])  # a digest reader should hear at least one voice
+        chosen = chosen[:limit]
     for i, (_, g, rep) in enumerate(chosen):
         kind: FactKind = "event" if i == 0 and leads else _kind_of(rep, index)
-        ids = tuple(dict.fromkeys(m.article_id for m in g.members))
-        facts.append(Fact(_fact_text(rep, kind), kind, ids, len(g.sources)))
+        backing = g.members + [x for x in g.support if x not in g.members]
+        text = _fact_text(rep, kind)
+        if kind == "event":
+            text, dated = _with_event_date(text, rep, backing)
+            if dated is not None and dated not in backing:
+                backing.append(dated)
+        ids = tuple(dict.fromkeys(m.article_id for m in backing))
+        facts.append(Fact(text, kind, ids, len({m.source for m in backing})))
     facts = _with_extras(facts, updates, index, sents, sources, limit)
     return FactSheet(tuple(facts), tuple(disagreements))
+
+
+def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:
+    """Sentences elsewhere that state a group's fact in looser words: they confirm it.
+
+    Groups are kept tight so each fact stays one clear statement; confirmation is counted
+    more generously, so a paraphrase in another outlet still cites that outlet.
+    """
+    index: dict[str, list[int]] = {}
+    for i, s in enumerate(sents):
+        for t in s.tokens:
+            index.setdefault(t, []).append(i)
+    out: list[list[_Sent]] = []
+    for g in groups:
+        rep = g.members[0]
+        cand: Counter[int] = Counter()
+        for t in rep.tokens:
+            if len(index.get(t, ())) <= len(sents) // 2 + 1:
+                for i in index.get(t, ()):
+                    cand[i] += 1
+        found = list(g.members)
+        have = {m.article_id for m in found}
+        for i, n in cand.most_common(40):
+            s = sents[i]
+            if n < 3 or s.article_id in have:
+                continue
+            if _sim(rep.tokens, s.tokens) >= W_SUPPORT:
+                found.append(s)
+                have.add(s.article_id)
+        out.append(found)
+    return out
+
+
+def _with_event_date(text: str, rep: _Sent, backing: list[_Sent]) -> tuple[str, _Sent | None]:
+    """Give the event fact its date when its sentence has none, taking it from a confirming
+    sentence (the most precise one: a full date, then a day without year)."""
+    if any(d.resolved for d in rep.dates):
+        return text, None
+    best: tuple[int, DateMention, _Sent] | None = None
+    for s in [rep, *backing]:
+        for d in s.dates:
+            rank = 2 if d.resolved else 1 if d.month_day else 0
+            if rank and (best is None or rank > best[0]):
+                best = (rank, d, s)
+    if best is None:
+        return text, None
+    _, d, s = best
+    shown = d.display
+    if d.resolved and d.form == "weekday":
+        shown = f"{d.resolved.strftime('%A')}, {shown}"
+    return f"{text.rstrip()} — {shown}", s
+
+
+def _specificity(s: _Sent) -> int:
+    """Concrete details a sentence carries: names, figures, dates (capped)."""
+    names = {m.text for m in s.mentions}
+    return min(4, len(names) + len(s.numbers) + len(s.dates))
 
 
 def _representative(g: _Group) -> _Sent:
@@ -810,9 +921,11 @@ def _representative(g: _Group) -> _Sent:
         return g.members[0]
 
     def key(s: _Sent) -> tuple[float, int, int]:
-        sim = sum(_sim(s.tokens, o.tokens) for o in g.members if o is not s)
+        sim = sum(_sim(s.tokens, o.tokens) for o in g.members if o is not s) / len(g.members)
         resolved = sum(1 for d in s.dates if d.resolved is not None)
-        return (round(sim, 1), resolved, -len(s.text))
+        words = len(s.text.split())
+        fit = 0.0 if 10 <= words <= 40 else -0.3
+        return (round(sim + 0.08 * _specificity(s) + fit, 1), resolved, -len(s.text))
 
     return max(g.members, key=key)
 
@@ -829,13 +942,16 @@ def _with_extras(
     out = list(facts)
     for u in updates[:2]:
         out.insert(min(len(out), 3), u)
+    shown = " ".join(f.text for f in out[:8]).lower()
     who: list[Fact] = []
     for ent in index.entities:
         if ent.kind != "person" or not ent.roles or ent.count < 2:
             continue
-        role = _best_role(ent.roles)
-        if not role:
+        if re.search(r"['’]s\b", ent.name) or len(ent.name.split()) < 2:
             continue
+        role = _best_role(ent.roles)
+        if not role or f"{role} {ent.name}".lower() in shown:
+            continue  # already introduced with its role in a top fact
         ids: list[str] = []
         for s in sents:
             if any(index.entity(m.text) is ent for m in s.mentions):
@@ -871,6 +987,9 @@ def _number_conflicts(
 ) -> tuple[list[Fact], list[Disagreement]]:
     """The same quantity reported differently: an update if a later article has a higher toll."""
     items: list[tuple[_Sent, Quantity]] = [(s, q) for s in sents for q in s.numbers if q.nouns]
+    # Two figures one sentence states side by side (deliveries vs production) are different
+    # quantities, whatever words follow them elsewhere.
+    stated = [{q.value for q in s.numbers} for s in sents if len(s.numbers) > 1]
     used: set[int] = set()
     updates: list[Fact] = []
     disagreements: list[Disagreement] = []
@@ -886,6 +1005,9 @@ def _number_conflicts(
                 continue
             cluster.append(j)
         if len(cluster) < 2:
+            continue
+        vals = {items[k][1].value for k in cluster}
+        if any(len(vals & seen) > 1 for seen in stated):
             continue
         values: dict[float, list[tuple[_Sent, Quantity]]] = {}
         for k in cluster:
