@@ -818,22 +818,8 @@ def extract_facts(
         covered_toks: set[str] = set()
         for c in chosen:
             covered_toks |= c[2].tokens
-
         kinds = Counter(_kind_of(c[2], index) for c in chosen)
-
-        def mmr(x: tuple[float, _Group, _Sent]) -> float:
-            red = max((_sim(x[2].tokens, c[2].tokens) for c in chosen), default=0.0)
-            seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
-            value = x[0] - W_RED * red - W_NOVEL * seen
-            if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
-                kind = _kind_of(x[2], index)
-                if kind == "number" and kinds[kind] < 3:
-                    value += 2.5
-                elif kind in ("quote", "when", "where") and not kinds[kind]:
-                    value += 2.0
-            return value
-
-        best = max(remaining, key=mmr)
+        best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
         if any(_sim(best[2].tokens, c[2].tokens) > 0.6 for c in chosen):
             continue
@@ -907,6 +893,26 @@ def _with_event_date(text: str, rep: _Sent, backing: list[_Sent]) -> tuple[str, 
     if d.resolved and d.form == "weekday":
         shown = f"{d.resolved.strftime('%A')}, {shown}"
     return f"{text.rstrip()} — {shown}", s
+
+
+def _mmr(
+    x: tuple[float, _Group, _Sent],
+    chosen: list[tuple[float, _Group, _Sent]],
+    covered_toks: set[str],
+    kinds: Counter[str],
+    index: EntityIndex,
+) -> float:
+    """A candidate's worth given what is already chosen: less for repeating it."""
+    red = max((_sim(x[2].tokens, c[2].tokens) for c in chosen), default=0.0)
+    seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
+    value = x[0] - W_RED * red - W_NOVEL * seen
+    if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
+        kind = _kind_of(x[2], index)
+        if kind == "number" and kinds[kind] < 3:
+            value += 2.5
+        elif kind in ("quote", "when", "where") and not kinds[kind]:
+            value += 2.0
+    return value
 
 
 def _specificity(s: _Sent) -> int:
