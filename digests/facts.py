@@ -323,6 +323,8 @@ class Quantity:
     currency: str
     nouns: tuple[str, ...]
     start: int
+    unit: str = ""  # the counted word as written ("troops"), for labels
+    before: tuple[str, ...] = ()  # stems of the words leading up to it ("shares rose")
 
 
 @dataclass
@@ -483,10 +485,22 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         nouns = tuple(
             _stem(w)
             for w in re.findall(r"[A-Za-z][\w-]*", tail)[:3]
-            if w.lower() not in _STOP and not w[0].isupper()
+            if w.lower() not in _STOP and not w[0].isupper() and len(w) >= 3
         )[:2]
+        if m.group("cur"):
+            nouns = (m.group("cur") + (scale or ""),) + nouns  # "$ billion" is its own unit
         if low in _WORD_NUM and not nouns:
             continue
+        unit = next(
+            (
+                w
+                for w in re.findall(r"[A-Za-z][\w-]*", tail)[:3]
+                if w.lower() not in _STOP and len(w) >= 3
+            ),
+            "",
+        )
+        lead = re.findall(r"[A-Za-z][\w’'-]*", sentence[max(0, m.start() - 50) : m.start()])
+        lead_stems = tuple(_stem(w) for w in lead[-4:] if w.lower() not in _STOP and len(w) >= 3)
         out.append(
             Quantity(
                 value=value,
@@ -496,6 +510,8 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
                 currency=m.group("cur") or "",
                 nouns=nouns,
                 start=m.start(),
+                unit="amount" if m.group("cur") else "share" if m.group("pct") else unit,
+                before=lead_stems,
             )
         )
     return out
@@ -807,6 +823,7 @@ def extract_facts(
     scored.sort(key=lambda x: -x[0])
     facts: list[Fact] = []
     updates, disagreements = _number_conflicts(sents, sources, articles)
+    disagreements.extend(_time_and_date_conflicts(sents))
     # The event fact: the best-supported lead sentence.
     leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
     chosen: list[tuple[float, _Group, _Sent]] = []
@@ -899,7 +916,7 @@ def _mmr(
     x: tuple[float, _Group, _Sent],
     chosen: list[tuple[float, _Group, _Sent]],
     covered_toks: set[str],
-    kinds: Counter[str],
+    kinds: Counter[FactKind],
     index: EntityIndex,
 ) -> float:
     """A candidate's worth given what is already chosen: less for repeating it."""
@@ -992,10 +1009,15 @@ def _number_conflicts(
     sents: list[_Sent], sources: Mapping[str, str], articles: Sequence[Article]
 ) -> tuple[list[Fact], list[Disagreement]]:
     """The same quantity reported differently: an update if a later article has a higher toll."""
-    items: list[tuple[_Sent, Quantity]] = [(s, q) for s in sents for q in s.numbers if q.nouns]
+    items: list[tuple[_Sent, Quantity]] = [
+        (s, q) for s in sents for q in s.numbers if q.nouns or q.before
+    ]
     # Two figures one sentence states side by side (deliveries vs production) are different
     # quantities, whatever words follow them elsewhere.
     stated = [{q.value for q in s.numbers} for s in sents if len(s.numbers) > 1]
+    by_source: dict[str, set[float]] = {}
+    for s in sents:
+        by_source.setdefault(s.source, set()).update(q.value for q in s.numbers)
     used: set[int] = set()
     updates: list[Fact] = []
     disagreements: list[Disagreement] = []
@@ -1007,7 +1029,7 @@ def _number_conflicts(
             if j in used:
                 continue
             s2, q2 = items[j]
-            if not _same_quantity(s1, q1, s2, q2):
+            if not _same_quantity(s1, q1, s2, q2, by_source):
                 continue
             cluster.append(j)
         if len(cluster) < 2:
@@ -1028,10 +1050,7 @@ def _number_conflicts(
             continue  # one outlet gives several values: a breakdown, not a conflict
         used.update(cluster)
         ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
-        common = set(q1.nouns)
-        for k in cluster:
-            common &= set(items[k][1].nouns)
-        label = next((n for n in items[cluster[-1]][1].nouns if n in common), q1.nouns[0])
+        label = q1.unit or "figure"
         times = [_when(lst) for _, lst in ordered]
         rising = [v for v, _ in ordered]
         if (
@@ -1050,8 +1069,7 @@ def _number_conflicts(
         ids_all: list[str] = []
         for _, lst in sorted(values.items(), key=lambda kv: -len(kv[1])):
             q = lst[0][1]
-            outlets = ", ".join(dict.fromkeys(f"{s.source} [{s.article_id}]" for s, _ in lst))
-            parts.append(f"{q.text} ({outlets})")
+            parts.append(f"{q.text} ({_outlets([s for s, _ in lst])})")
             ids_all.extend(s.article_id for s, _ in lst)
         text = f"{label.capitalize()}: " + " vs ".join(parts)
         disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
@@ -1066,18 +1084,122 @@ def _when(lst: list[tuple[_Sent, Quantity]]) -> datetime | None:
     return min(ts) if ts else None
 
 
-def _same_quantity(s1: _Sent, q1: Quantity, s2: _Sent, q2: Quantity) -> bool:
+def _same_quantity(
+    s1: _Sent,
+    q1: Quantity,
+    s2: _Sent,
+    q2: Quantity,
+    stated_by: Mapping[str, set[float]],
+) -> bool:
+    """Whether two figures from different outlets measure the same thing.
+
+    Same kind of number, a shared counted noun, a plausible ratio and similar sentences; small
+    numbers ("20 hours", "three sets") need closer sentences, as they count many things.
+    """
     if s1.source == s2.source or q1.pct != q2.pct or q1.currency != q2.currency:
         return False
-    if not (set(q1.nouns) & set(q2.nouns)):
+    if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s1.source, set()):
+        return False  # this outlet itself reports both: two different moments or things
+    if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):
         return False
-    if q1.value == 0 or q2.value == 0:
+    shared_nouns = set(q1.nouns) & set(q2.nouns)
+    shared_ctx = (set(q1.nouns) | set(q1.before)) & (set(q2.nouns) | set(q2.before))
+    if not shared_ctx or q1.value == 0 or q2.value == 0:
         return False
     ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
-    if ratio > 3:
+    tolls = bool(shared_nouns & _RISING)
+    if ratio > (2.6 if tolls else 1.6):
         return False
+    sim = _sim(s1.tokens, s2.tokens)
+    if shared_nouns and ratio <= 1.25 and sim >= 0.1:
+        return True  # "20 months" vs "nearly 22 months": one figure, told two ways
     shared = {t for t in s1.tokens & s2.tokens if not t[0].isdigit()}
-    return len(shared) >= 3 and _sim(s1.tokens, s2.tokens) >= 0.2
+    small = max(q1.value, q2.value) < 100 and not q1.pct
+    need = 0.3 if small and not tolls else 0.2
+    return len(shared) >= 3 and sim >= need
+
+
+_CLOCK = re.compile(
+    r"\b(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
+    r"(?:\s*\(?(?P<tz>(?-i:[A-Z]{2,4}))\b\)?)?",
+    re.IGNORECASE,
+)
+
+
+def _clock_times(text: str) -> list[tuple[int, str]]:
+    """Clock times as minutes after midnight, with the text as written."""
+    out: list[tuple[int, str]] = []
+    for m in _CLOCK.finditer(text):
+        h = int(m.group("h")) % 12
+        if m.group("ap").lower().startswith("p"):
+            h += 12
+        out.append((h * 60 + int(m.group("m") or 0), m.group(0).strip()))
+    return out
+
+
+def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
+    """The same moment given different clock times or different dates by different outlets."""
+    timed = [(s, _clock_times(s.text)) for s in sents]
+    timed = [(s, t) for s, t in timed if t]
+    dated = [
+        (s, [d for d in s.dates if d.resolved and d.form in ("date", "weekday")]) for s in sents
+    ]
+    dated = [(s, d) for s, d in dated if len(d) == 1]
+    pairs: list[tuple[str, str, _Sent, str, _Sent]] = []
+    for i, (a, ta) in enumerate(timed):
+        for b, tb in timed[i + 1 :]:
+            if a.source == b.source or {x[0] for x in ta} & {y[0] for y in tb}:
+                continue
+            close = [
+                (abs(x[0] - y[0]), x, y)
+                for x in ta
+                for y in tb
+                if abs(x[0] - y[0]) <= 30  # minutes apart for one moment in one story
+            ]
+            if close and _sim(a.tokens, b.tokens) >= 0.12:
+                _, x, y = min(close)
+                pairs.append(("Time", x[1], a, y[1], b))
+    for i, (a, da) in enumerate(dated):
+        for b, db in dated[i + 1 :]:
+            if (
+                a.source != b.source
+                and da[0].resolved != db[0].resolved
+                and _sim(a.tokens, b.tokens) >= 0.45
+            ):
+                pairs.append(("Date", da[0].display, a, db[0].display, b))
+    return _merge_pairs(pairs)
+
+
+def _merge_pairs(pairs: list[tuple[str, str, _Sent, str, _Sent]]) -> list[Disagreement]:
+    """Pairwise conflicts that share a sentence become one disagreement listing every version."""
+    groups: list[tuple[str, dict[str, list[_Sent]], set[int]]] = []
+    for label, va, a, vb, b in pairs:
+        home = next((g for g in groups if g[0] == label and (id(a) in g[2] or id(b) in g[2])), None)
+        if home is None:
+            home = (label, {}, set())
+            groups.append(home)
+        for v, sent in ((va, a), (vb, b)):
+            if id(sent) not in home[2]:
+                home[2].add(id(sent))
+                key = re.sub(r"[\s.()]", "", v.lower())
+                shown = next((k for k in home[1] if re.sub(r"[\s.()]", "", k.lower()) == key), v)
+                home[1].setdefault(shown, []).append(sent)
+    out: list[Disagreement] = []
+    for label, versions, _ in groups:
+        parts = [f"{v} ({_outlets(ss)})" for v, ss in versions.items()]
+        ids = tuple(dict.fromkeys(x.article_id for ss in versions.values() for x in ss))
+        out.append(Disagreement(f"{label}: " + " vs ".join(parts), ids))
+    return out
+
+
+def _outlets(sents: Sequence[_Sent]) -> str:
+    """`outlet [id, id], outlet [id]`: who said it, syndicated copies under their original."""
+    by: dict[str, list[str]] = {}
+    for x in sents:
+        ids = by.setdefault(x.source, [])
+        if x.article_id not in ids:
+            ids.append(x.article_id)
+    return ", ".join(f"{src} [{', '.join(ids)}]" for src, ids in by.items())
 
 
 from digests.answers import Answer, answer_question  # noqa: E402  (re-export; imports us lazily)

@@ -49,11 +49,19 @@ def covered(gold: str, fact_texts: list[str], need: float = 0.6) -> bool:
     return False
 
 
+_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7"}
+
+
+def _figures(text: str) -> set[str]:
+    low = re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: _WORDS[m.group(1)], text.lower())
+    return set(re.findall(r"\d[\d,.]*\d|\d", low))
+
+
 def flagged(gold: str, texts: list[str]) -> bool:
-    figures = set(re.findall(r"\d[\d,.]*\d|\d", gold))
+    figures = _figures(gold)
     hosts = set(re.findall(r"[a-z0-9-]+\.[a-z.]+", gold))
     for t in texts:
-        tf = set(re.findall(r"\d[\d,.]*\d|\d", t))
+        tf = _figures(t)
         th = set(re.findall(r"[a-z0-9-]+\.[a-z.]+", t))
         if len(figures & tf) >= 2 or (len(hosts & th) >= 2 and len(figures & tf) >= 1):
             return True
