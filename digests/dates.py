@@ -207,8 +207,14 @@ def reference_date(article: Article, year_hint: date | None = None) -> RefDate |
     return None
 
 
-def find_dates(sentence: str, ref: RefDate | None) -> list[DateMention]:
-    """Every date expression in `sentence`, resolved against `ref` where that is certain."""
+def find_dates(
+    sentence: str, ref: RefDate | None, year_hint: date | None = None
+) -> list[DateMention]:
+    """Every date expression in `sentence`, resolved against `ref` where that is certain.
+
+    `year_hint` (a date of another article in the same story) gives a bare "May 27" its year
+    when the article itself has no date, provided the day lies within 45 days of the hint.
+    """
     out: list[DateMention] = []
     ref_day = ref.as_date() if ref else None
     future = bool(_FUTURE.search(sentence))
@@ -223,13 +229,18 @@ def find_dates(sentence: str, ref: RefDate | None) -> list[DateMention]:
     for m in _DATE_RE.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        out.append(_mention(m, ref, ref_day, future, sentence))
+        out.append(_mention(m, ref, ref_day, future, sentence, year_hint))
     out.sort(key=lambda d: d.start)
     return out
 
 
 def _mention(
-    m: re.Match[str], ref: RefDate | None, ref_day: date | None, future: bool, sentence: str
+    m: re.Match[str],
+    ref: RefDate | None,
+    ref_day: date | None,
+    future: bool,
+    sentence: str,
+    year_hint: date | None = None,
 ) -> DateMention:
     text = m.group(0)
     s, e = m.start(), m.end()
@@ -252,10 +263,13 @@ def _mention(
             except ValueError:
                 return DateMention(s, e, text, False)
         # "last June 29" is rare; a bare month-day takes the year nearest the reference date.
-        if ref_day is not None:
+        anchor = ref_day or (year_hint if ref is None or ref.year is None else None)
+        if anchor is not None:
             try:
-                y = _closest_year(mon, day, ref_day)
-                return DateMention(s, e, text, True, resolved=date(y, mon, day))
+                y = _closest_year(mon, day, anchor)
+                d = date(y, mon, day)
+                if ref_day is not None or abs((d - anchor).days) <= 45:
+                    return DateMention(s, e, text, True, resolved=d)
             except ValueError:
                 pass
         return DateMention(s, e, text, True, month_day=(mon, day))

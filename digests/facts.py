@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from digests.dates import DateMention, annotate, find_dates, reference_date, split_leading_dateline
 from digests.entities import EntityIndex, Mention, find_mentions
@@ -341,6 +342,7 @@ class _Sent:
     quote: str
     speaker: str
     published: datetime | None
+    kind: FactKind | None = None  # filled in once the entity index is known
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -415,6 +417,7 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
 
+@lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     w = w.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -646,7 +649,7 @@ def _prepare(
         ref = reference_date(a, hint)
         last_person = ""
         for pos, text in enumerate(texts):
-            dates = find_dates(text, ref)
+            dates = find_dates(text, ref, hint)
             mentions = find_mentions(text)
             toks = content_tokens(text)
             for mn in mentions:
@@ -696,6 +699,7 @@ def _quote_of(
         and e.kind in ("person", "org")
         and not (m.start() < mn.start < m.end())
     ]
+    persons = [p for p in persons if len(p) >= 3 and not re.fullmatch(r"[A-Z.]{1,3}", p)]
     if persons:
         speaker = persons[-1] if m.start() < (mentions[-1].start if mentions else 0) else persons[0]
     elif _SPEECH.search(text) and last_person:
@@ -803,6 +807,7 @@ def extract_facts(
             max(1, n_sources) * math.sqrt(len(rep.tokens) or 1)
         )
         g.support = support[gi]
+        rep.kind = _kind_of(rep, index)
         first = min(m.pos for m in g.members)
         n_support = len(g.sources) + W_LOOSE * len({x.source for x in g.support} - g.sources)
         score = W_SRC * n_support + W_CENTRAL * central + max(0.0, W_POS - 0.5 * first)
@@ -830,12 +835,12 @@ def extract_facts(
     if leads:
         chosen.append(leads[0])
     # Greedy selection that rewards new information (maximal marginal relevance).
-    remaining = [x for x in scored if x not in chosen]
+    remaining = [x for x in scored[:48] if x not in chosen]
     while remaining and len(chosen) < limit:
         covered_toks: set[str] = set()
         for c in chosen:
             covered_toks |= c[2].tokens
-        kinds = Counter(_kind_of(c[2], index) for c in chosen)
+        kinds = Counter(c[2].kind or _kind_of(c[2], index) for c in chosen)
         best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
         if any(_sim(best[2].tokens, c[2].tokens) > 0.6 for c in chosen):
@@ -924,7 +929,7 @@ def _mmr(
     seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
     value = x[0] - W_RED * red - W_NOVEL * seen
     if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
-        kind = _kind_of(x[2], index)
+        kind = x[2].kind or _kind_of(x[2], index)
         if kind == "number" and kinds[kind] < 3:
             value += 2.5
         elif kind in ("quote", "when", "where") and not kinds[kind]:
