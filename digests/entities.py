@@ -446,29 +446,41 @@ class EntityIndex:
                     union(keys[initials[s.lower()]], keys[s])
         multi = [s for s in surfaces if len(toks[s]) >= 2]
         # Transliteration-tolerant: same surname (or same first token), near-identical rest.
-        for i, a in enumerate(multi):
+        # Names are bucketed by first and last token so only plausible pairs are compared.
+        buckets: dict[tuple[int, str, str], list[str]] = {}
+        for a in multi:
             ta = toks[a]
-            for b in multi[i + 1 :]:
-                tb = toks[b]
-                if len(ta) != len(tb) or keys[a] == keys[b]:
+            buckets.setdefault((len(ta), "first", ta[0]), []).append(a)
+            buckets.setdefault((len(ta), "last", ta[-1]), []).append(a)
+        for names in buckets.values():
+            for i, a in enumerate(names):
+                ra = _translit("".join(toks[a]))
+                for b in names[i + 1 :]:
                     if keys[a] == keys[b]:
                         union(keys[a], keys[b])
-                    continue
-                if ta[-1] == tb[-1] or ta[0] == tb[0]:
-                    ra = _translit("".join(ta))
-                    rb = _translit("".join(tb))
+                        continue
+                    rb = _translit("".join(toks[b]))
                     if edit_distance(ra, rb, 2) <= max(1, min(2, len(ra) // 6)):
                         union(keys[a], keys[b])
+        for a in multi:  # identical keys of different lengths ("Jong-un" / "Jong Un")
+            for b in buckets.get((len(toks[a]), "first", toks[a][0]), ()):
+                if keys[a] == keys[b]:
+                    union(keys[a], keys[b])
         # Shortened mentions ("Lyubimova", "Ju-ae") join the most frequent full name holding them.
+        holders: dict[str, list[str]] = {}
+        for full in multi:
+            tf = toks[full]
+            if any(w in _ORG_WORDS for w in tf) or re.search(r"[A-Za-z]-[A-Z]", full):
+                continue  # "North Korea-Russia Treaty" is not a longer "North Korea"
+            for w in set(tf):
+                holders.setdefault(w, []).append(full)
         containers: dict[str, Counter[str]] = {}
         for s in surfaces:
             t = toks[s]
             if not t or s.isupper():
                 continue
-            for full in multi:
+            for full in holders.get(t[0], ()):
                 tf = toks[full]
-                if any(w in _ORG_WORDS for w in tf) or re.search(r"[A-Za-z]-[A-Z]", full):
-                    continue  # "North Korea-Russia Treaty" is not a longer "North Korea"
                 if len(t) == 1 and full not in roles:
                     continue  # a lone word only shortens a person's name
                 if len(tf) > len(t) and _contains(tf, t):

@@ -29,7 +29,6 @@ MAX_FACTS = 12
 W_SRC, W_CENTRAL, W_POS, W_RED, W_SPEC, W_NOVEL = 2.0, 3.0, 1.5, 2.0, 0.0, 2.0
 W_GROUP = 0.6
 W_SUPPORT = 0.42
-W_LOOSE = 0.0
 W_NUM = 0.3
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
@@ -798,18 +797,16 @@ def extract_facts(
     for toks in by_source.values():
         df.update(toks)
     groups = _group(sents)
-    support = _support(groups, sents)
     scored: list[tuple[float, _Group, _Sent]] = []
-    for gi, g in enumerate(groups):
+    for g in groups:
         rep = _representative(g)
         n_words = len(rep.text.split())
         central = sum(df[t] for t in rep.tokens) / (
             max(1, n_sources) * math.sqrt(len(rep.tokens) or 1)
         )
-        g.support = support[gi]
         rep.kind = _kind_of(rep, index)
         first = min(m.pos for m in g.members)
-        n_support = len(g.sources) + W_LOOSE * len({x.source for x in g.support} - g.sources)
+        n_support = len(g.sources)
         score = W_SRC * n_support + W_CENTRAL * central + max(0.0, W_POS - 0.5 * first)
         if n_words < 8:
             score -= 1.0
@@ -852,6 +849,9 @@ def extract_facts(
             chosen.remove(quotes[0])
         chosen.insert(8, quotes[0])  # a digest reader should hear at least one voice
         chosen = chosen[:limit]
+    chosen_groups = [c[1] for c in chosen]
+    for g, found in zip(chosen_groups, _support(chosen_groups, sents), strict=True):
+        g.support = found
     for i, (_, g, rep) in enumerate(chosen):
         kind: FactKind = "event" if i == 0 and leads else _kind_of(rep, index)
         backing = g.members + [x for x in g.support if x not in g.members]
