@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from importlib import resources
@@ -51,6 +51,11 @@ def embedded_settings(settings: Settings) -> Settings:
     )
 
 
+def fetch_key(sub: Subscription) -> str:
+    """What one fetch serves: sources with the same URL (or folder) share it."""
+    return f"url:{sub.url}" if sub.url is not None else f"path:{sub.path}"
+
+
 @dataclass(frozen=True)
 class PollOutcome:
     source: str
@@ -69,8 +74,12 @@ class Bot:
         *,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] = utcnow,
+        max_failures: int = MAX_FAILURES,
+        max_concurrent_polls: int = 16,
     ) -> None:
         self.settings = settings
+        self.max_failures = max_failures
+        self.max_concurrent_polls = max_concurrent_polls
         self.store = store
         self.clock = clock
         self.fetcher = fetcher or Fetcher()
@@ -108,32 +117,83 @@ class Bot:
 
     async def poll(self, sub: Subscription) -> PollOutcome:
         """Fetch or read one source; its failure is recorded, never raised."""
-        state = self.store.feed_state(sub.name)
+        return (await self.poll_group([sub]))[0]
+
+    async def poll_group(self, subs: Sequence[Subscription]) -> list[PollOutcome]:
+        """Poll sources that share one URL (or path) with ONE fetch; each keeps its own state.
+
+        Conditional GET is used only when every member holds the same validators, so a
+        source added later still gets the full feed once.
+        """
+        first = subs[0]
+        states = [self.store.feed_state(sub.name) for sub in subs]
         now = self.clock()
+        etag = states[0].etag if all(s.etag == states[0].etag for s in states) else None
+        modified = (
+            states[0].last_modified
+            if all(s.last_modified == states[0].last_modified for s in states)
+            else None
+        )
+        body: bytes | None = None
+        final_url = first.url or ""
+        read: ReadResult | None = None
         try:
-            if sub.path is not None:
-                result = await asyncio.to_thread(read_paths, [sub.path])
-                etag, modified = state.etag, state.last_modified
+            if first.path is not None:
+                read = await asyncio.to_thread(read_paths, [first.path])
             else:
-                assert sub.url is not None
+                assert first.url is not None
                 fetched = await self.fetcher.fetch(
-                    sub.url,
-                    etag=state.etag,
-                    last_modified=state.last_modified,
-                    allow_private=sub.allow_private,
+                    first.url,
+                    etag=etag,
+                    last_modified=modified,
+                    allow_private=all(sub.allow_private for sub in subs),
                 )
                 etag, modified = fetched.etag, fetched.last_modified
-                if fetched.not_modified:
-                    result = ReadResult()
-                else:
-                    result = parse_feed(fetched.body, fetched.url, sub.name)
-            if not result.articles and result.problems:
-                raise FetchError(str(result.problems[0]))
+                if not fetched.not_modified:
+                    body, final_url = fetched.body, fetched.url
         except (FetchError, OSError) as exc:
-            return self._record_failure(sub, state, now, str(exc))
+            return [
+                await self._record_failure(sub, state, now, str(exc))
+                for sub, state in zip(subs, states, strict=True)
+            ]
         except Exception as exc:  # one bad source never stops the loop
-            log.exception("source %s failed", sub.name)
-            return self._record_failure(sub, state, now, f"internal error: {exc!r}")
+            log.exception("source %s failed", first.name)
+            return [
+                await self._record_failure(sub, state, now, f"internal error: {exc!r}")
+                for sub, state in zip(subs, states, strict=True)
+            ]
+        outcomes = []
+        for sub, state in zip(subs, states, strict=True):
+            try:
+                if read is not None:
+                    result = read
+                    kept_etag, kept_modified = state.etag, state.last_modified
+                else:
+                    result = ReadResult() if body is None else parse_feed(body, final_url, sub.name)
+                    kept_etag, kept_modified = etag, modified
+                if not result.articles and result.problems:
+                    raise FetchError(str(result.problems[0]))
+                outcomes.append(
+                    self._record_success(sub, state, now, result, kept_etag, kept_modified)
+                )
+            except (FetchError, OSError) as exc:
+                outcomes.append(await self._record_failure(sub, state, now, str(exc)))
+            except Exception as exc:
+                log.exception("source %s failed", sub.name)
+                outcomes.append(
+                    await self._record_failure(sub, state, now, f"internal error: {exc!r}")
+                )
+        return outcomes
+
+    def _record_success(
+        self,
+        sub: Subscription,
+        state: FeedState,
+        now: datetime,
+        result: ReadResult,
+        etag: str | None,
+        modified: str | None,
+    ) -> PollOutcome:
         for problem in result.problems:
             log.warning("source %s: %s", sub.name, problem)
         articles = [replace(a, origin=sub.name) for a in result.articles]
@@ -157,12 +217,12 @@ class Bot:
             log.info("source %s: %s", sub.name, report)
         return PollOutcome(sub.name, report.stored)
 
-    def _record_failure(
+    async def _record_failure(
         self, sub: Subscription, state: FeedState, now: datetime, error: str
     ) -> PollOutcome:
         failures = state.consecutive_failures + 1
         wait = min(sub.poll_seconds * 2 ** (failures - 1), 86400)
-        paused = failures >= MAX_FAILURES
+        paused = failures >= self.max_failures
         log.warning("source %s failed (%d in a row): %s", sub.name, failures, error)
         self.store.save_feed_state(
             replace(
@@ -174,15 +234,54 @@ class Bot:
                 next_poll_at=now + timedelta(seconds=wait),
             )
         )
+        if paused and not state.paused:
+            await self._tell_paused(sub, state, failures, error)
         return PollOutcome(sub.name, 0, error)
 
-    async def poll_all(self) -> list[PollOutcome]:
-        outcomes = []
-        for sub in self.store.sources():
-            if self.store.feed_state(sub.name).paused:
+    async def _tell_paused(
+        self, sub: Subscription, state: FeedState, failures: int, error: str
+    ) -> None:
+        """One notice per channel per pause: the key names the streak (its last success)."""
+        since = state.last_success_at.isoformat() if state.last_success_at else "never"
+        text = (
+            f"⚠ Source `{sub.name}` is paused after {failures} failed polls in a row "
+            f"(last error: {error[:200]}). `/digest unsubscribe {sub.name}` removes it."
+        )
+        for channel in self.channel_refs():
+            if not any(s.name == sub.name for s in self.sources_for(channel)):
                 continue
-            outcomes.append(await self.poll(sub))
-        return outcomes
+            try:
+                await self.delivery.notify(channel, text, f"paused:{sub.name}:{since}")
+            except Exception:  # a notice must not break polling
+                log.exception("pause notice to %s failed", channel.key)
+
+    def is_due(self, sub: Subscription) -> bool:
+        """Not paused, and not waiting out a failure backoff."""
+        state = self.store.feed_state(sub.name)
+        if state.paused:
+            return False
+        if state.consecutive_failures and state.next_poll_at is not None:
+            return self.clock() >= state.next_poll_at
+        return True
+
+    async def poll_all(self, *, due_only: bool = False) -> list[PollOutcome]:
+        """Poll every unpaused source concurrently (≤ `max_concurrent_polls` groups at once;
+        the fetcher also caps each host); sources sharing a URL are fetched once."""
+        groups: dict[str, list[Subscription]] = {}
+        for sub in self.store.sources():
+            if due_only and not self.is_due(sub):
+                continue
+            if not due_only and self.store.feed_state(sub.name).paused:
+                continue
+            groups.setdefault(fetch_key(sub), []).append(sub)
+        cap = asyncio.Semaphore(self.max_concurrent_polls)
+
+        async def one(group: list[Subscription]) -> list[PollOutcome]:
+            async with cap:
+                return await self.poll_group(group)
+
+        results = await asyncio.gather(*(one(g) for g in groups.values()))
+        return [outcome for group in results for outcome in group]
 
     # -- channels ------------------------------------------------------------
 
@@ -317,4 +416,4 @@ def run_bot(settings: Settings, *, config_path: Path | None, once: bool) -> int:
         return 0
 
 
-__all__ = ["Bot", "PollOutcome", "demo_corpus_path", "embedded_settings", "run_bot"]
+__all__ = ["Bot", "PollOutcome", "fetch_key", "demo_corpus_path", "embedded_settings", "run_bot"]

@@ -1,19 +1,28 @@
-"""Digests and story updates, through a delivery outbox: nothing posted twice, nothing lost.
+"""Digests, story updates and notices, through a delivery outbox: nothing posted twice,
+nothing lost.
 
-A post becomes an outbox row (with an idempotency key) before it is sent, and is
-marked delivered -- and the story recorded as posted, with the platform's message
-id for thread replies -- only after the platform said OK.
+A post becomes an outbox row (with an idempotency key) before it is sent; the send is
+counted (`begin_send`) before the platform is called; the story is recorded as posted, with
+the platform's message id for thread replies, and the row marked delivered only after the
+platform said OK. A row left undelivered with attempts > 0 may have reached the platform
+(a crash or a lost answer in between), so before sending it again delivery asks the poster's
+optional `find_sent(channel_id, key)`, which looks the idempotency key up on the platform
+(the key travels with the message as `message["idempotency_key"]`). A poster without
+`find_sent` (console, file) is at-least-once in that one window: a crash between the
+platform's OK and our commit re-sends that one message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
 
-from bot.chat import ChatPoster, DeliveryError
+from bot.chat import ChatPoster, DeliveryError, Message
 from digests.models import ChannelRef, Story
 from digests.pipeline import Newsroom, make_digest, mentions, rank_stories
 from digests.render import UpdateView, digest_view, source_links
@@ -23,6 +32,19 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 PERMANENT_RETRY = timedelta(days=3650)
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """Optional poster capability: find a message we may already have sent by its key."""
+
+    async def find_sent(self, channel_id: str, idempotency_key: str) -> str | None: ...
+
+
+def notice_message(text: str) -> Message:
+    """A one-line notice every poster can send: `text` (console, file, Slack), `content`
+    (Discord)."""
+    return {"text": text, "content": text}
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,12 @@ class Delivery:
         self._store: Store = newsroom.store
         self._posters = dict(posters)
         self._clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, channel: ChannelRef) -> asyncio.Lock:
+        """One sender per channel: a digest job, `/digest now` and a reconnect flush must not
+        send the same pending row twice or out of order."""
+        return self._locks.setdefault(channel.key, asyncio.Lock())
 
     def has_platform(self, platform: str) -> bool:
         return platform in self._posters
@@ -102,26 +130,37 @@ class Delivery:
         if poster is None:
             log.warning("no %s connection; digest for %s not posted", channel.platform, channel.key)
             return 0
-        stories, updates = self.plan(plan)
-        now = self._clock()
-        if stories or plan.empty_message:
-            digest = make_digest(stories, title=f"News digest — {now:%a %d %b %Y}", now=now)
-            self._store.save_digest_numbers(channel.key, [s.id for s in digest.stories])
-            messages = poster.render_digest(digest_view(digest))
-            ids = [s.id for s in digest.stories]
-            articles = {s.id: [a.id for a in s.articles] for s in digest.stories}
-            run = _key(channel.key, *ids) if ids else _key(channel.key, now.isoformat())
-            for index, message in enumerate(messages):
-                payload = {
-                    "message": message,
-                    "story_ids": ids if index == 0 else [],
-                    "article_ids": articles if index == 0 else {},
-                }
-                self._store.enqueue(channel.key, None, "digest", payload, f"digest:{run}:{index}")
-        for story, new_ids in updates:
-            self._queue_update(channel, poster, story, new_ids)
-        await self.flush(channel)
+        async with self._lock(channel):
+            stories, updates = self.plan(plan)
+            now = self._clock()
+            if stories or plan.empty_message:
+                digest = make_digest(stories, title=f"News digest — {now:%a %d %b %Y}", now=now)
+                self._store.save_digest_numbers(channel.key, [s.id for s in digest.stories])
+                messages = poster.render_digest(digest_view(digest))
+                ids = [s.id for s in digest.stories]
+                articles = {s.id: [a.id for a in s.articles] for s in digest.stories}
+                run = _key(channel.key, *ids) if ids else _key(channel.key, now.isoformat())
+                rows: list[tuple[str, str | None, str, dict[str, Any], str]] = []
+                for index, message in enumerate(messages):
+                    payload: dict[str, Any] = {
+                        "message": message,
+                        "story_ids": ids if index == 0 else [],
+                        "article_ids": articles if index == 0 else {},
+                    }
+                    rows.append((channel.key, None, "digest", payload, f"digest:{run}:{index}"))
+                self._store.enqueue_many(rows)  # all parts or none
+            for story, new_ids in updates:
+                self._queue_update(channel, poster, story, new_ids)
+            await self._flush_locked(channel, poster)
         return len(stories)
+
+    async def notify(self, channel: ChannelRef, text: str, key: str) -> bool:
+        """Queue and send a one-line notice; the same `key` is never queued twice."""
+        queued = self._store.enqueue(
+            channel.key, None, "notice", {"message": notice_message(text)}, f"notice:{key}"
+        )
+        await self.flush(channel)
+        return queued is not None
 
     def _queue_update(
         self, channel: ChannelRef, poster: ChatPoster, story: Story, new_ids: Sequence[str]
@@ -161,39 +200,62 @@ class Delivery:
         poster = self._posters.get(channel.platform)
         if poster is None:
             return
+        async with self._lock(channel):
+            await self._flush_locked(channel, poster)
+
+    async def _flush_locked(self, channel: ChannelRef, poster: ChatPoster) -> None:
         for item in self._store.pending(channel.key, now=self._clock()):
             thread_of = None
             if item.kind == "update" and item.story_id:
                 post = self._store.post_for(channel.key, item.story_id)
                 thread_of = post.message_id if post else None
+            message = {**item.payload["message"], "idempotency_key": item.idempotency_key}
             try:
-                message_id = await poster.send(
-                    channel.id, item.payload["message"], thread_of=thread_of
-                )
+                message_id = None
+                if item.attempts > 0 and isinstance(poster, SentLookup):
+                    # a previous send may have reached the platform: look before re-sending
+                    message_id = await poster.find_sent(channel.id, item.idempotency_key)
+                    if message_id is not None:
+                        log.info("post %s to %s was already sent", item.id, channel.key)
+                if message_id is None:
+                    self._store.begin_send(item.id)
+                    message_id = await poster.send(channel.id, message, thread_of=thread_of)
             except DeliveryError as exc:
                 now = self._clock()
                 if exc.permanent:
                     log.error("channel %s refused the post: %s", channel.key, exc)
                     self._store.set_channel_error(channel.key, str(exc))
-                    self._store.mark_failed(item.id, str(exc), now + PERMANENT_RETRY)
+                    self._store.defer(item.id, str(exc), now + PERMANENT_RETRY)
                 else:
                     wait = backoff(item.attempts + 1)
                     if exc.retry_after:
                         wait = max(wait, timedelta(seconds=exc.retry_after))
                     log.warning("post to %s failed (%s); retrying in %s", channel.key, exc, wait)
-                    self._store.mark_failed(item.id, str(exc), now + wait)
+                    self._store.defer(item.id, str(exc), now + wait)
                 return
             except Exception as exc:  # a bug in an adapter must not stop other channels
                 log.exception("post to %s failed", channel.key)
-                self._store.mark_failed(
-                    item.id, repr(exc), self._clock() + backoff(item.attempts + 1)
-                )
+                self._store.defer(item.id, repr(exc), self._clock() + backoff(item.attempts + 1))
                 return
-            now = self._clock()
-            self._store.mark_delivered(item.id, message_id, now)
-            self._store.set_channel_error(channel.key, None)
-            for story_id, article_ids in item.payload.get("article_ids", {}).items():
-                previous = self._store.post_for(channel.key, story_id)
-                keep_id = previous.message_id if previous and item.kind == "update" else message_id
-                posted_at = previous.posted_at if previous else now
-                self._store.record_post(channel.key, story_id, keep_id, article_ids, posted_at)
+            self._record_delivered(channel, item.id, item.kind, item.payload, message_id)
+
+    def _record_delivered(
+        self,
+        channel: ChannelRef,
+        item_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        message_id: str,
+    ) -> None:
+        """Posts first, then the row: a crash in between leaves the row pending, and the
+        next flush finds it via `find_sent` instead of planning the stories again."""
+        now = self._clock()
+        article_map = payload.get("article_ids") or {}
+        assert isinstance(article_map, dict)
+        for story_id, article_ids in article_map.items():
+            previous = self._store.post_for(channel.key, story_id)
+            keep_id = previous.message_id if previous and kind == "update" else message_id
+            posted_at = previous.posted_at if previous else now
+            self._store.record_post(channel.key, story_id, keep_id, article_ids, posted_at)
+        self._store.mark_delivered(item_id, message_id, now)
+        self._store.set_channel_error(channel.key, None)

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,7 +24,7 @@ from bot.adapters.console import ConsolePoster
 from bot.adapters.files import FilePoster
 from bot.app import Bot
 from bot.chat import ChatPoster
-from bot.scheduler import DIGEST_GRACE_SECONDS, build_scheduler
+from bot.scheduler import DIGEST_GRACE_SECONDS, build_scheduler, fire_times
 from bot.settings import Settings
 from digests.models import ChannelRef
 from digests.store import Store, StoreError
@@ -81,14 +80,9 @@ def scheduler_lock(db_url: str) -> Iterator[None]:
 
 def missed_run(cron: str, tz: str, last: datetime | None, now: datetime) -> bool:
     """Was a scheduled digest due within the grace period and not run since?"""
-    trigger = CronTrigger.from_crontab(cron, timezone=tz)
     start = now - timedelta(seconds=DIGEST_GRACE_SECONDS)
-    fire = trigger.get_next_fire_time(None, start)
-    due = None
-    while fire is not None and fire <= now:
-        due = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return due is not None and (last is None or last < due)
+    due = fire_times(cron, tz, start, now)
+    return bool(due) and (last is None or last < due[-1])
 
 
 def build_posters(settings: Settings, env: Mapping[str, str]) -> dict[str, ChatPoster]:

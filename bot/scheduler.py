@@ -6,14 +6,17 @@ digest jobs are coalesced with a grace time, so a missed run posts once, never t
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from digests.models import ChannelRef
+from bot.app import fetch_key
+from digests.models import ChannelRef, Subscription
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -23,13 +26,19 @@ log = logging.getLogger(__name__)
 DIGEST_GRACE_SECONDS = 3600
 
 
-async def poll_source_job(bot: Bot, name: str) -> None:
-    for sub in bot.store.sources():
-        if sub.name == name:
-            if not bot.store.feed_state(name).paused:
-                await bot.poll(sub)
-            return
-    log.info("source %s is gone; its poll job stops", name)
+async def poll_source_job(bot: Bot, key: str) -> None:
+    """Poll the sources behind one fetch key (a URL or folder), skipping paused ones and
+    those still waiting out a failure backoff."""
+    subs = [sub for sub in bot.store.sources() if fetch_key(sub) == key]
+    if not subs:
+        log.info("no source reads %s any more; its poll job stops", key)
+        return
+    due = [sub for sub in subs if bot.is_due(sub)]
+    if due:
+        try:
+            await bot.poll_group(due)
+        except Exception:
+            log.exception("poll of %s failed", key)
 
 
 async def digest_job(bot: Bot, platform: str, channel_id: str) -> None:
@@ -45,36 +54,68 @@ async def sources_sync_job(bot: Bot, scheduler: AsyncIOScheduler) -> None:
     sync_jobs(bot, scheduler)
 
 
-def _poll_trigger(seconds: int) -> IntervalTrigger:
-    return IntervalTrigger(seconds=seconds, jitter=max(1, seconds // 10))
+def poll_offset(key: str, seconds: int) -> int:
+    """A stable phase in [0, seconds) per fetch key: sources sharing an interval are spread
+    over it instead of firing together, and keep their slot across restarts."""
+    digest = hashlib.sha1(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % max(seconds, 1)
+
+
+def poll_trigger(key: str, seconds: int, now: datetime) -> IntervalTrigger:
+    start = now + timedelta(seconds=poll_offset(key, seconds))
+    return IntervalTrigger(seconds=seconds, start_date=start, jitter=max(1, seconds // 20))
 
 
 def sync_jobs(bot: Bot, scheduler: AsyncIOScheduler) -> None:
-    wanted_polls = {}
+    """Jobs from config + database: one poll job per fetch key, one digest job per channel."""
+    groups: dict[str, list[Subscription]] = {}
     for sub in bot.store.sources():
-        wanted_polls[f"poll:{sub.name}"] = sub
+        groups.setdefault(fetch_key(sub), []).append(sub)
+    wanted = {f"poll:{key}": key for key in groups}
     for job in scheduler.get_jobs():
-        if job.id.startswith("poll:") and job.id not in wanted_polls:
+        if job.id.startswith("poll:") and job.id not in wanted:
             job.remove()
-    for job_id, sub in wanted_polls.items():
-        if scheduler.get_job(job_id) is None:
-            scheduler.add_job(
-                poll_source_job,
-                _poll_trigger(sub.poll_seconds),
-                args=(bot, sub.name),
-                id=job_id,
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=sub.poll_seconds,
-            )
+    now = bot.clock()
+    for job_id, key in wanted.items():
+        seconds = min(sub.poll_seconds for sub in groups[key])
+        existing = scheduler.get_job(job_id)
+        if existing is not None:
+            if getattr(existing.trigger, "interval", None) == timedelta(seconds=seconds):
+                continue
+            existing.remove()
+        scheduler.add_job(
+            poll_source_job,
+            poll_trigger(key, seconds, now),
+            args=(bot, key),
+            id=job_id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=seconds,
+        )
     for channel in bot.channel_refs():
         schedule_digest(bot, scheduler, channel)
+
+
+def digest_trigger(cron: str, tz: str) -> CronTrigger:
+    """Cron evaluated in the channel's zone: 08:00 stays 08:00 local across DST."""
+    return CronTrigger.from_crontab(cron, timezone=tz)
+
+
+def fire_times(cron: str, tz: str, start: datetime, end: datetime) -> list[datetime]:
+    """Every fire time of `cron` in [start, end], as APScheduler computes them."""
+    trigger = digest_trigger(cron, tz)
+    times: list[datetime] = []
+    fire = trigger.get_next_fire_time(None, start)
+    while fire is not None and fire <= end:
+        times.append(fire)
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return times
 
 
 def schedule_digest(bot: Bot, scheduler: AsyncIOScheduler, channel: ChannelRef) -> None:
     cron, tz = bot.channel_schedule(channel)
     job_id = f"digest:{channel.key}"
-    trigger = CronTrigger.from_crontab(cron, timezone=tz)
+    trigger = digest_trigger(cron, tz)
     existing = scheduler.get_job(job_id)
     if existing is not None:
         if str(existing.trigger) == str(trigger):

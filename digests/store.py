@@ -1115,6 +1115,51 @@ class Store:
                 .values(delivered_at=at, message_id=message_id)
             )
 
+    def enqueue_many(self, items: Sequence[tuple[str, str | None, str, dict[str, Any], str]]) -> int:
+        """Queue (channel_key, story_id, kind, payload, idempotency_key) rows in ONE transaction,
+        so a crash never leaves half a digest queued. Returns how many were new."""
+        now = self._clock()
+        added = 0
+        with self._tx(write=True) as conn:
+            for channel_key, story_id, kind, payload, idempotency_key in items:
+                stmt = (
+                    self._insert(conn, outbox_t)
+                    .values(
+                        channel_key=channel_key,
+                        story_id=story_id,
+                        kind=kind,
+                        payload=payload,
+                        idempotency_key=idempotency_key,
+                        attempts=0,
+                        created_at=now,
+                        not_before=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                    .returning(outbox_t.c.id)
+                )
+                added += conn.execute(stmt).scalar_one_or_none() is not None
+        return added
+
+    def begin_send(self, item_id: int) -> None:
+        """Count a send as started BEFORE calling the platform: an undelivered item with
+        attempts > 0 may have reached the platform (crash or lost answer), so delivery looks
+        it up before sending it again."""
+        with self._tx(write=True) as conn:
+            conn.execute(
+                outbox_t.update()
+                .where(outbox_t.c.id == item_id)
+                .values(attempts=outbox_t.c.attempts + 1)
+            )
+
+    def defer(self, item_id: int, error: str, retry_at: datetime) -> None:
+        """Hold the item back until `retry_at` (the attempt was counted by `begin_send`)."""
+        with self._tx(write=True) as conn:
+            conn.execute(
+                outbox_t.update()
+                .where(outbox_t.c.id == item_id)
+                .values(last_error=error, not_before=retry_at)
+            )
+
     def mark_failed(self, item_id: int, error: str, retry_at: datetime) -> None:
         """Count a failed attempt and hold the item back until `retry_at`."""
         with self._tx(write=True) as conn:
