@@ -80,7 +80,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             pool.append((a.id, s, toks, a))
             df.update(toks)
     n = max(1, len(pool))
-    merged: dict[str, tuple[float, str, list[str]]] = {}
+    merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
     for aid, sent, toks, art in pool:
         overlap = q_tokens & toks
         if not overlap:
@@ -92,7 +92,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             or qtype == "when"
             and find_dates(sent, reference_date(art))
         ):
-            score *= 1.6
+            score *= 2.0
         elif qtype in ("who", "where"):
             ments = find_mentions(sent)
             names = [m for m in ments if m.text.lower() not in {w.lower() for w in overlap}]
@@ -101,18 +101,24 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             if qtype == "where" and any(m.prep in ("in", "at", "near") for m in names):
                 score *= 1.5
         key = re.sub(r"\W+", " ", sent.lower()).strip()
+        if key not in merged:
+            # A reworded copy of a sentence already kept cites its article there instead.
+            for other_key, (_, _, _, other_toks) in merged.items():
+                if len(toks & other_toks) / math.sqrt(len(toks) * len(other_toks) or 1) >= 0.75:
+                    key = other_key
+                    break
         if key in merged:
             old = merged[key]
-            merged[key] = (max(old[0], score), old[1], old[2] + [aid])
+            merged[key] = (max(old[0], score), old[1], old[2] + [aid], old[3])
         else:
-            merged[key] = (score, sent, [aid])
+            merged[key] = (score, sent, [aid], toks)
     if not merged:
         return []
     best = max(v[0] for v in merged.values())
     ranked = sorted(merged.values(), key=lambda v: -v[0])
     out = [
         Answer(sent, tuple(dict.fromkeys(ids)), round(score, 3))
-        for score, sent, ids in ranked
+        for score, sent, ids, _ in ranked
         if score >= 0.35 * best and score >= 0.8
     ]
     return out[:limit]

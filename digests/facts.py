@@ -224,6 +224,11 @@ _STOP = frozenset(
         "through",
     ]
 )
+_IRREGULAR = {
+    "met": "meet", "meeting": "meet", "meetings": "meet", "won": "win", "lost": "lose",
+    "began": "begin", "fell": "fall", "rose": "rise", "died": "die", "dead": "die",
+    "death": "die", "deaths": "die", "killed": "kill", "hit": "hit", "signed": "sign",
+}  # fmt: skip
 _HEDGES = (
     "more than",
     "less than",
@@ -262,6 +267,8 @@ _NUM_RE = re.compile(
 )
 _RISING = frozenset(
     [
+        "die",
+        "kill",
         "dead",
         "deaths",
         "death",
@@ -419,6 +426,8 @@ def _norm(s: str) -> str:
 @lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     w = w.lower().replace("’", "'")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     if w.endswith("'s"):
         w = w[:-2]
     for suf in ("ing", "ed", "es", "s"):
