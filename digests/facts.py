@@ -29,7 +29,14 @@ MAX_FACTS = 12
 W_SRC, W_CENTRAL, W_POS, W_RED, W_SPEC, W_NOVEL = 2.0, 3.0, 1.5, 2.0, 0.0, 2.0
 W_GROUP = 0.6
 W_SUPPORT = 0.42
+W_ACTION = 1.0
+W_TAIL_RARE = 1.0
 W_NUM = 0.3
+_KEY_ACTION = re.compile(
+    r"\b(?:signed|agreed|approved|announced|launched|landed|sentenced|convicted|acquitted|"
+    r"elected|resigned|won|defeated|killed|died|arrested|charged|ruled|completed|closed|"
+    r"deployed|attended|ordered|banned|declared|confirmed|unveiled)\b"
+)
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
 )
@@ -349,6 +356,7 @@ class _Sent:
     speaker: str
     published: datetime | None
     kind: FactKind | None = None  # filled in once the entity index is known
+    rare: int = 0  # details no other part of the story gives (see _rare_details)
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -806,6 +814,9 @@ def extract_facts(
     for toks in by_source.values():
         df.update(toks)
     groups = _group(sents)
+    name_df: Counter[str] = Counter()
+    for x in sents:
+        name_df.update({m.text for m in x.mentions})
     scored: list[tuple[float, _Group, _Sent]] = []
     for g in groups:
         rep = _representative(g)
@@ -827,7 +838,10 @@ def extract_facts(
             score += 0.3
         if rep.quote:
             score += 0.2 if rep.speaker else -0.5
-        score += W_SPEC * _specificity(rep)
+        rep.rare = _rare_details(rep, name_df, len(sents))
+        score += W_SPEC * rep.rare
+        if _KEY_ACTION.search(rep.text):
+            score += W_ACTION  # news turns on signings, verdicts, launches, tolls
         if _VAGUE_START.match(rep.text):
             score -= 0.7  # leans on a previous sentence the reader will not see
         scored.append((score, g, rep))
@@ -938,12 +952,22 @@ def _mmr(
     seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
     value = x[0] - W_RED * red - W_NOVEL * seen
     if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
+        value += W_TAIL_RARE * x[2].rare  # and with details found nowhere else
         kind = x[2].kind or _kind_of(x[2], index)
         if kind == "number" and kinds[kind] < 3:
             value += 2.5
         elif kind in ("quote", "when", "where") and not kinds[kind]:
             value += 2.0
     return value
+
+
+def _rare_details(s: _Sent, name_df: Counter[str], n: int) -> int:
+    """Details only this part of the story gives: uncommon names, figures, dates (capped).
+
+    "North Korea" in every other sentence says nothing new; "Mansudae Assembly Hall" does.
+    """
+    rare = {m.text for m in s.mentions if name_df[m.text] <= max(2, n // 20)}
+    return min(3, len(rare) + len(s.numbers) + sum(1 for d in s.dates if d.resolved))
 
 
 def _specificity(s: _Sent) -> int:

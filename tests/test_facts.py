@@ -191,6 +191,9 @@ def test_devset_floor() -> None:
     buf = io.StringIO()
     with redirect_stdout(buf):
         mod.devset(False)
-    line = next(ln for ln in buf.getvalue().splitlines() if "key facts in first 8" in ln)
-    found = int(line.split(":")[1].split("/")[0])
-    assert found >= 28
+    lines = buf.getvalue().splitlines()
+    facts = next(ln for ln in lines if "key facts in first 8" in ln)
+    flagged = next(ln for ln in lines if "disagreements flagged" in ln)
+    # Floors a little under the measured 40/100 and 18/51: fail on regressions, not on noise.
+    assert int(facts.split(":")[1].split("/")[0]) >= 36
+    assert int(flagged.split(":")[1].split("/")[0]) >= 15
