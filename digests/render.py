@@ -12,11 +12,40 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from digests.models import Digest, Story
 
 FACTS_IN_DIGEST = 4
 SOURCES_IN_DIGEST = 6
+
+# C0/C1 control characters drive terminals (ESC sequences retitle or clear them), and Unicode
+# bidi embeddings, overrides and isolates reorder what a reader sees ("\u202egnp.exe" shows
+# as "exe.png"). Neither has a place in a news digest, so no renderer lets article text carry them.
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ADDRESS_LIKE = re.compile(r"://|^\S+\.[a-z]{2,}(/|$)", re.IGNORECASE)
+
+
+def strip_unsafe(text: str) -> str:
+    """`text` without control characters (tab and newline kept) or bidi overrides."""
+    return UNSAFE_CHARS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Safe text on one line, so a title cannot inject lines (fake stories, headings)."""
+    return " ".join(strip_unsafe(text).split())
+
+
+def poses_as_other_address(label: str, url: str) -> bool:
+    """Does a link label look like an address other than the link's own host?
+
+    A feed controls both, so "https://bank.example" linking to evil.example is a spoof.
+    """
+    label = label.strip()
+    if not _ADDRESS_LIKE.search(label):
+        return False
+    shown = urlsplit(label if "://" in label else "https://" + label).hostname or ""
+    return shown.lower() != (urlsplit(url).hostname or "").lower()
 
 
 @dataclass(frozen=True)
@@ -57,12 +86,12 @@ class UpdateView:
 
     @property
     def text(self) -> str:
-        names = ", ".join(s.label for s in self.new_sources)
+        names = ", ".join(one_line(s.label) for s in self.new_sources)
         parts = [f"+{len(self.new_sources)} source{'s' if len(self.new_sources) != 1 else ''}"]
         if names:
             parts[0] += f": {names}"
         if self.new_facts:
-            parts.append("new: " + "; ".join(self.new_facts))
+            parts.append("new: " + "; ".join(one_line(f) for f in self.new_facts))
         return "; ".join(parts)
 
 
@@ -105,24 +134,26 @@ def digest_view(digest: Digest) -> DigestView:
 
 
 def _sources_line(view: StoryView) -> str:
-    names = ", ".join(s.label for s in view.sources)
+    names = ", ".join(one_line(s.label) for s in view.sources)
     more = f" and {view.more_sources} more" if view.more_sources else ""
     count = len(view.sources) + view.more_sources
     return f"{count} source{'s' if count != 1 else ''}: {names}{more}"
 
 
 def render_text(view: DigestView) -> str:
-    lines = [view.title, "=" * min(len(view.title), 72)]
+    """Plain text for consoles and files: one line per item, no control characters."""
+    title = one_line(view.title)
+    lines = [title, "=" * min(len(title), 72)]
     if not view.stories:
         lines.append("No new stories.")
     for s in view.stories:
         lines.append("")
-        lines.append(f"{s.number}. {s.headline}")
-        lines.extend(f"   - {fact}" for fact in s.facts)
+        lines.append(f"{s.number}. {one_line(s.headline)}")
+        lines.extend(f"   - {one_line(fact)}" for fact in s.facts)
         if s.more_facts:
             lines.append(f"   (+{s.more_facts} more facts: /digest story {s.number})")
         for d in s.disagreements:
-            lines.append(f"   ! Sources differ: {d}")
+            lines.append(f"   ! Sources differ: {one_line(d)}")
         lines.append(f"   {_sources_line(s)}")
     return "\n".join(lines) + "\n"
 
@@ -131,14 +162,27 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown so article text renders literally (no injected links)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape Markdown so article text renders literally (no injected links, HTML or lines)."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _md_url(url: str | None) -> str | None:
+    """An http(s) URL that cannot leave `(<…>)`, or None."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    if UNSAFE_CHARS.search(url) or any(c.isspace() for c in url):
+        return None
+    return url.replace("<", "%3C").replace(">", "%3E")
 
 
 def _md_link(label: str, url: str | None) -> str:
-    if url and url.startswith(("http://", "https://")):
-        return f"[{md_escape(label)}](<{url.replace('>', '%3E')}>)"
-    return md_escape(label)
+    target = _md_url(url)
+    if target is None:
+        return md_escape(label)
+    if poses_as_other_address(label, target):
+        # Show the real address as the link text instead of the label's claim.
+        return f"{md_escape(label)} — [{md_escape(target)}](<{target}>)"
+    return f"[{md_escape(label)}](<{target}>)"
 
 
 def render_markdown(view: DigestView) -> str:

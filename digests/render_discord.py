@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from digests.render import DigestView, StoryView, UpdateView
+from digests.render import UNSAFE_CHARS, DigestView, StoryView, UpdateView, strip_unsafe
 
 Embed = dict[str, Any]
 Message = dict[str, Any]
@@ -58,6 +58,7 @@ def neutralise_mentions(text: str) -> str:
     `@everyone`/`@here` get one after the `@`; Markdown is backslash-escaped
     outside bare URLs, so `[shown](target)` stays plain text.
     """
+    text = strip_unsafe(text)  # control characters and bidi overrides never reach a reader
     out: list[str] = []
     pos = 0
     for match in _URL.finditer(text):
@@ -84,6 +85,8 @@ def truncate(text: str, limit: int) -> str:
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links, with the characters that could end a Markdown link encoded."""
     if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    if UNSAFE_CHARS.search(url):
         return None
     if any(ch.isspace() for ch in url):
         url = re.sub(r"\s", lambda m: f"%{ord(m.group(0)):02X}", url)

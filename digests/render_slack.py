@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from digests.render import DigestView, LinkView, StoryView, UpdateView
+from digests.render import DigestView, LinkView, StoryView, UpdateView, poses_as_other_address
 
 Message = dict[str, Any]
 
@@ -48,7 +48,8 @@ _MD_LINK = re.compile(r"\]\s*\(")
 # Bare @channel/@here/@everyone may be auto-parsed into broadcasts.
 _BROADCAST = re.compile(r"@(?=(channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 and C1) and bidi overrides/isolates, which reorder displayed text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -104,9 +105,15 @@ def safe_url(url: str | None) -> str | None:
 
 
 def link(label: str, url: str | None, limit: int) -> str:
-    """`<url|label>` when the URL is safe, else the escaped label alone."""
+    """`<url|label>` when the URL is safe, else the escaped label alone.
+
+    A label that poses as another address ("https://bank.example" -> evil.example) is shown
+    as text, followed by the real address as the link.
+    """
     target = safe_url(url)
     text = _escaped_fit(label, limit)
+    if target and poses_as_other_address(label, target):
+        return f"{text} — <{target}|{_escaped_fit(target, URL_LIMIT)}>"
     return f"<{target}|{text}>" if target else text
 
 
