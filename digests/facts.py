@@ -555,6 +555,9 @@ def clean_title(title: str, source: str = "") -> str:
     """A title without wire prefixes ("UPDATE 1-") or an outlet suffix (" | Outlet")."""
     t = " ".join(title.split())
     t = _TITLE_PREFIX.sub("", t)
+    t = re.sub(r"^live(?: updates?)?\s*[:|-]\s*", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"[:|-]\s*live(?: updates?)?$", "", t, flags=re.IGNORECASE).strip()
+    t = re.sub(r"^[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[:|-]\s*", "", t)  # "March 28 2024: "
     for _ in range(2):
         m = _TITLE_SUFFIX.search(t)
         if not m:
@@ -596,8 +599,12 @@ def choose_headline(articles: Sequence[Article]) -> str:
     for a in articles:
         if a.title:
             t = clean_title(a.title, a.source)
+            first, dot, _rest = t.partition(". ")
+            if dot and len(first.split()) >= 5:
+                t = first  # "Storm rips off roof. Look at the damage": keep the news part
             if _usable_title(t, a.source):
-                cands.append((t, a.source))
+                # A live blog's title describes one moment of a moving story.
+                cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
     if cands:
         toks = [set(content_tokens(t)) for t, _ in cands]
         best, best_score = cands[0][0], -1e9
@@ -609,16 +616,24 @@ def choose_headline(articles: Sequence[Article]) -> str:
             )
             n = len(t.split())
             length = -abs(n - 11) * 0.08
-            live = -0.5 if re.search(r"live updates?|live:|\?$", t, re.I) else 0.0
-            score = agree + length + live + 0.1 * len(toks[i])
+            live = -0.5 if _src == "live" or t.endswith("?") else 0.0
+            score = agree + length + live + 0.03 * len(toks[i])
             if score > best_score:
                 best, best_score = t, score
         return best
-    for a in articles:
-        sents = _content_sentences(a)
-        if sents:
-            return _shorten(sents[0], 16)
-    return ""
+    # No usable title: the lead sentence most like the other articles' leads, shortened.
+    leads = [sents[0] for a in articles if (sents := _content_sentences(a))]
+    if not leads:
+        return ""
+    lead_toks = [frozenset(content_tokens(x)) for x in leads]
+    best_i = max(
+        range(len(leads)),
+        key=lambda i: (
+            sum(_sim(lead_toks[i], lead_toks[j]) for j in range(len(leads)) if j != i),
+            -i,
+        ),
+    )
+    return _shorten(leads[best_i], 16)
 
 
 def _shorten(sentence: str, max_words: int) -> str:

@@ -151,6 +151,10 @@ def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
         "Velish premier signs river treaty in Harlow",
     }
     assert clean_title("REFILE-Storm hits coast | Coast Daily") == "Storm hits coast"
+    assert clean_title("Live updates: Ferry sinks off Port Velan") == "Ferry sinks off Port Velan"
+    assert clean_title("May 4 2026: Ferry sinks off Port Velan | Velan Post") == (
+        "Ferry sinks off Port Velan"
+    )
 
 
 def test_headline_without_titles_uses_a_short_lead() -> None:
