@@ -66,7 +66,7 @@ _DATELINE_DATE = re.compile(
 _LEADING_DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z .'-]{1,40}?)[,.]\s+"
     rf"(?P<date>{_MON}\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?)\s*"
-    r"\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-–—]+\s*"
+    r"\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-–—]*\s*"
 )
 _FUTURE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
 

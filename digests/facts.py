@@ -272,6 +272,33 @@ _NUM_RE = re.compile(
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?",
     re.IGNORECASE,
 )
+_GENERIC_UNITS = frozenset(
+    [
+        "mile",
+        "mph",
+        "km",
+        "kilometer",
+        "kilomet",
+        "hour",
+        "minut",
+        "minute",
+        "second",
+        "year",
+        "day",
+        "week",
+        "month",
+        "feet",
+        "foot",
+        "meter",
+        "metr",
+        "time",
+        "percent",
+        "point",
+        "set",
+        "game",
+        "match",
+    ]
+)
 _RISING = frozenset(
     [
         "die",
@@ -503,7 +530,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         tail = sentence[m.end() : m.end() + 60]
         nouns = tuple(
             _stem(w)
-            for w in re.findall(r"[A-Za-z][\w-]*", tail)[:3]
+            for w in re.findall(r"[A-Za-z][\w-]*", tail)[:4]
             if w.lower() not in _STOP and not w[0].isupper() and len(w) >= 3
         )[:2]
         if m.group("cur"):
@@ -1161,10 +1188,15 @@ def _same_quantity(
         return False
     ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
     tolls = bool(shared_nouns & _RISING)
-    if ratio > (2.6 if tolls else 1.6):
+    moves = q1.pct and len(set(q1.before) & set(q2.before)) >= 2  # "shares rose 5%" / "2%"
+    if ratio > (2.6 if tolls or moves else 1.6):
         return False
     sim = _sim(s1.tokens, s2.tokens)
-    if shared_nouns and ratio <= 1.25 and sim >= 0.1:
+    if moves and sim >= 0.15:
+        return True
+    if shared_nouns and shared_nouns <= _GENERIC_UNITS and ratio > 1.25:
+        return sim >= 0.35  # miles, hours, years measure many things in one story
+    if shared_nouns and ratio <= 1.25 and sim >= 0.05:
         return True  # "20 months" vs "nearly 22 months": one figure, told two ways
     shared = {t for t in s1.tokens & s2.tokens if not t[0].isdigit()}
     small = max(q1.value, q2.value) < 100 and not q1.pct
@@ -1172,6 +1204,8 @@ def _same_quantity(
     return len(shared) >= 3 and sim >= need
 
 
+# "state media reported Monday": the day of the report, not of the event.
+_REPORTED = re.compile(r"\b(?:reported|said|announced|told|confirmed|stated)\s+(?:on\s+)?$")
 _CLOCK = re.compile(
     r"\b(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
     r"(?:\s*\(?(?P<tz>(?-i:[A-Z]{2,4}))\b\)?)?",
@@ -1195,9 +1229,20 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
     timed = [(s, _clock_times(s.text)) for s in sents]
     timed = [(s, t) for s, t in timed if t]
     dated = [
-        (s, [d for d in s.dates if d.resolved and d.form in ("date", "weekday")]) for s in sents
+        (
+            s,
+            [
+                d
+                for d in s.dates
+                if d.resolved
+                and d.form in ("date", "weekday")
+                and not _REPORTED.search(s.text[max(0, d.start - 30) : d.start])
+            ],
+        )
+        for s in sents
     ]
-    dated = [(s, d) for s, d in dated if len(d) == 1]
+    # Only sentences with one date at all: with two, which one is the event's is a guess.
+    dated = [(s, d) for s, d in dated if len(d) == 1 and len(s.dates) == 1]
     pairs: list[tuple[str, str, _Sent, str, _Sent]] = []
     for i, (a, ta) in enumerate(timed):
         for b, tb in timed[i + 1 :]:
@@ -1217,7 +1262,7 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
             if (
                 a.source != b.source
                 and da[0].resolved != db[0].resolved
-                and _sim(a.tokens, b.tokens) >= 0.45
+                and _sim(a.tokens, b.tokens) >= 0.55
             ):
                 pairs.append(("Date", da[0].display, a, db[0].display, b))
     return _merge_pairs(pairs)
