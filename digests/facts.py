@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from digests.dates import DateMention, annotate, find_dates, reference_date, split_leading_dateline
+from digests.dates import (
+    WEEKDAYS,
+    DateMention,
+    annotate,
+    find_dates,
+    reference_date,
+    split_leading_dateline,
+)
 from digests.entities import EntityIndex, Mention, find_mentions
 from digests.models import Article, Disagreement, Fact, FactKind
 
@@ -36,6 +43,12 @@ _KEY_ACTION = re.compile(
     r"\b(?:signed|agreed|approved|announced|launched|landed|sentenced|convicted|acquitted|"
     r"elected|resigned|won|defeated|killed|died|arrested|charged|ruled|completed|closed|"
     r"deployed|attended|ordered|banned|declared|confirmed|unveiled)\b"
+)
+# Live-blog stamps and stray punctuation at the start of a sentence.
+_LEAD_JUNK = re.compile(
+    r"^(?:[\W_]+|(?:last\s+)?updated?:?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?"
+    r"(?:\d{1,2}:\d\d\s*[ap]\.?m\.?\s*[A-Z]{0,4}\s*)?:\s*|editor'?s note:\s*|breaking:\s*)",
+    re.IGNORECASE,
 )
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
@@ -446,6 +459,7 @@ def _content_sentences(article: Article) -> list[str]:
         if title_key and _norm(line) == title_key:
             continue
         for s in split_sentences(line):
+            s = _LEAD_JUNK.sub("", s)
             key = _norm(s)
             if len(s.split()) < 5 or key in seen:
                 continue
@@ -922,7 +936,8 @@ def extract_facts(
         backing = g.members + [x for x in g.support if x not in g.members]
         text = _fact_text(rep, kind)
         if kind == "event":
-            text, dated = _with_event_date(text, rep, backing)
+            early = [x for x in sents if x.pos <= 2 and x.source != rep.source]
+            text, dated = _with_event_date(text, rep, backing, early)
             if dated is not None and dated not in backing:
                 backing.append(dated)
         ids = tuple(dict.fromkeys(m.article_id for m in backing))
@@ -962,9 +977,15 @@ def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:
     return out
 
 
-def _with_event_date(text: str, rep: _Sent, backing: list[_Sent]) -> tuple[str, _Sent | None]:
+def _with_event_date(
+    text: str, rep: _Sent, backing: list[_Sent], leads: Sequence[_Sent] = ()
+) -> tuple[str, _Sent | None]:
     """Give the event fact its date when its sentence has none, taking it from a confirming
-    sentence (the most precise one: a full date, then a day without year)."""
+    sentence (the most precise one: a full date, then a day without year).
+
+    An undated "on Wednesday" also takes the date another outlet's lead gives for the same
+    weekday: two reports of one event naming the same weekday mean the same day.
+    """
     if any(d.resolved for d in rep.dates):
         return text, None
     best: tuple[int, DateMention, _Sent] | None = None
@@ -973,6 +994,17 @@ def _with_event_date(text: str, rep: _Sent, backing: list[_Sent]) -> tuple[str, 
             rank = 2 if d.resolved else 1 if d.month_day else 0
             if rank and (best is None or rank > best[0]):
                 best = (rank, d, s)
+    weekdays = {
+        w for d in rep.dates if d.form == "weekday" for w in d.text.lower().split() if w in WEEKDAYS
+    }
+    if (best is None or best[0] < 2) and weekdays:
+        for s in leads:
+            for d in s.dates:
+                if d.resolved and d.resolved.strftime("%A").lower() in weekdays:
+                    best = (2, d, s)
+                    break
+            if best is not None and best[0] == 2:
+                break
     if best is None:
         return text, None
     _, d, s = best
