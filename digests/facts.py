@@ -46,7 +46,7 @@ _KEY_ACTION = re.compile(
 )
 # Live-blog stamps and stray punctuation at the start of a sentence.
 _LEAD_JUNK = re.compile(
-    r"^(?:[\W_]+|(?:last\s+)?updated?:?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?"
+    r"^(?:[^\w\"“‘'(]+|(?:last\s+)?updated?:?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?"
     r"(?:\d{1,2}:\d\d\s*[ap]\.?m\.?\s*[A-Z]{0,4}\s*)?:\s*|editor'?s note:\s*|breaking:\s*)",
     re.IGNORECASE,
 )
