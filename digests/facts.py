@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_FACTS = 12
 # Scoring weights, tuned on the pages-devset (scripts/eval_facts.py).
-W_SRC, W_CENTRAL, W_POS, W_RED, W_SPEC, W_NOVEL = 2.0, 3.0, 1.5, 2.0, 0.0, 2.0
+W_SRC, W_CENTRAL, W_POS, W_RED, W_NOVEL = 2.0, 3.0, 1.5, 2.0, 2.0
 W_GROUP = 0.6
 W_SUPPORT = 0.42
 W_ACTION = 1.0
@@ -354,10 +354,6 @@ _VENUE = re.compile(
     r"square|hotel|building|base|cosmodrome|port|station|embassy|campus|resort|summit)\b",
     re.IGNORECASE,
 )
-_WHERE = re.compile(
-    r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w’'-]+)"
-    r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
-)
 
 
 @dataclass(frozen=True)
@@ -575,10 +571,6 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
             )
         )
     return out
-
-
-def _fmt_value(q: Quantity) -> str:
-    return q.text
 
 
 # ---------------------------------------------------------------- headline
@@ -870,6 +862,9 @@ def extract_facts(
     for toks in by_source.values():
         df.update(toks)
     groups = _group(sents)
+    logger.debug(
+        "%d articles, %d sentences, %d candidate facts", len(articles), len(sents), len(groups)
+    )
     name_df: Counter[str] = Counter()
     for x in sents:
         name_df.update({m.text for m in x.mentions})
@@ -895,7 +890,6 @@ def extract_facts(
         if rep.quote:
             score += 0.2 if rep.speaker else -0.5
         rep.rare = _rare_details(rep, name_df, len(sents))
-        score += W_SPEC * rep.rare
         if _KEY_ACTION.search(rep.text):
             score += W_ACTION  # news turns on signings, verdicts, launches, tolls
         if _VAGUE_START.match(rep.text):
