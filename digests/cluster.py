@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
@@ -39,18 +40,22 @@ JOIN_THRESHOLD = 0.22  # a story must score at least this for an article to join
 MEMBER_WEIGHT = 0.5  # blend: centroid cosine vs best single-member cosine
 VECTOR_TERMS = 48  # an article is its 48 strongest features
 QUERY_TERMS = 10  # candidates come from the postings of this many strongest features
-POSTINGS_CAP = 64  # a term points at its most recent stories only
-CANDIDATES = 12  # stories scored in full per article
-MEMBER_VECTORS = 12  # member vectors kept per story for best-member linkage
-CENTROID_TERMS = 200
-GRACE_DAYS = 3.0  # coverage of one event spreads over a few days without penalty
-DECAY_DAYS = 7.0
+POSTINGS_CAP = 32  # a term points at its most recent stories only
+CANDIDATES = 8  # stories whose centroid is compared, per article
+MEMBER_CHECKS = 2  # of those, the closest get best-member linkage too
+MEMBER_VECTORS = 6  # member vectors kept per story for best-member linkage
+CENTROID_TERMS = 120
+GRACE_DAYS = 2.0  # coverage of one event spreads over a few days without penalty
+DECAY_DAYS = 4.0
 # Dates read from the text (no publication date) are rougher: they tell years and seasons
 # apart, not days.
 TEXT_DATE_GRACE_DAYS = 90.0
 TEXT_DATE_DECAY_DAYS = 180.0
 RETIRE_DAYS = 30.0  # a story idle this long (stream time) leaves the candidate pool
 PRIOR_DOCS = 20.0
+DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
+WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
+COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
 
 
@@ -87,10 +92,8 @@ def _days(when: datetime | None) -> float | None:
 
 
 def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum(w * get(t, 0.0) for t, w in a.items())
+    # Few terms are shared, and the set intersection runs in C.
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def time_factor(
@@ -122,7 +125,7 @@ class StoryClusterer:
         self._df: Counter[str] = Counter()
         self._n_docs = 0
         self._observed: set[str] = set()
-        self._dedup = NearDuplicateIndex()
+        self._dedup = NearDuplicateIndex(lsh=False, window=DEDUP_WINDOW)
         self._clock = -math.inf
         self._since_retire = 0
 
@@ -146,11 +149,15 @@ class StoryClusterer:
         return math.log((self._n_docs + PRIOR_DOCS) / (self._df.get(term, 0) + 0.5))
 
     def _vector(self, feats: TextFeatures) -> Vector:
-        weights = {t: w * self._idf(t) for t, w in feats.terms.items()}
-        if len(weights) > VECTOR_TERMS:
-            weights = dict(heapq.nlargest(VECTOR_TERMS, weights.items(), key=lambda kv: kv[1]))
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {t: w / norm for t, w in weights.items()}
+        n = self._n_docs + PRIOR_DOCS
+        df = self._df
+        ranked = sorted(
+            [(-w * math.log(n / (df.get(t, 0) + 0.5)), t) for t, w in feats.terms.items()]
+        )
+        ranked = ranked[:VECTOR_TERMS]
+        norm = math.sqrt(sum([w * w for w, _ in ranked])) or 1.0
+        # Insertion order = descending weight: the strongest terms are the first items.
+        return {t: -w / norm for w, t in ranked}
 
     # ---- placing -----------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
@@ -170,21 +177,23 @@ class StoryClusterer:
             self._clock = day
         self._maybe_retire()
 
-        scored = self._score_candidates(vec, day, dated)
+        scored = self._score_candidates(vec, day, dated, feats)
         best_idx, best_score, best_parts = (-1, 0.0, (0.0, 0.0, 1.0))
         if scored:
-            best_idx, best_score, best_parts = scored[0]
+            best_idx, best_score, best_parts, _ = scored[0]
 
-        dup_candidates = self._stories[best_idx].article_ids[-MEMBER_VECTORS:] if scored else []
+        # A copy shares most words with its original, so the original is one of the members
+        # already found close; only those are compared as text.
+        dup_candidates = [aid for *_, close in scored for aid in close]
         text = article.text if article.text.strip() else article.title
         match = self._dedup.add(article.id, text, candidates=dup_candidates)
         duplicate_of: str | None = None
         if match is not None:
             story_idx = self._story_of(match.original_id)
             if story_idx is not None and self._stories[story_idx].active:
-                dup_score = next((s for i, s, _ in scored if i == story_idx), None)
+                dup_score = next((s for i, s, *_ in scored if i == story_idx), None)
                 if dup_score is None:
-                    dup_score, *_ = self._score_story(story_idx, vec, day, dated)
+                    dup_score = self._score_story(story_idx, vec, day, dated, feats)[0]
                 if dup_score >= DUPLICATE_MIN_SCORE or match.similarity >= 0.6:
                     duplicate_of = match.original_id
                     if story_idx != best_idx:
@@ -223,33 +232,46 @@ class StoryClusterer:
         return self._by_id.get(a.story_id) if a is not None else None
 
     def _score_candidates(
-        self, vec: Vector, day: float | None, dated: float | None
-    ) -> list[tuple[int, float, tuple[float, float, float]]]:
+        self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
+    ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
         hits: dict[int, float] = {}
         stories = self._stories
-        for term, w in heapq.nlargest(QUERY_TERMS, vec.items(), key=lambda kv: kv[1]):
+        for term, w in islice(vec.items(), QUERY_TERMS):
             for idx in self._postings.get(term, ()):
                 hits[idx] = hits.get(idx, 0.0) + w
         if not hits:
             return []
-        top = heapq.nlargest(CANDIDATES, hits.items(), key=lambda kv: (kv[1], -kv[0]))
-        out = []
-        for idx, _ in top:
-            if not stories[idx].active:
-                continue
-            score, parts = self._score_story(idx, vec, day, dated)
-            out.append((idx, score, parts))
+        top = sorted([(-h, idx) for idx, h in hits.items()])[:CANDIDATES]
+        # Centroid cosine for every candidate; best-member linkage only for the closest few.
+        pre = []
+        for _, idx in top:
+            story = stories[idx]
+            if story.active:
+                pre.append((-_cosine(vec, story.centroid) / (story.norm or 1.0), idx))
+        pre.sort()
+        out = [
+            (idx, *self._score_story(idx, vec, day, dated, feats)) for _, idx in pre[:MEMBER_CHECKS]
+        ]
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
 
     def _score_story(
-        self, idx: int, vec: Vector, day: float | None, dated: float | None
-    ) -> tuple[float, tuple[float, float, float]]:
+        self, idx: int, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
+    ) -> tuple[float, tuple[float, float, float], list[str]]:
+        """Blended score, its parts (centroid, best member, time) and the members close
+        enough to be copies."""
         story = self._stories[idx]
         c = _cosine(vec, story.centroid) / (story.norm or 1.0)
-        m = max((_cosine(vec, mv) for _, mv in story.members), default=0.0)
+        m = 0.0
+        close: list[str] = []
+        for aid, mv in story.members:
+            cm = _cosine(vec, mv)
+            if cm > m:
+                m = cm
+            if cm >= COPY_MIN_COSINE:
+                close.append(aid)
         t = min(
-            time_factor(day, story.first_day, story.last_day),
+            time_factor(day, story.first_day, story.last_day, GRACE_DAYS, DECAY_DAYS),
             time_factor(
                 dated,
                 story.first_dated,
@@ -259,7 +281,7 @@ class StoryClusterer:
             ),
         )
         score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
-        return score, (c, m, t)
+        return score, (c, m, t), close
 
     def _join(
         self,
@@ -295,10 +317,11 @@ class StoryClusterer:
         for key, disp in feats.names.items():
             if len(story.names) < 400:
                 story.names.setdefault(key, disp)
+
         story.dates.update(feats.dates)
         if len(story.numbers) < 400:
             story.numbers.update(feats.numbers)
-        for term, _ in heapq.nlargest(QUERY_TERMS + 2, vec.items(), key=lambda kv: kv[1]):
+        for term in islice(vec, QUERY_TERMS + 2):
             plist = self._postings.setdefault(term, [])
             if not plist or plist[-1] != idx:
                 if idx in plist:
@@ -319,6 +342,7 @@ class StoryClusterer:
                 story.active = False
                 story.centroid, story.members = {}, []
                 story.names, story.numbers = {}, set()
+
                 story.dates = Counter()
 
     # ---- evidence ----------------------------------------------------------------------
@@ -368,6 +392,6 @@ def cluster_articles(
     """Cluster a batch: learn IDF from all of it first, then place articles in order."""
     batch = list(articles)
     clusterer = StoryClusterer(threshold=threshold)
-    clusterer.warm_up(batch)
+    clusterer.warm_up(batch[:WARM_UP_SAMPLE])
     assignments = {a.id: clusterer.add(a) for a in batch}
     return clusterer.groups(), assignments

@@ -20,7 +20,7 @@ import difflib
 import hashlib
 import logging
 import zlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,13 +35,19 @@ ROWS_PER_BAND = 2  # 32 bands: a pair with 3-gram Jaccard 0.3 becomes a candidat
 SHINGLE_THRESHOLD = 0.3  # same-event articles by different writers stay under ~0.2
 REWORD_ORDER_THRESHOLD = 0.45  # share of content words matched in order (shorter text)
 REWORD_SET_THRESHOLD = 0.4  # Jaccard of content-word sets
-MIN_TOKENS = 8  # shorter texts (bare headlines) are compared exactly, not by shingles
+MIN_TOKENS = 8
+MIN_BAND_HITS = 2
+MAX_COMPARE = 16
+BUCKET_CAP = 32  # shorter texts (bare headlines) are compared exactly, not by shingles
 
 # Multiply-shift hashing (wrapping 64-bit a*x+b, top 32 bits) with a fixed seed, so
 # signatures are the same on every run.
 _rng = np.random.Generator(np.random.PCG64(20240601))
 _A = (_rng.integers(0, 1 << 63, size=(NUM_PERM, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
 _B = _rng.integers(0, 1 << 63, size=(NUM_PERM, 1), dtype=np.uint64)
+
+
+_NO_SIGNATURE = np.zeros(NUM_PERM, dtype=np.uint32)
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,47 @@ class DuplicateMatch:
 
 def exact_key(text: str) -> str:
     """Case-, punctuation- and whitespace-insensitive fingerprint of a text."""
-    norm = " ".join(tokens_for_shingles(text))
-    return hashlib.blake2b(norm.encode("utf-8"), digest_size=12).hexdigest()
+    return _key(tokens_for_shingles(text))
+
+
+def _key(tokens: list[str]) -> str:
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def content_words(text: str, limit: int = 300) -> list[str]:
     """Stemmed non-stop words in reading order: what a rewording keeps."""
-    out = [stem(w) for w in tokens_for_shingles(text) if w not in STOP_WORDS]
-    return out[:limit]
+    return _content_words(tokens_for_shingles(text), limit)
+
+
+_STEMS: dict[str, str | None] = {}
+
+
+def _content_words(tokens: list[str], limit: int = 300) -> list[str]:
+    memo = _STEMS
+    if len(memo) > 300_000:
+        memo.clear()
+    out: list[str] = []
+    for w in tokens:
+        try:
+            st = memo[w]
+        except KeyError:
+            st = memo[w] = None if w in STOP_WORDS else stem(w)
+        if st is not None:
+            out.append(st)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _shingles(tokens: list[str]) -> set[tuple[str, str, str]]:
+    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+
+
+def _jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
 
 
 def reworded_similarity(a: list[str], b: list[str]) -> float:
@@ -88,13 +127,17 @@ class NearDuplicateIndex:
     most recent `window` articles, since copies follow their original within days.
     """
 
-    def __init__(self, *, window: int = 20_000) -> None:
+    def __init__(self, *, window: int = 20_000, lsh: bool = True) -> None:
         self._exact: dict[str, str] = {}
         self._buckets: dict[tuple[int, bytes], list[str]] = {}
-        self._sigs: dict[str, np.ndarray] = {}
-        self._words: OrderedDict[str, list[str]] = OrderedDict()
+        self._sigs: dict[str, np.ndarray] = {}  # uint32 signatures
+        self._words: OrderedDict[str, list[str]] = OrderedDict()  # recent tokens
+        self._content_cache: dict[str, list[str]] = {}
         self._word_hash: dict[str, int] = {}
         self._window = window
+        # Without LSH only exact copies and the given candidates are checked: the clusterer
+        # already knows which stories an article could copy from, and skips the band work.
+        self._lsh = lsh
 
     def __len__(self) -> int:
         return len(self._sigs)
@@ -110,32 +153,55 @@ class NearDuplicateIndex:
         if article_id in self._sigs:
             return None
         tokens = tokens_for_shingles(text)
-        match = self._find(tokens, text, candidates)
-        self._store(article_id, tokens, text)
+        key = _key(tokens)
+        sig = self._signature(tokens) if self._lsh and len(tokens) >= MIN_TOKENS else None
+        match = self._find(tokens, key, sig, candidates)
+        self._store(article_id, tokens, key, sig)
         return match
 
     def check(self, text: str, *, candidates: Iterable[str] = ()) -> DuplicateMatch | None:
         """Like `add`, without indexing."""
-        return self._find(tokens_for_shingles(text), text, candidates)
+        tokens = tokens_for_shingles(text)
+        sig = self._signature(tokens) if self._lsh and len(tokens) >= MIN_TOKENS else None
+        return self._find(tokens, _key(tokens), sig, candidates)
 
     def _find(
-        self, tokens: list[str], text: str, candidates: Iterable[str]
+        self, tokens: list[str], key: str, sig: np.ndarray | None, candidates: Iterable[str]
     ) -> DuplicateMatch | None:
         if not tokens:
             return None
-        key = exact_key(text)
         if key in self._exact:
             return DuplicateMatch(self._exact[key], 1.0, "identical text")
         best: DuplicateMatch | None = None
-        if len(tokens) >= MIN_TOKENS:
-            sig = self._signature(tokens)
-            seen: set[str] = set()
-            for band, rows in enumerate(self._bands(sig)):
-                for other in self._buckets.get((band, rows), ()):
-                    if other in seen:
-                        continue
-                    seen.add(other)
-                    sim = float(np.count_nonzero(self._sigs[other] == sig)) / NUM_PERM
+        candidates = [c for c in candidates if c in self._words]
+        if not self._lsh and candidates and len(tokens) >= MIN_TOKENS:
+            mine = _shingles(tokens)
+            for other in candidates:
+                sim = _jaccard(mine, _shingles(self._words[other]))
+                if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
+                    best = DuplicateMatch(
+                        other, sim, f"copied text: {sim:.0%} of word sequences shared"
+                    )
+        if sig is not None:
+            likely: list[str] = []
+            if self._lsh:
+                # Count band collisions; a pair at the threshold shares several bands, so
+                # only ids hit at least twice are compared in full.
+                hits: Counter[str] = Counter()
+                get = self._buckets.get
+                for band, rows in enumerate(self._bands(sig)):
+                    bucket = get((band, rows))
+                    if bucket:
+                        hits.update(bucket)
+                likely = [o for o, h in hits.items() if h >= MIN_BAND_HITS]
+                if len(likely) > MAX_COMPARE:
+                    likely.sort(key=lambda o: -hits[o])
+                    likely = likely[:MAX_COMPARE]
+            known = set(likely)
+            likely += [c for c in candidates if c not in known]
+            if likely:
+                sims = (np.stack([self._sigs[o] for o in likely]) == sig).mean(axis=1)
+                for other, sim in zip(likely, sims.tolist(), strict=True):
                     if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
                         best = DuplicateMatch(
                             other, sim, f"copied text: {sim:.0%} of word sequences shared"
@@ -144,11 +210,11 @@ class NearDuplicateIndex:
             return best
         words: list[str] | None = None
         for other in candidates:
-            theirs = self._words.get(other)
+            theirs = self._content(other)
             if theirs is None:
                 continue
             if words is None:
-                words = [stem(w) for w in tokens if w not in STOP_WORDS][:300]
+                words = _content_words(tokens)
             sim = reworded_similarity(words, theirs)
             if sim >= REWORD_ORDER_THRESHOLD and (best is None or sim > best.similarity):
                 best = DuplicateMatch(
@@ -156,39 +222,52 @@ class NearDuplicateIndex:
                 )
         return best
 
-    def _store(self, article_id: str, tokens: list[str], text: str) -> None:
-        self._exact.setdefault(exact_key(text), article_id)
-        if len(tokens) >= MIN_TOKENS:
-            sig = self._signature(tokens)
+    def _content(self, article_id: str) -> list[str] | None:
+        """Content words of a recent article, computed on first use (most never are)."""
+        words = self._content_cache.get(article_id)
+        if words is None:
+            tokens = self._words.get(article_id)
+            if tokens is None:
+                return None
+            words = self._content_cache[article_id] = _content_words(tokens)
+        return words
+
+    def _store(self, article_id: str, tokens: list[str], key: str, sig: np.ndarray | None) -> None:
+        self._exact.setdefault(key, article_id)
+        if sig is not None and self._lsh:
             for band, rows in enumerate(self._bands(sig)):
-                self._buckets.setdefault((band, rows), []).append(article_id)
-        else:
-            sig = np.zeros(NUM_PERM, dtype=np.uint64)
+                bucket = self._buckets.setdefault((band, rows), [])
+                bucket.append(article_id)
+                if len(bucket) > BUCKET_CAP:  # boilerplate everyone shares: keep the newest
+                    del bucket[0]
+        if sig is None:
+            sig = _NO_SIGNATURE
         self._sigs[article_id] = sig
-        self._words[article_id] = [stem(w) for w in tokens if w not in STOP_WORDS][:300]
+        self._words[article_id] = tokens
         while len(self._words) > self._window:
-            self._words.popitem(last=False)
+            old, _ = self._words.popitem(last=False)
+            self._content_cache.pop(old, None)
 
     def _hash_word(self, word: str) -> int:
-        h = self._word_hash.get(word)
-        if h is None:
-            if len(self._word_hash) > 500_000:  # bound memory on an endless stream
-                self._word_hash.clear()
-            h = zlib.crc32(word.encode("utf-8"))
-            self._word_hash[word] = h
+        h = self._word_hash[word] = zlib.crc32(word.encode("utf-8"))
         return h
 
     def _signature(self, tokens: list[str]) -> np.ndarray:
-        hw = np.fromiter((self._hash_word(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+        memo = self._word_hash
+        if len(memo) > 500_000:  # bound memory on an endless stream
+            memo.clear()
+        hw = np.array(
+            [memo[t] if t in memo else self._hash_word(t) for t in tokens], dtype=np.uint64
+        )
         # A 3-gram's hash from its words' hashes: cheap, deterministic, order-sensitive.
         shingles = np.unique(
             (hw[:-2] * np.uint64(1_000_003) + hw[1:-1] * np.uint64(7919) + hw[2:])
             & np.uint64(0xFFFFFFFF)
         )
-        return ((_A * shingles[None, :] + _B) >> np.uint64(32)).min(axis=1)
+        return ((_A * shingles[None, :] + _B) >> np.uint64(32)).min(axis=1).astype(np.uint32)
 
     @staticmethod
     def _bands(sig: np.ndarray) -> Iterable[bytes]:
         raw = sig.tobytes()
-        step = ROWS_PER_BAND * 8
+        step = ROWS_PER_BAND * 4
         return (raw[i : i + step] for i in range(0, len(raw), step))

@@ -47,343 +47,43 @@ _MONTH_RE = (
     r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_DATE_MD = re.compile(_MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+# The look-aheads let the scanner skip most positions at once.
+_DATE_MD = re.compile(
+    r"(?=[JFMASOND])" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"
+)
 _DATE_DM = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(\d{4}))?"
 )
 _DATE_ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
 _WEEKDAY = re.compile(
-    r"\b(?:on|late|early|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"(?=[oletOLET])\b(?:on|late|early|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Function words and news boilerplate: they say nothing about which event this is.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "ago",
-        "all",
-        "almost",
-        "also",
-        "although",
-        "always",
-        "am",
-        "among",
-        "an",
-        "and",
-        "another",
-        "any",
-        "anyone",
-        "are",
-        "around",
-        "as",
-        "at",
-        "away",
-        "back",
-        "be",
-        "became",
-        "because",
-        "become",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "done",
-        "down",
-        "during",
-        "each",
-        "either",
-        "else",
-        "even",
-        "ever",
-        "every",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "however",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "least",
-        "less",
-        "like",
-        "likely",
-        "made",
-        "make",
-        "many",
-        "may",
-        "me",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "myself",
-        "near",
-        "nearly",
-        "neither",
-        "never",
-        "new",
-        "next",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "often",
-        "on",
-        "once",
-        "one",
-        "only",
-        "or",
-        "other",
-        "others",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "per",
-        "perhaps",
-        "quite",
-        "rather",
-        "really",
-        "same",
-        "several",
-        "shall",
-        "she",
-        "should",
-        "since",
-        "so",
-        "some",
-        "still",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "though",
-        "through",
-        "thus",
-        "to",
-        "too",
-        "toward",
-        "towards",
-        "under",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "very",
-        "via",
-        "was",
-        "we",
-        "well",
-        "were",
-        "what",
-        "whatever",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "yet",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "said",
-        "says",
-        "say",
-        "saying",
-        "told",
-        "tell",
-        "according",
-        "reported",
-        "reports",
-        "report",
-        "reporting",
-        "added",
-        "adding",
-        "also",
-        "including",
-        "include",
-        "includes",
-        "included",
-        "news",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "day",
-        "days",
-        "time",
-        "times",
-        "just",
-        "like",
-        "get",
-        "got",
-        "go",
-        "going",
-        "goes",
-        "went",
-        "come",
-        "came",
-        "comes",
-        "take",
-        "took",
-        "made",
-        "make",
-        "makes",
-        "making",
-        "see",
-        "seen",
-        "seeing",
-        "use",
-        "used",
-        "using",
-        "want",
-        "wants",
-        "know",
-        "known",
-        "think",
-        "people",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "per",
-        "cent",
-        "percent",
-        "via",
-        "http",
-        "https",
-        "www",
-        "com",
-        "html",
-        "htm",
-        "amp",
-        "nbsp",
-        "photo",
-        "image",
-        "read",
-        "more",
-        "advertisement",
-        "share",
-        "click",
-        "subscribe",
-        "newsletter",
-        "copyright",
-        "rights",
-        "reserved",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "first",
-        "second",
-        "third",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "last",
-    ]
-)
+_STOP_TEXT = """
+a about above after again against ago all almost also although always am among an and another
+any anyone are around as at away back be became because become been before being below between
+both but by can could did do does doing done down during each either else even ever every few
+for from further had has have having he her here hers herself him himself his how however i if
+in into is it its itself just least less like likely made make many may me might more most much
+must my myself near nearly neither never new next no nor not now of off often on once one only
+or other others our ours ourselves out over own per perhaps quite rather really same several
+shall she should since so some still such than that the their theirs them themselves then there
+these they this those though through thus to too toward towards under until up upon us very via
+was we well were what whatever when where whether which while who whom whose why will with
+within without would yet you your yours yourself yourselves said says say saying told tell
+according reported reports report reporting added adding also including include includes
+included news today yesterday tomorrow week weeks month months year years day days time times
+just like get got go going goes went come came comes take took made make makes making see seen
+seeing use used using want wants know known think people mr mrs ms dr st per cent percent via
+http https www com html htm amp nbsp photo image read more advertisement share click subscribe
+newsletter copyright rights reserved monday tuesday wednesday thursday friday saturday sunday
+january february march april june july august september october november december jan feb mar
+apr jun jul aug sep sept oct nov dec first second third two three four five six seven eight
+nine ten last
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -395,6 +95,7 @@ class TextFeatures:
     `dates` are full calendar dates the text mentions (year taken from `published` when absent).
     `dated` is `published`, or else the first date written with its year (a dateline
     stand-in: good to tell 2008 from 2012, not a day from the next).
+    `lead_names` are the names (keys) in the headline and lead.
     """
 
     terms: dict[str, float]
@@ -403,6 +104,7 @@ class TextFeatures:
     numbers: frozenset[str]
     published: datetime | None
     dated: datetime | None = None
+    lead_names: frozenset[str] = frozenset()
 
 
 def stem(word: str) -> str:
@@ -458,29 +160,23 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     for rx, order in ((_DATE_MD, "md"), (_DATE_DM, "dm"), (_DATE_ISO, "iso")):
         for m in rx.finditer(text):
             y, mo, d = _ymd(m, order)
-            if y is None:
+            if not 1 <= d <= 31:
                 continue
-            try:
-                dt = date(y, mo, d)
-            except ValueError:
+            feats.add(f"@{mo:02d}-{d:02d}")
+            resolved = _resolve(y, mo, d, published)
+            if resolved is None:
                 continue
-            if m.start() < DATELINE_CHARS and (first is None or m.start() < first[0]):
-                first = (m.start(), dt)
-    for m in _DATE_MD.finditer(text):
-        month = _MONTHS[m.group(1)[:3].lower()]
-        _add_date(feats, full, m.group(3), month, int(m.group(2)), published)
-    for m in _DATE_DM.finditer(text):
-        month = _MONTHS[m.group(2)[:3].lower()]
-        _add_date(feats, full, m.group(3), month, int(m.group(1)), published)
-    for m in _DATE_ISO.finditer(text):
-        _add_date(feats, full, m.group(1), int(m.group(2)), int(m.group(3)), published)
+            full.add(resolved)
+            if y is not None and m.start() < DATELINE_CHARS:
+                if first is None or m.start() < first[0]:
+                    first = (m.start(), resolved)
     if published is not None:
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())
             back = (published.weekday() - wd) % 7
-            d = published.date() - timedelta(days=back)
-            feats.add(f"@{d.month:02d}-{d.day:02d}")
-            full.add(d)
+            seen = published.date() - timedelta(days=back)
+            feats.add(f"@{seen.month:02d}-{seen.day:02d}")
+            full.add(seen)
     return feats, full, first[1] if first is not None else None
 
 
@@ -498,22 +194,6 @@ def _ymd(m: re.Match[str], order: str) -> tuple[int | None, int, int]:
             int(m.group(1)),
         )
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
-
-
-def _add_date(
-    feats: set[str],
-    full: set[date],
-    year_text: str | None,
-    month: int,
-    day: int,
-    published: datetime | None,
-) -> None:
-    if not 1 <= day <= 31:
-        return
-    feats.add(f"@{month:02d}-{day:02d}")
-    d = _resolve(int(year_text) if year_text else None, month, day, published)
-    if d is not None:
-        full.add(d)
 
 
 def extract(article: Article) -> TextFeatures:
@@ -535,6 +215,7 @@ def extract(article: Article) -> TextFeatures:
         tokens = tokens[:MAX_BODY_TOKENS]
     lead_weight = LEAD_WEIGHT if title else TITLE_WEIGHT  # no headline: the lead stands in
     _add_tokens(*args, tokens[:LEAD_TOKENS], lead_weight)
+    lead_keys = set(names)  # names in the headline and lead: who and where the story is
     _add_tokens(*args, tokens[LEAD_TOKENS:], 1.0)
     # A capitalised word is a name only if the text never uses it in lower case
     # ("Shares rose" opens a sentence; "shares" elsewhere gives it away).
@@ -552,9 +233,22 @@ def extract(article: Article) -> TextFeatures:
         dated = datetime(first_full.year, first_full.month, first_full.day, 12, tzinfo=UTC)
     # Sublinear tf: the tenth mention of a word adds little.
     out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
+    lead_names = frozenset(k for k in lead_keys if k in names)
     return TextFeatures(
-        out, names, frozenset(full_dates), frozenset(numbers), article.published, dated
+        out, names, frozenset(full_dates), frozenset(numbers), article.published, dated, lead_names
     )
+
+
+# token -> (feature key, is capitalised) or None for stop words; a bounded memo, since
+# the same words recur in every article.
+_TOKEN_MEMO: dict[str, tuple[str, bool] | None] = {}
+
+
+def _classify(tok: str) -> tuple[str, bool] | None:
+    low = tok.lower()
+    if low in STOP_WORDS or len(low) < 2:
+        return None
+    return stem(low), tok[0].isupper()
 
 
 def _add_tokens(
@@ -566,21 +260,25 @@ def _add_tokens(
     tokens: list[str],
     weight: float,
 ) -> None:
-    stop = STOP_WORDS
+    memo = _TOKEN_MEMO
+    if len(memo) > 300_000:
+        memo.clear()
     for tok in tokens:
-        c = tok[0]
-        if c.isdigit():
+        if tok[0].isdigit():
             f = _number_feature(tok)
             if f is not None:
                 numbers.add(f)
                 terms[f] = terms.get(f, 0.0) + weight * NUMBER_WEIGHT
             continue
-        low = tok.lower()
-        if low in stop or len(low) < 2:
+        try:
+            info = memo[tok]
+        except KeyError:
+            info = memo[tok] = _classify(tok)
+        if info is None:
             continue
-        key = stem(low)
+        key, cap = info
         terms[key] = terms.get(key, 0.0) + weight
-        if c.isupper():
+        if cap:
             caps[key] = caps.get(key, 0.0) + weight
             if key not in names:
                 names[key] = _display(tok)
