@@ -80,10 +80,18 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             pool.append((a.id, s, toks, a))
             df.update(toks)
     n = max(1, len(pool))
+    # Words every article uses (the story's topic: "ferry", "earthquake") say nothing about
+    # what is asked; when the question also has specific words ("funnel", "colour"), an answer
+    # must contain one of them, and none of them in any source means "not found".
+    topic = {t for a in articles for t in content_tokens(a.title)}
+    topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
+    focus = q_tokens - topic
+    if focus and not focus & set(df):
+        return []
     merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
     for aid, sent, toks, art in pool:
         overlap = q_tokens & toks
-        if not overlap:
+        if not overlap or (focus and not focus & toks):
             continue
         score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens))
         if (

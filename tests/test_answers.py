@@ -55,3 +55,28 @@ def test_nothing_found_returns_empty() -> None:
 
 def test_limit() -> None:
     assert len(answer_question(ARTS, "Pellin valley flood dam", limit=1)) == 1
+
+
+def test_topic_words_alone_do_not_make_an_answer() -> None:
+    from digests.models import Article
+
+    articles = [
+        Article(
+            "f1",
+            "Ferry line to Skarra Island approved",
+            "The council approved the Skarra Island ferry line on Monday. "
+            "About 300 passengers a day are expected on the ferry.",
+            "Isle Post",
+        ),
+        Article(
+            "f2",
+            "Skarra ferry gets green light",
+            "Councillors backed the ferry to Skarra Island, which will carry 300 passengers a day.",
+            "Bay Herald",
+        ),
+    ]
+    from digests.answers import answer_question
+
+    assert answer_question(articles, "What colour is the ferry's funnel?") == []
+    found = answer_question(articles, "How many passengers a day?")
+    assert found and "300" in found[0].sentence
