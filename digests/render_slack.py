@@ -314,5 +314,6 @@ def render_reply(reply_text: str, story: StoryView | None) -> Message:
             break
         blocks.append(_section(text))
         used += len(text)
-    fallback = _escaped_fit(reply_text or "(empty)", FALLBACK_TEXT_LIMIT, one_line=False)
+    # Slack rejects empty text objects; a reply of only control characters escapes to "".
+    fallback = _escaped_fit(reply_text, FALLBACK_TEXT_LIMIT, one_line=False) or "(empty)"
     return {"text": fallback, "blocks": blocks or [_section(fallback)]}
