@@ -393,6 +393,7 @@ class _Sent:
     published: datetime | None
     kind: FactKind | None = None  # filled in once the entity index is known
     rare: int = 0  # details no other part of the story gives (see _rare_details)
+    outlet: str = ""  # the outlet's name as shown to readers (`source` is a grouping key)
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -743,6 +744,7 @@ def _prepare(
                     quote=quote,
                     speaker=speaker,
                     published=a.published,
+                    outlet=a.source,
                 )
             )
     return sents, index
@@ -1154,6 +1156,8 @@ def _number_conflicts(
             continue
         if any(len(vs) > 1 for vs in per_source.values()):
             continue  # one outlet gives several values: a breakdown, not a conflict
+        if max(values) <= 1.003 * min(values):
+            continue  # "336,000" vs "336,681": one figure, rounded by one outlet
         used.update(cluster)
         ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
         label = q1.unit or "figure"
@@ -1320,7 +1324,7 @@ def _outlets(sents: Sequence[_Sent]) -> str:
     """`outlet [id, id], outlet [id]`: who said it, syndicated copies under their original."""
     by: dict[str, list[str]] = {}
     for x in sents:
-        ids = by.setdefault(x.source, [])
+        ids = by.setdefault(x.outlet or x.source, [])
         if x.article_id not in ids:
             ids.append(x.article_id)
     return ", ".join(f"{src} [{', '.join(ids)}]" for src, ids in by.items())

@@ -25,24 +25,56 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def fold_sources(articles: Sequence[Article], duplicates: Mapping[str, str]) -> tuple[Source, ...]:
-    """Distinct outlets; a syndicated copy counts with its original ("AP, via 3 outlets")."""
-    by_id = {a.id: a for a in articles}
+def _credited(original: Article, copy: Article) -> bool:
+    """Does `copy` credit `original`'s outlet (dateline agency, "wire reports from X")?"""
+    agency = copy.dateline.agency if copy.dateline else None
+    name = original.source.lower()
+    return bool(agency and agency.lower() == name) or name in copy.text[:600].lower()
 
-    def root(article_id: str) -> str:
-        seen = set()
-        while article_id in duplicates and duplicates[article_id] in by_id:
-            if article_id in seen:
-                break
-            seen.add(article_id)
-            article_id = duplicates[article_id]
-        return article_id
+
+def _syndication_root(group: Sequence[Article]) -> Article:
+    """The original of a set of near-copies: the outlet the others credit, else the earliest."""
+    for candidate in group:
+        others = [a for a in group if a.source != candidate.source]
+        if others and all(_credited(candidate, other) for other in others):
+            return candidate
+    dated = [a for a in group if a.published is not None]
+    if len(dated) == len(group) and len({a.published for a in dated}) > 1:
+        return min(dated, key=lambda a: a.published or datetime.max.replace(tzinfo=UTC))
+    return group[0]
+
+
+def fold_sources(articles: Sequence[Article], duplicates: Mapping[str, str]) -> tuple[Source, ...]:
+    """Distinct outlets; syndicated copies count once, under the outlet they copy.
+
+    ("Meridian Press, via 2 outlets".) Copies are grouped by the duplicate links; within a
+    group the original is the outlet the others credit, else the earliest, else the first.
+    """
+    parent = {a.id: a.id for a in articles}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for copy_id, original_id in duplicates.items():
+        if copy_id in parent and original_id in parent:
+            parent[find(copy_id)] = find(original_id)
+    members: dict[str, list[Article]] = {}
+    for article in articles:
+        members.setdefault(find(article.id), []).append(article)
+    root_of = {}
+    for group in members.values():
+        root = _syndication_root(group)
+        for article in group:
+            root_of[article.id] = root
 
     order: list[str] = []
     groups: dict[str, list[Article]] = {}
     via: dict[str, list[str]] = {}
     for article in articles:
-        origin = by_id[root(article.id)]
+        origin = root_of[article.id]
         key = origin.source
         if key not in groups:
             order.append(key)
@@ -53,9 +85,9 @@ def fold_sources(articles: Sequence[Article], duplicates: Mapping[str, str]) -> 
             via[key].append(article.source)
     sources = []
     for key in order:
-        members = groups[key]
-        url = next((a.url for a in members if a.url and a.source == key), None)
-        sources.append(Source(key, tuple(a.id for a in members), tuple(via[key]), url))
+        group_articles = groups[key]
+        url = next((a.url for a in group_articles if a.url and a.source == key), None)
+        sources.append(Source(key, tuple(a.id for a in group_articles), tuple(via[key]), url))
     return tuple(sources)
 
 

@@ -165,3 +165,26 @@ def test_bare_dateline_line_is_not_a_title() -> None:
     assert art.title == "Officials met on Monday."
     assert art.text == "Officials met on Monday.\nThey talked."
     assert art.source == "AJP" and "dateline" in (art.source_note or "")
+
+
+def test_byline_names_the_outlet_and_date(tmp_path: Path) -> None:
+    from digests.ingest import read_paths
+
+    path = tmp_path / "ferry.md"
+    path.write_text(
+        "# Ferry line approved\n\n*By Ana Holt, Isle Post — 21 November 2026*\n\n"
+        "The council approved the ferry line on Monday.\n",
+        encoding="utf-8",
+    )
+    [article] = read_paths([path]).articles
+    assert article.source == "Isle Post"
+    assert article.published is not None and article.published.day == 21
+    assert "By Ana Holt" not in article.text
+    staff = tmp_path / "quake.txt"
+    staff.write_text(
+        "Quake shakes coast\n\nBy Bay Herald staff, with wire reports from North Wire\n\n"
+        "A strong earthquake shook the coast on Sunday.\n",
+        encoding="utf-8",
+    )
+    [article] = read_paths([staff]).articles
+    assert article.source == "Bay Herald"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from digests.ingest.common import MAX_TEXT, choose_source, decode_text, finish_body, stem_of
 from digests.models import Article, ReadProblem, ReadResult
@@ -55,6 +56,12 @@ def parse_text(data: bytes, name: str, origin: str = "", *, markdown: bool = Fal
     if meta.get("title"):
         title = meta["title"]
     paragraphs = _paragraphs(lines)
+    byline = None
+    for i, para in enumerate(paragraphs[:3]):
+        byline = parse_byline(para)
+        if byline is not None:
+            del paragraphs[i]
+            break
     if not paragraphs and not title:
         return ReadResult(problems=(ReadProblem(where, "empty file: no title or text"),))
     body = finish_body("\n".join(paragraphs))
@@ -64,8 +71,9 @@ def parse_text(data: bytes, name: str, origin: str = "", *, markdown: bool = Fal
         body_text = body_text.split("\n", 1)[1] if "\n" in body_text else ""
     title = title or short_title(body_text)
     stem = stem_of(name)
+    named = clean_title(meta.get("source", "")) or (byline.outlet if byline else None)
     source, note = choose_source(
-        clean_title(meta.get("source", "")),
+        named,
         outlet=outlet or body.outlet,
         dateline=body.dateline,
         url=meta.get("url"),
@@ -77,13 +85,55 @@ def parse_text(data: bytes, name: str, origin: str = "", *, markdown: bool = Fal
         text=body_text[:MAX_TEXT],
         source=source,
         url=meta.get("url") or None,
-        published=parse_date(meta.get("published") or meta.get("date")),
+        published=parse_date(
+            meta.get("published") or meta.get("date") or (byline.date_text if byline else None)
+        ),
         lang=(meta.get("lang") or "en").lower()[:16],
         origin=where,
         source_note=note,
         dateline=body.dateline,
     )
     return ReadResult(articles=(article,))
+
+
+@dataclass(frozen=True)
+class Byline:
+    outlet: str | None
+    date_text: str | None
+
+
+_BYLINE = re.compile(
+    r"^[*_]*\s*by\s+(?P<who>[^,—–|*_]+?)"
+    r"(?:\s*(?:,|\bfor\b|\||\bof\b)\s*(?P<outlet>[^—–|*_]+?))?"
+    r"\s*(?:[—–|]\s*(?P<date>[^*_]+?))?\s*[*_]*$",
+    re.IGNORECASE,
+)
+_ROLES = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|analyst|"
+    r"with\b|and\b|wire reports?)",
+    re.IGNORECASE,
+)
+
+
+def parse_byline(line: str) -> Byline | None:
+    """`*By Lena Farrow, Kelm Daily — 21 November 2026*` or `By Harbour Ledger staff, ...`.
+
+    The outlet a byline names is a better source than the file name; roles ("Staff Writer")
+    and wire credits ("with reports from ...") are not outlets.
+    """
+    if len(line) > 160:
+        return None
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return None
+    who = m.group("who").strip()
+    outlet = (m.group("outlet") or "").strip() or None
+    if outlet and _ROLES.search(outlet):
+        outlet = None
+    if outlet is None and re.search(r"\bstaff$", who, re.IGNORECASE):
+        outlet = re.sub(r"\s*\bstaff$", "", who, flags=re.IGNORECASE).strip() or None
+    date_text = (m.group("date") or "").strip() or None
+    return Byline(outlet=outlet, date_text=date_text)
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
