@@ -194,7 +194,8 @@ class StoryClusterer:
                 dup_score = next((s for i, s, *_ in scored if i == story_idx), None)
                 if dup_score is None:
                     dup_score = self._score_story(story_idx, vec, day, dated, feats)[0]
-                if dup_score >= DUPLICATE_MIN_SCORE or match.similarity >= 0.6:
+                # A copy still has to fit the story in time; only identical text overrides.
+                if dup_score >= DUPLICATE_MIN_SCORE or match.similarity >= 1.0:
                     duplicate_of = match.original_id
                     if story_idx != best_idx:
                         best_idx, best_score = story_idx, max(dup_score, best_score)

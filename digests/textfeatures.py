@@ -167,9 +167,9 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
             if resolved is None:
                 continue
             full.add(resolved)
-            if y is not None and m.start() < DATELINE_CHARS:
-                if first is None or m.start() < first[0]:
-                    first = (m.start(), resolved)
+            early = y is not None and m.start() < DATELINE_CHARS
+            if early and (first is None or m.start() < first[0]):
+                first = (m.start(), resolved)
     if published is not None:
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())

@@ -1,0 +1,261 @@
+"""Story clustering on invented articles: same event joins, look-alike events stay apart."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from digests.cluster import StoryClusterer, cluster_articles, story_id_for
+from digests.models import Article
+
+T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def art(aid: str, title: str, text: str, source: str, hours: float = 0.0) -> Article:
+    return Article(
+        id=aid, title=title, text=text, source=source, published=T0 + timedelta(hours=hours)
+    )
+
+
+# One event (a bridge closure in an invented city), three outlets, their own wording.
+BRIDGE = [
+    art(
+        "b1",
+        "Varnholt bridge closed after cracks found in main span",
+        "Engineers closed the Oskarsund Bridge in Varnholt on Monday after inspectors found "
+        "cracks in its main steel span. Mayor Ilse Brannvik said the crossing would stay shut "
+        "for at least three weeks while repairs are planned. About 42,000 vehicles use the "
+        "bridge every day.",
+        "north-gazette.example",
+    ),
+    art(
+        "b2",
+        "Cracks shut Oskarsund Bridge, Varnholt traffic diverted",
+        "Traffic in Varnholt was diverted on Monday when the Oskarsund Bridge was shut. "
+        "Inspectors discovered cracking in the main span, and Mayor Ilse Brannvik told "
+        "reporters the closure could last three weeks. The bridge carries roughly 42,000 "
+        "vehicles daily, and commuters face long detours.",
+        "valley-news.example",
+        hours=3,
+    ),
+    art(
+        "b3",
+        "Mayor Brannvik: Oskarsund Bridge to stay closed for weeks",
+        "Varnholt's mayor, Ilse Brannvik, said the Oskarsund Bridge will remain closed for "
+        "weeks after engineers spotted cracks in the main span during a routine inspection. "
+        "Buses will be rerouted across the old ferry road, the city said.",
+        "coast-daily.example",
+        hours=20,
+    ),
+]
+
+# The same leader receives two different visitors two weeks apart.
+VISITS = [
+    art(
+        "v1",
+        "President Tamsk receives Orlovan foreign minister Dalia Quercy",
+        "President Arvid Tamsk received Orlovan Foreign Minister Dalia Quercy in Selmar on "
+        "Tuesday. The two discussed grain exports and a new rail link, the presidency said.",
+        "wire-a.example",
+    ),
+    art(
+        "v2",
+        "Tamsk and Quercy discuss grain and rail in Selmar",
+        "Orlovan Foreign Minister Dalia Quercy held talks with President Arvid Tamsk in Selmar "
+        "on Tuesday, focusing on grain exports and plans for a rail link between the countries.",
+        "daily-b.example",
+        hours=5,
+    ),
+    art(
+        "v3",
+        "President Tamsk hosts Pellian defence chief Joran Vikstad",
+        "President Arvid Tamsk hosted Pellian Defence Minister Joran Vikstad in Selmar on "
+        "Wednesday. They signed a pact on joint naval exercises, the presidency said.",
+        "wire-a.example",
+        hours=24 * 15,
+    ),
+    art(
+        "v4",
+        "Vikstad and Tamsk sign naval exercise pact",
+        "Pellian Defence Minister Joran Vikstad and President Arvid Tamsk signed an agreement "
+        "on joint naval exercises during talks in Selmar on Wednesday.",
+        "daily-b.example",
+        hours=24 * 15 + 4,
+    ),
+]
+
+# One company, two quarters.
+EARNINGS = [
+    art(
+        "q1a",
+        "Brightwell Foods first-quarter revenue rises to 812 million",
+        "Brightwell Foods reported first-quarter revenue of 812 million crowns on Thursday, up "
+        "6 percent, as chief executive Mara Kellin pointed to strong frozen-meal sales.",
+        "markets-one.example",
+    ),
+    art(
+        "q1b",
+        "Brightwell Q1 sales beat forecasts at 812 million",
+        "Frozen meals lifted Brightwell Foods to first-quarter sales of 812 million crowns, "
+        "beating forecasts, chief executive Mara Kellin said on Thursday.",
+        "biz-two.example",
+        hours=2,
+    ),
+    art(
+        "q2a",
+        "Brightwell Foods second-quarter revenue slips to 790 million",
+        "Brightwell Foods said second-quarter revenue fell to 790 million crowns, as chief "
+        "executive Mara Kellin blamed higher grain prices.",
+        "markets-one.example",
+        hours=24 * 91,
+    ),
+    art(
+        "q2b",
+        "Brightwell Q2 sales fall short at 790 million",
+        "Higher grain prices pushed Brightwell Foods' second-quarter sales down to 790 million "
+        "crowns, below forecasts, chief executive Mara Kellin said.",
+        "biz-two.example",
+        hours=24 * 91 + 3,
+    ),
+]
+
+# Two earthquakes in one country, a month apart.
+QUAKES = [
+    art(
+        "e1",
+        "Magnitude 6.1 earthquake strikes near Korvalla in Estmark",
+        "A magnitude 6.1 earthquake struck near the town of Korvalla in northern Estmark on "
+        "Saturday, killing 14 people and damaging hundreds of homes, officials said.",
+        "quake-wire.example",
+    ),
+    art(
+        "e2",
+        "Korvalla quake kills 14 in northern Estmark",
+        "At least 14 people died when a 6.1-magnitude quake hit Korvalla, in Estmark's north, "
+        "on Saturday. Rescue teams searched collapsed homes through the night.",
+        "world-desk.example",
+        hours=6,
+    ),
+    art(
+        "e3",
+        "Magnitude 5.4 earthquake hits Sudra port in southern Estmark",
+        "A magnitude 5.4 earthquake hit the port city of Sudra in southern Estmark on Friday, "
+        "injuring 9 people and cutting power to the harbour, officials said.",
+        "quake-wire.example",
+        hours=24 * 33,
+    ),
+    art(
+        "e4",
+        "Sudra port quake injures 9 in southern Estmark",
+        "Nine people were injured when a 5.4-magnitude quake shook Sudra, a port in Estmark's "
+        "south, on Friday. Harbour operations were halted.",
+        "world-desk.example",
+        hours=24 * 33 + 5,
+    ),
+]
+
+
+def stories_of(articles: list[Article]) -> list[set[str]]:
+    groups, _ = cluster_articles(articles)
+    return sorted((set(g.article_ids) for g in groups), key=lambda s: min(s))
+
+
+def test_same_event_from_three_outlets_is_one_story() -> None:
+    assert stories_of(BRIDGE) == [{"b1", "b2", "b3"}]
+
+
+def test_same_leader_two_visitors_on_different_dates_are_two_stories() -> None:
+    assert stories_of(VISITS) == [{"v1", "v2"}, {"v3", "v4"}]
+
+
+def test_two_quarters_of_one_company_are_two_stories() -> None:
+    assert stories_of(EARNINGS) == [{"q1a", "q1b"}, {"q2a", "q2b"}]
+
+
+def test_two_earthquakes_in_one_country_are_two_stories() -> None:
+    assert stories_of(QUAKES) == [{"e1", "e2"}, {"e3", "e4"}]
+
+
+def test_mixed_stream_online_keeps_events_apart() -> None:
+    """All four sets streamed together through the online path, one at a time."""
+    clusterer = StoryClusterer()
+    stream = sorted(BRIDGE + VISITS + EARNINGS + QUAKES, key=lambda a: (a.published, a.id))
+    for a in stream:
+        clusterer.add(a)
+    got = sorted((set(g.article_ids) for g in clusterer.groups()), key=lambda s: min(s))
+    want = [
+        {"b1", "b2", "b3"},
+        {"e1", "e2"},
+        {"e3", "e4"},
+        {"q1a", "q1b"},
+        {"q2a", "q2b"},
+        {"v1", "v2"},
+        {"v3", "v4"},
+    ]
+    assert got == want
+
+
+def test_wire_copy_is_flagged_as_duplicate_of_the_original() -> None:
+    original = BRIDGE[0]
+    copy = Article(
+        id="b1-copy",
+        title=original.title,
+        text="VARNHOLT, March 10 (Northwire) - " + original.text.replace("Monday", "Monday "),
+        source="reprint.example",
+        published=T0 + timedelta(hours=1),
+    )
+    _, assignments = cluster_articles([*BRIDGE, copy])
+    a = assignments["b1-copy"]
+    assert a.duplicate_of == "b1"
+    assert a.story_id == assignments["b1"].story_id
+    assert any("copy" in e for e in a.evidence)
+    assert assignments["b2"].duplicate_of is None  # same event, own wording: not a copy
+
+
+def test_story_ids_are_stable_and_named_after_the_first_article() -> None:
+    first, _ = cluster_articles(VISITS)
+    again, _ = cluster_articles(VISITS)
+    assert [g.id for g in first] == [g.id for g in again]
+    assert first[0].id == story_id_for("v1")
+    assert first[0].article_ids == ("v1", "v2")  # join order
+
+
+def test_add_is_idempotent_for_a_known_id() -> None:
+    clusterer = StoryClusterer()
+    a1 = clusterer.add(BRIDGE[0])
+    clusterer.add(BRIDGE[1])
+    assert clusterer.add(BRIDGE[0]) == a1
+    assert clusterer.assignment("b1") == a1
+    assert clusterer.assignment("nope") is None
+    assert sum(len(g.article_ids) for g in clusterer.groups()) == 2
+
+
+def test_evidence_explains_joins_and_new_stories() -> None:
+    _, assignments = cluster_articles(BRIDGE + VISITS)
+    join = assignments["b2"]
+    assert not join.new_story and join.evidence
+    assert any("Brannvik" in e or "Oskarsund" in e for e in join.evidence)
+    new = assignments["v3"]
+    assert new.new_story
+    assert new.evidence and ("closest story" in new.evidence[0] or "no earlier" in new.evidence[0])
+
+
+def test_empty_and_title_only_articles_are_placed() -> None:
+    arts = [
+        Article(id="x1", title="", text="", source="s"),
+        Article(id="x2", title="Ferry strike halts Ostvik crossings", text="", source="s"),
+        Article(id="x3", title="Ostvik ferry strike halts crossings", text="", source="t"),
+    ]
+    groups, assignments = cluster_articles(arts)
+    assert set(assignments) == {"x1", "x2", "x3"}
+    assert sum(len(g.article_ids) for g in groups) == 3
+    assert assignments["x3"].story_id == assignments["x2"].story_id
+
+
+def test_shuffled_input_changes_little() -> None:
+    arts = BRIDGE + VISITS + EARNINGS + QUAKES
+    base = stories_of(arts)
+    for seed in range(3):
+        shuffled = list(arts)
+        random.Random(seed).shuffle(shuffled)
+        assert stories_of(shuffled) == base

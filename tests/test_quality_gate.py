@@ -1,0 +1,80 @@
+"""Quality gate: story clustering must not get worse on the team's dev sets.
+
+Like trafilatura's eval gate: cluster each dev set in ../shared, score it with BCubed, and fail
+when a score drops below its pinned floor (what we measured, minus a small margin). Raise a
+floor when the clusterer improves; never lower one without saying why in the commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digests.cluster import cluster_articles
+from digests.cluster_eval import Scores, bcubed, load_jsonl, read_seed
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = SHARED / "data"
+
+# dataset -> (precision floor, recall floor, F1 floor)
+FLOORS: dict[str, tuple[float, float, float]] = {
+    "ecbplus-subtopics/ecbplus.jsonl": (0.80, 0.89, 0.85),
+    "pages-devset/articles.jsonl": (0.96, 0.90, 0.93),
+    "uci-news-aggregator-sample/uci_sample.jsonl": (0.91, 0.29, 0.45),
+}
+# pages-devset marks its near-copies; at least this many must come out as duplicate_of.
+PAGES_NEAR_COPIES_FLAGGED = 9
+
+pytestmark = pytest.mark.shared
+
+
+def _score(path: Path) -> tuple[Scores, dict[str, str], dict[str, str | None]]:
+    articles, gold, near = load_jsonl(path)
+    groups, assignments = cluster_articles(articles)
+    pred = {aid: g.id for g in groups for aid in g.article_ids}
+    assert sorted(pred) == sorted(gold), "every article must be in exactly one story"
+    return bcubed(gold, pred), near, {k: a.duplicate_of for k, a in assignments.items()}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_bcubed_floors(name: str) -> None:
+    path = DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} not present (../shared is only on the team's machines)")
+    scores, _, _ = _score(path)
+    p_floor, r_floor, f_floor = FLOORS[name]
+    got = f"P={scores.precision:.3f} R={scores.recall:.3f} F1={scores.f1:.3f}"
+    assert scores.precision >= p_floor, f"{name}: precision fell below {p_floor}: {got}"
+    assert scores.recall >= r_floor, f"{name}: recall fell below {r_floor}: {got}"
+    assert scores.f1 >= f_floor, f"{name}: F1 fell below {f_floor}: {got}"
+
+
+def test_pages_near_copies_are_flagged() -> None:
+    path = DATA / "pages-devset" / "articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    _, near, duplicate_of = _score(path)
+    flagged = sum(1 for a, o in near.items() if duplicate_of[a] or duplicate_of[o])
+    assert flagged >= PAGES_NEAR_COPIES_FLAGGED, f"{flagged}/{len(near)} near-copies flagged"
+
+
+def test_seed_articles_are_one_story() -> None:
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if len(seeds) < 2:
+        pytest.skip("../shared/seeds not present")
+    articles = [read_seed(p) for p in seeds]
+    groups, assignments = cluster_articles(articles)
+    assert len(groups) == 1, [a.evidence for a in assignments.values()]
+    joined = [a for a in assignments.values() if not a.new_story]
+    assert joined and all(a.evidence for a in joined)
+
+
+def test_bcubed_implementation_matches_definition() -> None:
+    gold = {"a": "x", "b": "x", "c": "y"}
+    perfect = bcubed(gold, {"a": "1", "b": "1", "c": "2"})
+    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
+    merged = bcubed(gold, {"a": "1", "b": "1", "c": "1"})
+    assert merged.recall == 1.0 and abs(merged.precision - (2 / 3 * 2 + 1 / 3) / 3) < 1e-9
+    split = bcubed(gold, {"a": "1"})  # b and c missing: singletons
+    assert split.precision == 1.0 and abs(split.recall - (0.5 + 0.5 + 1) / 3) < 1e-9
