@@ -39,6 +39,27 @@ class CommandError(Exception):
     """A user mistake; its message is shown to the user as is."""
 
 
+def chat_url(text: str) -> str:
+    """A URL as chat clients send it: Slack wraps links as `<url>` or `<url|label>`."""
+    return text.strip().strip("<>").split("|", 1)[0].strip()
+
+
+def refuse_private_literal(url: str) -> None:
+    """An IP literal that can never be fetched is refused now, with the reason, rather than
+    failing later on `/digest feeds` (host names are checked again at every fetch)."""
+    from bot.netguard import BadURL, address_problem, check_url, url_host
+
+    try:
+        host, _ = url_host(check_url(url))
+    except BadURL as exc:
+        raise CommandError(f"Cannot subscribe: {exc}") from None
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        raise CommandError("Cannot subscribe: localhost is not reachable from the bot")
+    problem = address_problem(host)
+    if problem is not None and problem != "not an IP address":
+        raise CommandError(f"Cannot subscribe: {host} is a {problem} address")
+
+
 @dataclass(frozen=True)
 class CommandRequest:
     platform: str
@@ -176,7 +197,7 @@ class CommandHandler:
     async def _cmd_why(self, request: CommandRequest, args: Sequence[str]) -> Reply:
         if len(args) != 1:
             raise CommandError("Usage: /digest why URL")
-        return Reply(self._service.why(args[0].strip("<>")))
+        return Reply(self._service.why(chat_url(args[0])))
 
     async def _cmd_feeds(self, request: CommandRequest, args: Sequence[str]) -> Reply:
         lines = self._service.feeds(request.channel)
@@ -187,7 +208,9 @@ class CommandHandler:
     async def _cmd_subscribe(self, request: CommandRequest, args: Sequence[str]) -> Reply:
         if len(args) != 1:
             raise CommandError("Usage: /digest subscribe URL")
-        name = self._service.subscribe(request.channel, args[0].strip("<>"))
+        url = chat_url(args[0])
+        refuse_private_literal(url)
+        name = self._service.subscribe(request.channel, url)
         return Reply(f"Subscribed this channel to `{name}`.", ephemeral=False)
 
     async def _cmd_unsubscribe(self, request: CommandRequest, args: Sequence[str]) -> Reply:

@@ -244,3 +244,24 @@ async def test_broken_source_is_recorded_and_others_continue(
     assert outcomes["gone"].error
     state = bot.store.feed_state("gone")
     assert state.consecutive_failures == 1 and state.last_error
+
+
+async def test_subscribe_refuses_private_literals_and_unwraps_slack_links(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    for url in (
+        "http://127.0.0.1/feed",
+        "http://2130706433/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest",
+        "http://localhost:8080/",
+    ):
+        reply = await say(bot, f"subscribe {url}", admin=True)
+        assert not reply.ok and "Cannot subscribe" in reply.text, url
+    reply = await say(
+        bot, "subscribe <https://feeds.example/news.xml|feeds.example/news.xml>", admin=True
+    )
+    assert reply.ok, reply.text
+    [sub] = [s for s in bot.store.sources() if s.channel_key == "console:stdout"]
+    assert sub.url == "https://feeds.example/news.xml"
