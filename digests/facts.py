@@ -39,6 +39,12 @@ W_SUPPORT = 0.42
 W_ACTION = 1.0
 W_TAIL_RARE = 1.0
 W_NUM = 0.3
+# Coverage selection of the top eight facts (_gain).
+W_POOL, W_DF, W_DETAIL, W_LEN, W_BASE, W_KIND, W_SEEN = 80, 0.5, 1.5, 0.5, 0.15, 0.3, 0.5
+W_RESTATE = 0.15
+W_REP_DETAIL = 0.08
+W_VAGUE, W_ACT2, W_MULTI = 1.0, 1.0, 0.0
+W_COVER = True
 _KEY_ACTION = re.compile(
     r"\b(?:signed|agreed|approved|announced|launched|landed|sentenced|convicted|acquitted|"
     r"elected|resigned|won|defeated|killed|died|arrested|charged|ruled|completed|closed|"
@@ -348,6 +354,13 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"\b(?:Photo|Image|Picture) (?:by|credit|:)|\(PHOTO|/EPA|/AFP|/Reuters", re.I)
+# Photo captions written as sentences: "A sign ... is seen outside ...", "General view of ...".
+_PHOTO = re.compile(
+    r"\b(?:is|are) (?:seen|pictured|displayed)\b|^(?:General view|File photo|This (?:handout )?"
+    r"(?:photo|image|picture|handout)|(?:A|The) (?:logo|sign) (?:is|sits|for)|In this (?:file )?"
+    r"photo)|\bphotograph(?:ed)? (?:released|provided|shows)|\bprovided by\b.*\bshows\b|"
+    r"^[A-Z][a-z]+ [A-Z][a-z]+ / [A-Z]",
+)
 _VENUE = re.compile(
     r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:headquarters|hall|"
     r"theat(?:re|er)|stadium|arena|court(?:house)?|residence|airport|store|cent(?:re|er)|palace|"
@@ -458,7 +471,7 @@ def _content_sentences(article: Article) -> list[str]:
         for s in split_sentences(line):
             s = _LEAD_JUNK.sub("", s)
             key = _norm(s)
-            if len(s.split()) < 5 or key in seen:
+            if len(s.split()) < 5 or key in seen or _PHOTO.search(s):
                 continue
             seen.add(key)
             out.append(s)
@@ -907,13 +920,20 @@ def extract_facts(
     if leads:
         chosen.append(leads[0])
     # Greedy selection that rewards new information (maximal marginal relevance).
-    remaining = [x for x in scored[:48] if x not in chosen]
+    remaining = [x for x in scored[:W_POOL] if x not in chosen]
+    weights = _concept_weights(df)
     while remaining and len(chosen) < limit:
         covered_toks: set[str] = set()
         for c in chosen:
             covered_toks |= c[2].tokens
         kinds = Counter(c[2].kind or _kind_of(c[2], index) for c in chosen)
-        best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
+        if len(chosen) < 8 and W_COVER:
+            best = max(remaining, key=lambda x: _gain(x, covered_toks, weights, kinds))
+        elif len(chosen) < 8:
+            pool = [x for x in remaining if not _restates(x[2], covered_toks, weights)]
+            best = max(pool or remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
+        else:
+            best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
         if any(_sim(best[2].tokens, c[2].tokens) > 0.6 for c in chosen):
             continue
@@ -1010,6 +1030,57 @@ def _with_event_date(
     return f"{text.rstrip()} — {shown}", s
 
 
+def _concept_weights(df: Counter[str]) -> dict[str, float]:
+    """What a story's details are worth: names and figures most, words many outlets use more.
+
+    A detail one outlet alone gives still counts (the gold of a story is often one outlet's
+    specific), but less than what several confirm.
+    """
+    out: dict[str, float] = {}
+    for t, n in df.items():
+        w = 1.0 + W_DF * min(n - 1, 4)
+        if t[0].isdigit() or t[0] == "@":
+            w *= W_DETAIL
+        out[t] = w
+    return out
+
+
+def _restates(s: _Sent, covered: set[str], weights: Mapping[str, float]) -> bool:
+    """Whether a sentence adds (almost) nothing the chosen facts do not already say."""
+    total = sum(weights.get(t, 1.0) for t in s.tokens) or 1.0
+    fresh = sum(weights.get(t, 1.0) for t in s.tokens - covered)
+    return fresh / total < W_RESTATE
+
+
+def _gain(
+    x: tuple[float, _Group, _Sent],
+    covered: set[str],
+    weights: Mapping[str, float],
+    kinds: Counter[FactKind],
+) -> float:
+    """Coverage selection for the top eight: the weight of details not yet stated, per length.
+
+    Restating the event in other words earns almost nothing, so the eight slots go to distinct
+    aspects (when, where, who, each figure, the consequence, a voice).
+    """
+    s = x[2]
+    fresh = sum(weights.get(t, 1.0) for t in s.tokens - covered)
+    total = sum(weights.get(t, 1.0) for t in s.tokens) or 1.0
+    if fresh / total < W_RESTATE:
+        return -1.0  # a restatement of what the chosen facts already say
+    new = fresh + W_SEEN * (total - fresh)
+    value = new / (max(8, len(s.tokens)) ** W_LEN) + W_BASE * x[0]
+    value += W_MULTI * min(3, len(x[1].sources) - 1)  # confirmed by other outlets
+    if _VAGUE_START.match(s.text):
+        value -= W_VAGUE  # leans on a sentence the reader will not see
+    if _KEY_ACTION.search(s.text):
+        value += W_ACT2
+    kind = s.kind or "other"
+    if kind in ("quote", "when", "where", "number") and not kinds[kind]:
+        value += W_KIND
+    return value
+
+
 def _mmr(
     x: tuple[float, _Group, _Sent],
     chosen: list[tuple[float, _Group, _Sent]],
@@ -1056,7 +1127,7 @@ def _representative(g: _Group) -> _Sent:
         resolved = sum(1 for d in s.dates if d.resolved is not None)
         words = len(s.text.split())
         fit = 0.0 if 10 <= words <= 40 else -0.3
-        return (round(sim + 0.08 * _specificity(s) + fit, 1), resolved, -len(s.text))
+        return (round(sim + W_REP_DETAIL * _specificity(s) + fit, 1), resolved, -len(s.text))
 
     return max(g.members, key=key)
 

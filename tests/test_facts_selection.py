@@ -1,0 +1,51 @@
+"""Top-fact selection on an invented story: distinct aspects, no restatements, no captions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digests.facts import extract_facts
+from digests.models import Article
+
+_LEADS = [
+    "The Marrow Bridge in Tessel collapsed on Monday after a barge struck one of its piers.",
+    "A barge hit a pier of the Marrow Bridge in Tessel on Monday, and the bridge collapsed.",
+    "The Marrow Bridge in Tessel collapsed on Monday when a barge struck a pier.",
+]
+_DETAILS = [
+    "Rescuers pulled 14 workers from the river, Fire Chief Ines Valk said.",
+    "The barge Oldenhorn was carrying 3,000 tonnes of gravel to the port of Brisk.",
+    "A photo of the bridge is seen on a screen at the city hall in Tessel.",
+    "Mayor Pieter Gans said the crossing would stay closed for at least six months.",
+]
+
+
+def _story() -> list[Article]:
+    out = []
+    for i, lead in enumerate(_LEADS):
+        body = [lead, "The Marrow Bridge in Tessel collapsed after a barge struck its pier."]
+        body.append(_DETAILS[i])
+        if i == 0:
+            body.append(_DETAILS[3])
+        out.append(
+            Article(
+                id=f"b{i}",
+                title="Marrow Bridge collapses in Tessel after barge strike",
+                text="\n".join(body),
+                source=f"outlet{i}.example",
+                published=datetime(2026, 5, 4, 12, tzinfo=UTC),
+            )
+        )
+    return out
+
+
+def test_top_facts_cover_distinct_details_and_skip_captions() -> None:
+    sheet = extract_facts(_story(), {})
+    top = [f.text for f in sheet.facts[:8]]
+    joined = " ".join(top)
+    assert "14 workers" in joined
+    assert "six months" in joined
+    assert not any("is seen on a screen" in f.text for f in sheet.facts)
+    collapsed = [t for t in top if "collapsed" in t]
+    assert len(collapsed) <= 2  # the event once (maybe twice), not three restatements
+    assert all(f.article_ids for f in sheet.facts)
