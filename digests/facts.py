@@ -337,11 +337,17 @@ _RISING = frozenset(
         "customers",
         "homes",
         "outages",
+        "outage",
         "evacuated",
         "displaced",
         "arrested",
     ]
 )
+_OUTAGE = re.compile(r"\bwithout (?:power|electricity)\b|\bpower outages?\b|knocked out power")
+_OUTAGE_NOUNS = frozenset(
+    ["home", "business", "customer", "without", "people", "resident", "household", "already",
+     "currently", "left", "account", "power"]
+)  # fmt: skip
 _QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
 _SPEECH = re.compile(
     r"\b(?P<pron>he|she|they)\s+(?:said|added|told|noted|stressed|warned)\b"
@@ -559,6 +565,9 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         )[:2]
         if m.group("cur"):
             nouns = (m.group("cur") + (scale or ""),) + nouns  # "$ billion" is its own unit
+        elif value >= 1e4 and _OUTAGE.search(sentence) and not set(nouns) - _OUTAGE_NOUNS:
+            # "3 million homes and businesses" / "customers" / "without power": one count
+            nouns = ("outage",) + nouns
         if low in _WORD_NUM and not nouns:
             continue
         unit = next(

@@ -49,3 +49,29 @@ def test_top_facts_cover_distinct_details_and_skip_captions() -> None:
     collapsed = [t for t in top if "collapsed" in t]
     assert len(collapsed) <= 2  # the event once (maybe twice), not three restatements
     assert all(f.article_ids for f in sheet.facts)
+
+
+def test_power_outage_counts_in_different_words_are_compared() -> None:
+    when = datetime(2026, 9, 2, 9, tzinfo=UTC)
+    a = Article(
+        id="o1",
+        title="Storm Brena hits Calder coast",
+        text="Storm Brena hit the Calder coast overnight.\n"
+        "About 2 million customers were without power on Tuesday, the grid operator said.",
+        source="one.example",
+        published=when,
+    )
+    b = Article(
+        id="o2",
+        title="Storm Brena batters Calder coast",
+        text="Storm Brena battered the Calder coast overnight.\n"
+        "Some 3.4 million homes and businesses were without power on Tuesday, the grid said.",
+        source="two.example",
+        published=when,
+    )
+    sheet = extract_facts([a, b], {})
+    texts = [d.text for d in sheet.disagreements]
+    assert any("2 million" in t and "3.4 million" in t for t in texts), texts
+    assert all(
+        {"o1", "o2"} <= set(d.article_ids) for d in sheet.disagreements if "million" in d.text
+    )
