@@ -296,13 +296,16 @@ class StoryClusterer:
         story = self._stories[idx]
         story.article_ids.append(article.id)
         cen = story.centroid
+        # |c + v|^2 = |c|^2 + 2 c.v + |v|^2, with |v| = 1: no pass over the whole centroid.
+        norm2 = story.norm * story.norm + 2.0 * _cosine(vec, cen) + 1.0
         for t, w in vec.items():
             cen[t] = cen.get(t, 0.0) + w
         if len(cen) > CENTROID_TERMS * 2:
             story.centroid = cen = dict(
                 heapq.nlargest(CENTROID_TERMS, cen.items(), key=lambda kv: kv[1])
             )
-        story.norm = math.sqrt(sum(w * w for w in cen.values()))
+            norm2 = sum([w * w for w in cen.values()])
+        story.norm = math.sqrt(norm2)
         story.members.append((article.id, vec))
         if len(story.members) > MEMBER_VECTORS:
             del story.members[1]  # keep the founding article and the most recent ones
@@ -390,9 +393,14 @@ class StoryClusterer:
 def cluster_articles(
     articles: Iterable[Article], *, threshold: float = JOIN_THRESHOLD
 ) -> tuple[list[StoryGroup], dict[str, Assignment]]:
-    """Cluster a batch: learn IDF from all of it first, then place articles in order."""
-    batch = list(articles)
+    """Cluster a batch: learn IDF from (up to WARM_UP_SAMPLE of) it first, then place the
+    articles in order. Articles past the sample are streamed, not held."""
+    it = iter(articles)
+    head = list(islice(it, WARM_UP_SAMPLE))
     clusterer = StoryClusterer(threshold=threshold)
-    clusterer.warm_up(batch[:WARM_UP_SAMPLE])
-    assignments = {a.id: clusterer.add(a) for a in batch}
+    clusterer.warm_up(head)
+    assignments = {a.id: clusterer.add(a) for a in head}
+    del head
+    for a in it:
+        assignments[a.id] = clusterer.add(a)
     return clusterer.groups(), assignments

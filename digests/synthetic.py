@@ -10,7 +10,9 @@ stream spans more days rather than packing more events into each day.
 
 from __future__ import annotations
 
+import heapq
 import random
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -278,25 +280,33 @@ class SyntheticStream:
         names = _Names(rng)
         start = datetime(2024, 1, 1, tzinfo=UTC)
         days = max(1.0, self.n / ARTICLES_PER_DAY)
+        # Articles wait in a heap until nothing generated later can be published earlier
+        # (look-alikes land at most 30 days ahead), so memory stays bounded.
         pending: list[tuple[datetime, int, Article, str]] = []
+        horizon = timedelta(days=32)
         made = 0
         seq = 0
-        events: list[_Event] = []
+        n_events = 0
+        recent: deque[_Event] = deque(maxlen=200)
         while made < self.n:
             t = start + timedelta(days=days * made / self.n)
+            while pending and pending[0][0] < t - horizon:
+                _, _, art, gold = heapq.heappop(pending)
+                yield art, gold
             roll = rng.random()
             if roll < 0.08:
                 art = self._noise(rng, names, t, made)
-                pending.append((t, seq, art, f"noise-{made}"))
+                heapq.heappush(pending, (t, seq, art, f"noise-{made}"))
                 made += 1
                 seq += 1
                 continue
-            if roll < 0.35 and events:
-                base = rng.choice(events[-200:])
-                event = self._lookalike(base, rng, names, t, len(events))
+            if roll < 0.35 and recent:
+                base = rng.choice(recent)
+                event = self._lookalike(base, rng, names, t, n_events)
             else:
-                event = self._new_event(rng, names, t, len(events))
-            events.append(event)
+                event = self._new_event(rng, names, t, n_events)
+            n_events += 1
+            recent.append(event)
             reports: list[Article] = []
             for k in range(min(event.n_reports, self.n - made)):
                 pub = event.day + timedelta(hours=rng.uniform(0.5, 40))
@@ -305,11 +315,11 @@ class SyntheticStream:
                 else:
                     art = self._report(rng, names, event, pub, k)
                 reports.append(art)
-                pending.append((pub, seq, art, event.id))
+                heapq.heappush(pending, (pub, seq, art, event.id))
                 seq += 1
                 made += 1
-        pending.sort(key=lambda x: (x[0], x[1]))
-        for _, _, art, gold in pending:
+        while pending:
+            _, _, art, gold = heapq.heappop(pending)
             yield art, gold
 
     # ---- pieces ------------------------------------------------------------------------

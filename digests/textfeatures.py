@@ -43,20 +43,20 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH_RE = (
-    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH_NAMES_RE = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 )
-# The look-aheads let the scanner skip most positions at once.
-_DATE_MD = re.compile(
-    r"(?=[JFMASOND])" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"
+# One pass for all three forms: "June 29(, 2025)", "29 June( 2025)", "2025-06-29".
+_DATE_ANY = re.compile(
+    r"(?=[JFMASOND0-9])(?:"
+    rf"(?P<md_m>{_MONTH_NAMES_RE})\.?\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>\d{{4}}))?"
+    rf"|\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{_MONTH_NAMES_RE})\.?(?:,?\s+(?P<dm_y>\d{{4}}))?"
+    r"|\b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)\b"
+    r")"
 )
-_DATE_DM = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(\d{4}))?"
-)
-_DATE_ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
 _WEEKDAY = re.compile(
-    r"(?=[oletOLET])\b(?:on|late|early|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"(?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -157,19 +157,18 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     feats: set[str] = set()
     full: set[date] = set()
     first: tuple[int, date] | None = None
-    for rx, order in ((_DATE_MD, "md"), (_DATE_DM, "dm"), (_DATE_ISO, "iso")):
-        for m in rx.finditer(text):
-            y, mo, d = _ymd(m, order)
-            if not 1 <= d <= 31:
-                continue
-            feats.add(f"@{mo:02d}-{d:02d}")
-            resolved = _resolve(y, mo, d, published)
-            if resolved is None:
-                continue
-            full.add(resolved)
-            early = y is not None and m.start() < DATELINE_CHARS
-            if early and (first is None or m.start() < first[0]):
-                first = (m.start(), resolved)
+    for m in _DATE_ANY.finditer(text):
+        y, mo, d = _ymd(m)
+        if not 1 <= d <= 31:
+            continue
+        feats.add(f"@{mo:02d}-{d:02d}")
+        resolved = _resolve(y, mo, d, published)
+        if resolved is None:
+            continue
+        full.add(resolved)
+        early = y is not None and m.start() < DATELINE_CHARS
+        if early and (first is None or m.start() < first[0]):
+            first = (m.start(), resolved)
     if published is not None:
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())
@@ -180,20 +179,15 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     return feats, full, first[1] if first is not None else None
 
 
-def _ymd(m: re.Match[str], order: str) -> tuple[int | None, int, int]:
-    if order == "md":
-        return (
-            (int(m.group(3)) if m.group(3) else None),
-            _MONTHS[m.group(1)[:3].lower()],
-            int(m.group(2)),
-        )
-    if order == "dm":
-        return (
-            (int(m.group(3)) if m.group(3) else None),
-            _MONTHS[m.group(2)[:3].lower()],
-            int(m.group(1)),
-        )
-    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:
+    g = m.groupdict()
+    if g["md_m"]:
+        year = g["md_y"]
+        return (int(year) if year else None), _MONTHS[g["md_m"][:3].lower()], int(g["md_d"])
+    if g["dm_m"]:
+        year = g["dm_y"]
+        return (int(year) if year else None), _MONTHS[g["dm_m"][:3].lower()], int(g["dm_d"])
+    return int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])
 
 
 def extract(article: Article) -> TextFeatures:
