@@ -26,7 +26,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
 
@@ -56,6 +56,7 @@ PRIOR_DOCS = 20.0
 DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
 WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
+MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
 
 
@@ -94,6 +95,22 @@ def _days(when: datetime | None) -> float | None:
 def _cosine(a: Vector, b: Vector) -> float:
     # Few terms are shared, and the set intersection runs in C.
     return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+
+
+def _range_factor(
+    first_a: float | None,
+    last_a: float | None,
+    first_b: float | None,
+    last_b: float | None,
+    grace: float = GRACE_DAYS,
+    decay: float = DECAY_DAYS,
+) -> float:
+    """`time_factor` between two stories: the gap between their coverage periods."""
+    if first_a is None or last_a is None or first_b is None or last_b is None:
+        return 1.0
+    if last_a < first_b:
+        return time_factor(last_a, first_b, last_b, grace, decay)
+    return time_factor(first_a, first_b, last_b, grace, decay) if first_a > last_b else 1.0
 
 
 def time_factor(
@@ -381,17 +398,98 @@ class StoryClusterer:
             ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
         return tuple(ev)
 
+    # ---- batch refinement --------------------------------------------------------------
+    def merge_similar(self, threshold: float | None = None) -> int:
+        """Merge stories whose centroids are this close and whose dates fit (a batch step:
+        the online order can start one event twice). Rounds of disjoint merges, strongest
+        first, until nothing changes; returns how many stories were merged away."""
+        limit = MERGE_THRESHOLD if threshold is None else threshold
+        merged = 0
+        while True:
+            pairs = self._merge_candidates(limit)
+            used: set[int] = set()
+            rounds = 0
+            for sim, keep, gone in pairs:
+                if keep in used or gone in used:
+                    continue
+                used.update((keep, gone))
+                self._absorb(keep, gone, sim)
+                rounds += 1
+            merged += rounds
+            if not rounds:
+                return merged
+
+    def _merge_candidates(self, threshold: float) -> list[tuple[float, int, int]]:
+        stories = self._stories
+        out: list[tuple[float, int, int]] = []
+        for i, st in enumerate(stories):
+            if not st.active or not st.article_ids:
+                continue
+            top = sorted(st.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
+            seen: set[int] = set()
+            for term, _ in top:
+                for j in self._postings.get(term, ()):
+                    if j <= i or j in seen:
+                        continue
+                    seen.add(j)
+                    other = stories[j]
+                    if not other.active or not other.article_ids:
+                        continue
+                    sim = _cosine(st.centroid, other.centroid) / ((st.norm * other.norm) or 1.0)
+                    sim *= min(
+                        _range_factor(st.first_day, st.last_day, other.first_day, other.last_day),
+                        _range_factor(
+                            st.first_dated,
+                            st.last_dated,
+                            other.first_dated,
+                            other.last_dated,
+                            TEXT_DATE_GRACE_DAYS,
+                            TEXT_DATE_DECAY_DAYS,
+                        ),
+                    )
+                    if sim >= threshold:
+                        out.append((sim, i, j))
+        out.sort(key=lambda x: (-x[0], x[1], x[2]))
+        return out
+
+    def _absorb(self, keep: int, gone: int, sim: float) -> None:
+        """Move every article of story `gone` into the earlier story `keep`."""
+        a, b = self._stories[keep], self._stories[gone]
+        for t, w in b.centroid.items():
+            a.centroid[t] = a.centroid.get(t, 0.0) + w
+        a.norm = math.sqrt(sum([w * w for w in a.centroid.values()]))
+        a.members = (a.members + b.members)[-MEMBER_VECTORS:]
+        for lo, hi in (("first_day", "last_day"), ("first_dated", "last_dated")):
+            vals = [v for v in (getattr(a, lo), getattr(b, lo)) if v is not None]
+            setattr(a, lo, min(vals) if vals else None)
+            vals = [v for v in (getattr(a, hi), getattr(b, hi)) if v is not None]
+            setattr(a, hi, max(vals) if vals else None)
+        for k, d in b.names.items():
+            a.names.setdefault(k, d)
+        a.dates.update(b.dates)
+        a.numbers |= b.numbers
+        note = f"merged into {a.id}: story {b.id} resembled it ({sim:.2f})"
+        for aid in b.article_ids:
+            old = self._assignments[aid]
+            self._assignments[aid] = replace(
+                old, story_id=a.id, new_story=False, evidence=(*old.evidence, note)
+            )
+        a.article_ids.extend(b.article_ids)
+        b.article_ids = []
+        b.active = False
+        b.centroid, b.members = {}, []
+
     # ---- reading -----------------------------------------------------------------------
     def groups(self) -> list[StoryGroup]:
         """Stories in the order they started, article ids in join order."""
-        return [StoryGroup(s.id, tuple(s.article_ids)) for s in self._stories]
+        return [StoryGroup(s.id, tuple(s.article_ids)) for s in self._stories if s.article_ids]
 
     def assignment(self, article_id: str) -> Assignment | None:
         return self._assignments.get(article_id)
 
 
 def cluster_articles(
-    articles: Iterable[Article], *, threshold: float = JOIN_THRESHOLD
+    articles: Iterable[Article], *, threshold: float = JOIN_THRESHOLD, merge: bool = True
 ) -> tuple[list[StoryGroup], dict[str, Assignment]]:
     """Cluster a batch: learn IDF from (up to WARM_UP_SAMPLE of) it first, then place the
     articles in order. Articles past the sample are streamed, not held."""
@@ -403,4 +501,7 @@ def cluster_articles(
     del head
     for a in it:
         assignments[a.id] = clusterer.add(a)
+    if merge:
+        clusterer.merge_similar()
+        assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
     return clusterer.groups(), assignments

@@ -120,7 +120,7 @@ def stem(word: str) -> str:
 
 
 def _number_feature(tok: str) -> str | None:
-    """Specific numbers identify an event; small counts and bare years mostly don't."""
+    """Specific numbers (and years) identify an event; one- and two-digit counts do not."""
     digits = tok.replace(",", "")
     if "." in digits:
         head = digits.split(".")[0]
@@ -229,7 +229,13 @@ def extract(article: Article) -> TextFeatures:
     out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
     lead_names = frozenset(k for k in lead_keys if k in names)
     return TextFeatures(
-        out, names, frozenset(full_dates), frozenset(numbers), article.published, dated, lead_names
+        out,
+        names,
+        frozenset(full_dates),
+        frozenset(numbers),
+        article.published,
+        dated,
+        lead_names,
     )
 
 
