@@ -25,14 +25,14 @@ import heapq
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
-from digests.textfeatures import TextFeatures, extract
+from digests.textfeatures import TextFeatures, extract, figures_match
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,15 @@ PRIOR_DOCS = 20.0
 DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
 WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
-MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
+FIGURE_CONFLICT_FACTOR = 0.5
+MERGE_THRESHOLD = 0.5
+REFINE_MARGIN = 0.05  # batch review moves an article only when another story fits clearly better
+REFINE_ROUNDS = 3
+REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)  # batch only: two stories this alike are one event started twice
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def story_id_for(first_article_id: str) -> str:
@@ -82,6 +89,8 @@ class _Story:
     last_dated: float | None = None
     last_seen: float = 0.0  # stream clock when last joined (for retirement)
     names: dict[str, str] = field(default_factory=dict)
+    figures: Counter[float] = field(default_factory=Counter)  # members citing each figure
+    with_figures: int = 0  # members citing any figure
     dates: Counter[date] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
     norm: float = 0.0
@@ -111,6 +120,18 @@ def _range_factor(
     if last_a < first_b:
         return time_factor(last_a, first_b, last_b, grace, decay)
     return time_factor(first_a, first_b, last_b, grace, decay) if first_a > last_b else 1.0
+
+
+def _figure_conflict(story: _Story, lead_figures: frozenset[float]) -> bool:
+    """A distinct-event guard: the article leads with figures, and none is one the story's
+    reports agree on (Q1 deliveries 336,681 vs Q2 384,122: same company, another event)."""
+    if story.with_figures < 2:
+        return False
+    need = max(2, (story.with_figures + 1) // 2)
+    core = [v for v, n in story.figures.items() if n >= need]
+    if not core:
+        return False
+    return not any(figures_match(v, c) for v in lead_figures for c in core)
 
 
 def time_factor(
@@ -298,6 +319,8 @@ class StoryClusterer:
                 TEXT_DATE_DECAY_DAYS,
             ),
         )
+        if feats.lead_figures and _figure_conflict(story, feats.lead_figures):
+            t *= FIGURE_CONFLICT_FACTOR
         score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
         return score, (c, m, t), close
 
@@ -340,6 +363,9 @@ class StoryClusterer:
                 story.names.setdefault(key, disp)
 
         story.dates.update(feats.dates)
+        if feats.figures and len(story.figures) < 200:
+            story.figures.update(feats.figures)
+            story.with_figures += 1
         if len(story.numbers) < 400:
             story.numbers.update(feats.numbers)
         for term in islice(vec, QUERY_TERMS + 2):
@@ -365,6 +391,7 @@ class StoryClusterer:
                 story.names, story.numbers = {}, set()
 
                 story.dates = Counter()
+                story.figures = Counter()
 
     # ---- evidence ----------------------------------------------------------------------
     def _join_evidence(
@@ -467,6 +494,8 @@ class StoryClusterer:
         for k, d in b.names.items():
             a.names.setdefault(k, d)
         a.dates.update(b.dates)
+        a.figures.update(b.figures)
+        a.with_figures += b.with_figures
         a.numbers |= b.numbers
         note = f"merged into {a.id}: story {b.id} resembled it ({sim:.2f})"
         for aid in b.article_ids:
@@ -479,6 +508,111 @@ class StoryClusterer:
         b.active = False
         b.centroid, b.members = {}, []
 
+    def refine(self, articles: Sequence[Article], *, margin: float | None = None) -> int:
+        """Batch step: move each article to the story whose centroid fits it clearly better
+        than its own story does (its own without it), a few rounds, k-means style. Fixes
+        joins the arrival order forced (a story that grew later fits better). Copies follow
+        their original. Stories are then renamed after their first article in input order,
+        so ids stay stable across re-runs. Returns how many moves were made."""
+        need = REFINE_MARGIN if margin is None else margin
+        arts = [a for a in articles if a.id in self._assignments]
+        feats = {a.id: extract(a) for a in arts}
+        vecs = {aid: self._vector(f) for aid, f in feats.items()}
+        label = {aid: self._assignments[aid].story_id for aid in vecs}
+        dup_of = {aid: self._assignments[aid].duplicate_of for aid in vecs}
+        why: dict[str, str] = {}
+        moves_total = 0
+        for _ in range(REFINE_ROUNDS):
+            members: dict[str, list[str]] = {}
+            for a in arts:
+                members.setdefault(label[a.id], []).append(a.id)
+            cents: dict[str, Vector] = {}
+            norms: dict[str, float] = {}
+            spans: dict[str, tuple[float | None, float | None]] = {}
+            index: dict[str, list[str]] = {}
+            for sid, ids in members.items():
+                cen: Vector = {}
+                for aid in ids:
+                    for t, w in vecs[aid].items():
+                        cen[t] = cen.get(t, 0.0) + w
+                cents[sid] = cen
+                norms[sid] = math.sqrt(sum([w * w for w in cen.values()])) or 1.0
+                days = [d for d in (_days(feats[aid].published) for aid in ids) if d is not None]
+                spans[sid] = (min(days), max(days)) if days else (None, None)
+                top = sorted(cen.items(), key=lambda kv: (-kv[1], kv[0]))[: QUERY_TERMS * 2]
+                for t, _ in top:
+                    index.setdefault(t, []).append(sid)
+            moves: dict[str, str] = {}
+            for a in arts:
+                aid = a.id
+                if dup_of[aid]:
+                    continue
+                own, v = label[aid], vecs[aid]
+                day = _days(feats[aid].published)
+                if len(members[own]) > 1:
+                    dot = _cosine(v, cents[own])
+                    rest2 = norms[own] ** 2 - 2.0 * dot + 1.0
+                    own_score = (dot - 1.0) / math.sqrt(rest2) if rest2 > 1e-9 else 0.0
+                else:
+                    own_score = -1.0
+                best, best_sid = -1.0, ""
+                seen = {own}
+                for t in islice(v, QUERY_TERMS):
+                    for sid in index.get(t, ()):
+                        if sid in seen:
+                            continue
+                        seen.add(sid)
+                        first, last = spans[sid]
+                        sim = _cosine(v, cents[sid]) / norms[sid] * time_factor(day, first, last)
+                        if sim > best or (sim == best and sid < best_sid):
+                            best, best_sid = sim, sid
+                if best >= self.threshold and best > own_score + need:
+                    moves[aid] = best_sid
+                    why[aid] = (
+                        f"moved on review: fits story {best_sid} better ({best:.2f}"
+                        f" vs {max(own_score, 0.0):.2f})"
+                    )
+            if not moves:
+                break
+            moves_total += len(moves)
+            label.update(moves)
+        for aid, orig in dup_of.items():
+            if orig is not None and orig in label:
+                label[aid] = label[orig]
+        self._rebuild(arts, feats, vecs, label, why)
+        return moves_total
+
+    def _rebuild(
+        self,
+        arts: Sequence[Article],
+        feats: dict[str, TextFeatures],
+        vecs: dict[str, Vector],
+        label: dict[str, str],
+        why: dict[str, str],
+    ) -> None:
+        """Recreate stories from labels, named after their first article in input order."""
+        self._stories, self._by_id, self._postings = [], {}, {}
+        index_of: dict[str, int] = {}
+        for a in arts:
+            old = self._assignments[a.id]
+            idx = index_of.get(label[a.id])
+            new_story = idx is None
+            if idx is None:
+                idx = index_of[label[a.id]] = len(self._stories)
+                sid = story_id_for(a.id)
+                self._stories.append(_Story(sid, [], {}, []))
+                self._by_id[sid] = idx
+            story = self._stories[idx]
+            f = feats[a.id]
+            self._join(idx, a, f, vecs[a.id], _days(f.published), _days(f.dated))
+            evidence = old.evidence + ((why[a.id],) if a.id in why else ())
+            if old.story_id != story.id or old.new_story != new_story or a.id in why:
+                if old.new_story and not new_story and a.id not in why:
+                    evidence = (*old.evidence, f"merged into {story.id} on review")
+                self._assignments[a.id] = replace(
+                    old, story_id=story.id, new_story=new_story, evidence=evidence
+                )
+
     # ---- reading -----------------------------------------------------------------------
     def groups(self) -> list[StoryGroup]:
         """Stories in the order they started, article ids in join order."""
@@ -489,19 +623,33 @@ class StoryClusterer:
 
 
 def cluster_articles(
-    articles: Iterable[Article], *, threshold: float = JOIN_THRESHOLD, merge: bool = True
+    articles: Iterable[Article],
+    *,
+    threshold: float = JOIN_THRESHOLD,
+    merge: bool = True,
+    refine: bool = True,
 ) -> tuple[list[StoryGroup], dict[str, Assignment]]:
-    """Cluster a batch: learn IDF from (up to WARM_UP_SAMPLE of) it first, then place the
-    articles in order. Articles past the sample are streamed, not held."""
+    """Cluster a batch: learn IDF from (up to WARM_UP_SAMPLE of) it first, place the articles
+    in order, then merge stories started twice and (batches up to REFINE_MAX) move articles
+    that fit another story clearly better. Articles past the sample are streamed, not held."""
     it = iter(articles)
     head = list(islice(it, WARM_UP_SAMPLE))
+    # A batch is read in publication order, as a stream would arrive (undated articles last,
+    # in input order): earlier coverage founds the stories, so results barely depend on how
+    # the input happened to be ordered.
+    order = {a.id: i for i, a in enumerate(head)}
+    head.sort(key=lambda a: (a.published is None, a.published or _EPOCH, order[a.id]))
     clusterer = StoryClusterer(threshold=threshold)
     clusterer.warm_up(head)
     assignments = {a.id: clusterer.add(a) for a in head}
-    del head
+    small = len(head) <= REFINE_MAX
+    if not small:
+        head = []
     for a in it:
         assignments[a.id] = clusterer.add(a)
     if merge:
         clusterer.merge_similar()
-        assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
+    if refine and small:
+        clusterer.refine(head)
+    assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
     return clusterer.groups(), assignments

@@ -95,7 +95,8 @@ class TextFeatures:
     `dates` are full calendar dates the text mentions (year taken from `published` when absent).
     `dated` is `published`, or else the first date written with its year (a dateline
     stand-in: good to tell 2008 from 2012, not a day from the next).
-    `lead_names` are the names (keys) in the headline and lead.
+    `lead_names` are the names (keys) in the headline and lead; `figures` and `lead_figures`
+    the event-specific numbers (see `_figure`) in the whole text and in headline and lead.
     """
 
     terms: dict[str, float]
@@ -105,6 +106,8 @@ class TextFeatures:
     published: datetime | None
     dated: datetime | None = None
     lead_names: frozenset[str] = frozenset()
+    figures: frozenset[float] = frozenset()
+    lead_figures: frozenset[float] = frozenset()
 
 
 def stem(word: str) -> str:
@@ -210,6 +213,7 @@ def extract(article: Article) -> TextFeatures:
     lead_weight = LEAD_WEIGHT if title else TITLE_WEIGHT  # no headline: the lead stands in
     _add_tokens(*args, tokens[:LEAD_TOKENS], lead_weight)
     lead_keys = set(names)  # names in the headline and lead: who and where the story is
+    lead_numbers = set(numbers)
     _add_tokens(*args, tokens[LEAD_TOKENS:], 1.0)
     # A capitalised word is a name only if the text never uses it in lower case
     # ("Shares rose" opens a sentence; "shares" elsewhere gives it away).
@@ -228,6 +232,8 @@ def extract(article: Article) -> TextFeatures:
     # Sublinear tf: the tenth mention of a word adds little.
     out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
     lead_names = frozenset(k for k in lead_keys if k in names)
+    figures = frozenset(v for v in map(_figure, numbers) if v is not None)
+    lead_figures = frozenset(v for v in map(_figure, lead_numbers) if v is not None)
     return TextFeatures(
         out,
         names,
@@ -236,7 +242,26 @@ def extract(article: Article) -> TextFeatures:
         article.published,
         dated,
         lead_names,
+        figures,
+        lead_figures,
     )
+
+
+def _figure(feature: str) -> float | None:
+    """A figure specific to one event: 1,000 or more and not a year (336,681 deliveries,
+    a 69 billion deal is written 69 and is left out)."""
+    try:
+        value = float(feature[1:])
+    except ValueError:
+        return None
+    if value < 1000 or (value.is_integer() and 1900 <= value <= 2100):
+        return None
+    return value
+
+
+def figures_match(a: float, b: float) -> bool:
+    """Same figure up to rounding ("about 384,000" vs 384,122)."""
+    return abs(a - b) <= 0.01 * max(a, b)
 
 
 # token -> (feature key, is capitalised) or None for stop words; a bounded memo, since
