@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from digests.cluster import StoryClusterer, story_id_for
+from digests.cluster import StoryClusterer, cluster_articles, story_id_for
 from digests.facts import FactSheet, choose_headline, extract_facts
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
 from digests.normalize import canonical_url, fingerprint
@@ -19,6 +19,9 @@ from digests.store import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -139,14 +142,15 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
 
     Exact duplicates (same canonical URL or same text) never reach the clusterer:
     they join their original's story as copies, so every input article still
-    appears in exactly one story.
+    appears in exactly one story. The clusterer sees the whole batch, so it can
+    merge stories started twice and move articles that fit another story better.
     """
-    clusterer = StoryClusterer()
     seen_ids: set[str] = set()
     by_url: dict[str, str] = {}
     by_text: dict[str, str] = {}
     exact: dict[str, tuple[str, str]] = {}
     kept: list[Article] = []
+    originals: list[Article] = []
     for article in map(with_canonical_url, articles):
         if article.id in seen_ids:
             log.warning("article id %r appears twice; keeping the first", article.id)
@@ -161,15 +165,9 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
             if url:
                 by_url[url] = article.id
             by_text[text_key] = article.id
-            clusterer.add(article)
+            originals.append(article)
         kept.append(article)
-    groups = clusterer.groups()
-    assignments: dict[str, Assignment] = {}
-    for group in groups:
-        for aid in group.article_ids:
-            found = clusterer.assignment(aid)
-            if found is not None:
-                assignments[aid] = found
+    groups, assignments = cluster_articles(originals)
     members: dict[str, list[str]] = {g.id: list(g.article_ids) for g in groups}
     for copy_id, (original, reason) in exact.items():
         story_id = assignments[original].story_id
@@ -183,9 +181,9 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
         ids = members[group.id]
         dups: dict[str, str] = {}
         for i in ids:
-            original = assignments[i].duplicate_of
-            if original:
-                dups[i] = original
+            duplicate_of = assignments[i].duplicate_of
+            if duplicate_of:
+                dups[i] = duplicate_of
         stories.append(build_story(group.id, [by_id[i] for i in ids], dups))
     return BatchResult(tuple(stories), assignments)
 
@@ -241,8 +239,12 @@ class Newsroom:
         return self._store
 
     def ingest(self, articles: Iterable[Article]) -> IngestReport:
+        """Store and cluster one poll's articles, oldest first (as a live stream would
+        have brought them), so the first report of an event founds its story."""
         stored = duplicates = new_stories = 0
-        for article in map(with_canonical_url, articles):
+        batch = list(map(with_canonical_url, articles))
+        batch.sort(key=lambda a: (a.published is None, a.published or _EPOCH))
+        for article in batch:
             url = article.url
             result = self._store.add_article(
                 article,
