@@ -12,10 +12,16 @@ How an article is placed (all deterministic, no model downloads):
    few weeks retired. The cost of placing one article does not grow with the archive.
 3. Score: cosine to the story's centroid blended with the best single member (a new angle on
    a story often matches one earlier report better than the average), times a publication-time
-   decay (an article published ten days after a story went quiet rarely belongs to it).
+   decay (an article published a week after a story went quiet rarely belongs to it; dates
+   read from a dateline decay more gently), times a distinct-event guard: an article that
+   leads with a figure none of the story's reports agree on (Q2 deliveries against a Q1
+   story) is marked down.
 4. Near-copies (`digests.dedup`) join their original's story and are flagged `duplicate_of`.
 
-`cluster_articles` first learns IDF from the whole batch, then runs the same online pass.
+`cluster_articles` learns IDF from the batch first, reads it in publication order, runs the
+same online pass, then reviews it: stories started twice are merged, and (for batches up to
+REFINE_MAX) articles that fit another story clearly better are moved. The bot's online path
+can warm its IDF from stored history with `warm_up`.
 """
 
 from __future__ import annotations
@@ -56,11 +62,11 @@ PRIOR_DOCS = 20.0
 DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
 WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
-FIGURE_CONFLICT_FACTOR = 0.5
-MERGE_THRESHOLD = 0.5
+FIGURE_CONFLICT_FACTOR = 0.3  # leads with a figure none of the story's reports agree on
+MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
 REFINE_MARGIN = 0.05  # batch review moves an article only when another story fits clearly better
 REFINE_ROUNDS = 3
-REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)  # batch only: two stories this alike are one event started twice
+REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
 
 
@@ -122,16 +128,19 @@ def _range_factor(
     return time_factor(first_a, first_b, last_b, grace, decay) if first_a > last_b else 1.0
 
 
-def _figure_conflict(story: _Story, lead_figures: frozenset[float]) -> bool:
+def _core_figures(story: _Story) -> list[float]:
+    """Figures that at least two and at least half of the story's reports cite."""
+    if story.with_figures < 2:
+        return []
+    need = max(2, (story.with_figures + 1) // 2)
+    return [v for v, n in story.figures.items() if n >= need]
+
+
+def _figure_conflict(story: _Story, lead_figures: Iterable[float]) -> bool:
     """A distinct-event guard: the article leads with figures, and none is one the story's
     reports agree on (Q1 deliveries 336,681 vs Q2 384,122: same company, another event)."""
-    if story.with_figures < 2:
-        return False
-    need = max(2, (story.with_figures + 1) // 2)
-    core = [v for v, n in story.figures.items() if n >= need]
-    if not core:
-        return False
-    return not any(figures_match(v, c) for v in lead_figures for c in core)
+    core = _core_figures(story)
+    return bool(core) and not any(figures_match(v, c) for v in lead_figures for c in core)
 
 
 def time_factor(
@@ -229,14 +238,21 @@ class StoryClusterer:
         if match is not None:
             story_idx = self._story_of(match.original_id)
             if story_idx is not None and self._stories[story_idx].active:
-                dup_score = next((s for i, s, *_ in scored if i == story_idx), None)
-                if dup_score is None:
-                    dup_score = self._score_story(story_idx, vec, day, dated, feats)[0]
-                # A copy still has to fit the story in time; only identical text overrides.
-                if dup_score >= DUPLICATE_MIN_SCORE or match.similarity >= 1.0:
+                found = next(((sc, p) for i, sc, p, _ in scored if i == story_idx), None)
+                if found is None:
+                    sc, p, _ = self._score_story(story_idx, vec, day, dated, feats)
+                    found = (sc, p)
+                dup_score, dup_parts = found
+                # A copy still has to fit the story in time and keep its figures; only
+                # identical text overrides.
+                fits = (
+                    dup_score >= DUPLICATE_MIN_SCORE
+                    and self._figure_note(self._stories[story_idx], feats) is None
+                )
+                if fits or match.similarity >= 1.0:
                     duplicate_of = match.original_id
                     if story_idx != best_idx:
-                        best_idx, best_score = story_idx, max(dup_score, best_score)
+                        best_idx, best_score, best_parts = story_idx, dup_score, dup_parts
 
         if best_idx >= 0 and (best_score >= self.threshold or duplicate_of is not None):
             story = self._stories[best_idx]
@@ -256,10 +272,13 @@ class StoryClusterer:
             self._by_id[sid] = idx
             self._join(idx, article, feats, vec, day, dated)
             if best_idx >= 0:
-                closest = self._stories[best_idx].id
+                closest = self._stories[best_idx]
                 evidence = (
-                    f"closest story {closest} scored {best_score:.2f} < {self.threshold:.2f}",
+                    f"closest story {closest.id} scored {best_score:.2f} < {self.threshold:.2f}",
                 )
+                note = self._figure_note(closest, feats)
+                if note is not None:
+                    evidence = (*evidence, note)
             else:
                 evidence = ("no earlier story shares its distinctive words",)
             result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
@@ -406,10 +425,10 @@ class StoryClusterer:
         ev: list[str] = []
         if duplicate_of is not None and match is not None:
             ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
-        shared = [feats.names[k] for k in feats.names if k in story.names and self._idf(k) > 2.0]
-        shared.sort(key=lambda n: -self._idf(n.lower()))
-        if shared:
-            ev.append("shared names: " + ", ".join(shared[:4]))
+        keys = [k for k in feats.names if k in story.names and self._idf(k) > 2.0]
+        keys.sort(key=lambda k: (-self._idf(k), k))
+        if keys:
+            ev.append("shared names: " + ", ".join(feats.names[k] for k in keys[:4]))
         same_dates = sorted(feats.dates & set(story.dates))
         if same_dates:
             ev.append("same date " + ", ".join(d.isoformat() for d in same_dates[:2]))
@@ -421,9 +440,20 @@ class StoryClusterer:
             f"similarity {score:.2f} >= {self.threshold:.2f}"
             f" (story {c:.2f}, closest article {m:.2f})"
         )
+        note = self._figure_note(story, feats)
+        if note is not None:
+            ev.append(note)
+            t /= FIGURE_CONFLICT_FACTOR
         if t < 1.0:
             ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
         return tuple(ev)
+
+    @staticmethod
+    def _figure_note(story: _Story, feats: TextFeatures) -> str | None:
+        if not feats.lead_figures or not _figure_conflict(story, feats.lead_figures):
+            return None
+        mine = ", ".join(f"{v:,.0f}" for v in sorted(feats.lead_figures)[:2])
+        return f"leads with figures the story's reports don't share ({mine})"
 
     # ---- batch refinement --------------------------------------------------------------
     def merge_similar(self, threshold: float | None = None) -> int:
@@ -474,7 +504,7 @@ class StoryClusterer:
                             TEXT_DATE_DECAY_DAYS,
                         ),
                     )
-                    if sim >= threshold:
+                    if sim >= threshold and not _figure_conflict(other, _core_figures(st)):
                         out.append((sim, i, j))
         out.sort(key=lambda x: (-x[0], x[1], x[2]))
         return out

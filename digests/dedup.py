@@ -33,6 +33,7 @@ SKETCH_SIZE = 32  # bottom-k: estimates Jaccard within about +-0.08 near 0.3
 SHINGLE_THRESHOLD = 0.3  # same-event articles by different writers stay under ~0.2
 REWORD_ORDER_THRESHOLD = 0.45  # share of content words matched in order (shorter text)
 REWORD_SET_THRESHOLD = 0.4  # Jaccard of content-word sets
+REWORD_MIN_WORDS = 30
 MIN_TOKENS = 8  # shorter texts (bare headlines) are only compared exactly
 MIN_SHARED = 2  # sketch values two texts must share to be compared
 MAX_COMPARE = 16
@@ -106,7 +107,7 @@ def sketch(tokens: list[str]) -> Sketch:
 
 def sketch_similarity(a: Sketch, b: Sketch) -> float:
     """Jaccard estimate: the share of the union's k smallest hashes that both texts have."""
-    if not a or not b:
+    if min(len(a), len(b)) < REWORD_MIN_WORDS:  # short texts align by chance
         return 0.0
     sa, sb = set(a), set(b)
     bottom = sorted(sa | sb)[:SKETCH_SIZE]
@@ -119,7 +120,7 @@ def reworded_similarity(a: list[str], b: list[str]) -> float:
     Returns 0 early when the word sets differ too much, which keeps the costly alignment for
     likely copies.
     """
-    if not a or not b:
+    if min(len(a), len(b)) < REWORD_MIN_WORDS:  # short texts align by chance
         return 0.0
     sa, sb = set(a), set(b)
     if len(sa & sb) / len(sa | sb) < REWORD_SET_THRESHOLD:

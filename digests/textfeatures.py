@@ -58,6 +58,9 @@ _DATE_ANY = re.compile(
 _WEEKDAY = re.compile(
     r"(?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+_SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", re.IGNORECASE)
+_SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
+LEAD_CHARS = 400
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Function words and news boilerplate: they say nothing about which event this is.
@@ -232,8 +235,11 @@ def extract(article: Article) -> TextFeatures:
     # Sublinear tf: the tenth mention of a word adds little.
     out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
     lead_names = frozenset(k for k in lead_keys if k in names)
-    figures = frozenset(v for v in map(_figure, numbers) if v is not None)
-    lead_figures = frozenset(v for v in map(_figure, lead_numbers) if v is not None)
+    lead_text = title + "\n" + body[:LEAD_CHARS]
+    figures = frozenset({v for v in map(_figure, numbers) if v is not None} | _scaled_figures(head))
+    lead_figures = frozenset(
+        {v for v in map(_figure, lead_numbers) if v is not None} | _scaled_figures(lead_text)
+    )
     return TextFeatures(
         out,
         names,
@@ -257,6 +263,18 @@ def _figure(feature: str) -> float | None:
     if value < 1000 or (value.is_integer() and 1900 <= value <= 2100):
         return None
     return value
+
+
+def _scaled_figures(text: str) -> set[float]:
+    """ "812 million", "$69 billion": amounts written with a scale word."""
+    out: set[float] = set()
+    for m in _SCALED.finditer(text):
+        try:
+            value = float(m.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        out.add(value * _SCALES[m.group(2).lower()[:2]])
+    return out
 
 
 def figures_match(a: float, b: float) -> bool:

@@ -172,6 +172,14 @@ def test_two_quarters_of_one_company_are_two_stories() -> None:
     assert stories_of(EARNINGS) == [{"q1a", "q1b"}, {"q2a", "q2b"}]
 
 
+def test_undated_quarters_are_told_apart_by_their_figures() -> None:
+    """No publication dates: the Q1 and Q2 reports lead with different revenue figures."""
+    undated = [Article(id=a.id, title=a.title, text=a.text, source=a.source) for a in EARNINGS]
+    assert stories_of(undated) == [{"q1a", "q1b"}, {"q2a", "q2b"}]
+    _, assignments = cluster_articles(undated)
+    assert any("figures" in e for e in assignments["q2a"].evidence)
+
+
 def test_two_earthquakes_in_one_country_are_two_stories() -> None:
     assert stories_of(QUAKES) == [{"e1", "e2"}, {"e3", "e4"}]
 
