@@ -38,7 +38,7 @@ from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
-from digests.textfeatures import TextFeatures, extract, figures_match
+from digests.textfeatures import TextFeatures, extract, figures_match, term_keys
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,8 @@ class StoryClusterer:
             if article.id in self._observed or article.id in self._assignments:
                 continue
             self._observed.add(article.id)
-            self._count(extract(article))
+            self._n_docs += 1
+            self._df.update(term_keys(article))
 
     def _count(self, feats: TextFeatures) -> None:
         self._n_docs += 1

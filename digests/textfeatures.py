@@ -24,6 +24,7 @@ NAME_BOOST = 3.0  # capitalised, non-stop word: a person, place or organisation
 NUMBER_WEIGHT = 1.5
 DATE_WEIGHT = 2.0
 MAX_BODY_TOKENS = 500  # the rest of a long article rarely changes which event it reports
+MAX_BODY_CHARS = 4000  # about MAX_BODY_TOKENS words
 DATELINE_CHARS = 400  # a date written this early is the report's own date, not background
 
 # Hyphens split words: "Jong-un" and "Jong Un" must meet.
@@ -251,6 +252,27 @@ def extract(article: Article) -> TextFeatures:
         figures,
         lead_figures,
     )
+
+
+def term_keys(article: Article) -> set[str]:
+    """The features of an article without weights: what IDF counts. A cheaper pass than
+    `extract` (no weights, names or figures)."""
+    memo = _TOKEN_MEMO
+    text = article.title + "\n" + article.text[:MAX_BODY_CHARS]
+    keys, _, _ = extract_dates(text, article.published)
+    for tok in _TOKEN.findall(text):
+        if tok[0].isdigit():
+            f = _number_feature(tok)
+            if f is not None:
+                keys.add(f)
+            continue
+        try:
+            info = memo[tok]
+        except KeyError:
+            info = memo[tok] = _classify(tok)
+        if info is not None:
+            keys.add(info[0])
+    return keys
 
 
 def _figure(feature: str) -> float | None:
