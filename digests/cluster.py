@@ -546,7 +546,12 @@ class StoryClusterer:
         their original. Stories are then renamed after their first article in input order,
         so ids stay stable across re-runs. Returns how many moves were made."""
         need = REFINE_MARGIN if margin is None else margin
-        arts = [a for a in articles if a.id in self._assignments]
+        seen_ids: set[str] = set()
+        arts = []
+        for a in articles:  # each id once, as placed
+            if a.id in self._assignments and a.id not in seen_ids:
+                seen_ids.add(a.id)
+                arts.append(a)
         feats = {a.id: extract(a) for a in arts}
         vecs = {aid: self._vector(f) for aid, f in feats.items()}
         label = {aid: self._assignments[aid].story_id for aid in vecs}

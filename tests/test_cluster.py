@@ -248,6 +248,13 @@ def test_evidence_explains_joins_and_new_stories() -> None:
     assert new.evidence and ("closest story" in new.evidence[0] or "no earlier" in new.evidence[0])
 
 
+def test_repeated_ids_in_a_batch_are_placed_once() -> None:
+    groups, assignments = cluster_articles([*BRIDGE, BRIDGE[0], BRIDGE[1]])
+    placed = [aid for g in groups for aid in g.article_ids]
+    assert sorted(placed) == ["b1", "b2", "b3"]
+    assert set(assignments) == {"b1", "b2", "b3"}
+
+
 def test_empty_and_title_only_articles_are_placed() -> None:
     arts = [
         Article(id="x1", title="", text="", source="s"),
