@@ -58,6 +58,7 @@ DECAY_DAYS = 4.0
 TEXT_DATE_GRACE_DAYS = 90.0
 TEXT_DATE_DECAY_DAYS = 180.0
 RETIRE_DAYS = 30.0  # a story idle this long (stream time) leaves the candidate pool
+PURGE_AFTER = 2_000  # retired stories before their postings are swept out
 PRIOR_DOCS = 20.0
 DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
 WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
@@ -175,6 +176,8 @@ class StoryClusterer:
         self._dedup = NearDuplicateIndex(lsh=False, window=DEDUP_WINDOW)
         self._clock = -math.inf
         self._since_retire = 0
+        self._active: dict[int, None] = {}  # indexes of stories still taking articles
+        self._retired_since_purge = 0
 
     # ---- IDF ---------------------------------------------------------------------------
     def warm_up(self, articles: Iterable[Article]) -> None:
@@ -271,6 +274,7 @@ class StoryClusterer:
             idx = len(self._stories)
             self._stories.append(_Story(sid, [], {}, []))
             self._by_id[sid] = idx
+            self._active[idx] = None
             self._join(idx, article, feats, vec, day, dated)
             if best_idx >= 0:
                 closest = self._stories[best_idx]
@@ -285,6 +289,18 @@ class StoryClusterer:
             result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
         self._assignments[article.id] = result
         return result
+
+    def add_many(self, articles: Iterable[Article]) -> list[Assignment]:
+        """Place a poll's worth of articles: learn their words' rarity first, then add them
+        in publication order (undated last). Online-safe: earlier stories never move."""
+        batch = list(articles)
+        self.warm_up(batch)
+        order = {id(a): i for i, a in enumerate(batch)}
+        ordered = sorted(
+            batch, key=lambda a: (a.published is None, a.published or _EPOCH, order[id(a)])
+        )
+        placed = {id(a): self.add(a) for a in ordered}
+        return [placed[id(a)] for a in batch]
 
     def _story_of(self, article_id: str) -> int | None:
         a = self._assignments.get(article_id)
@@ -404,14 +420,25 @@ class StoryClusterer:
             return
         self._since_retire = 0
         cutoff = self._clock - RETIRE_DAYS
-        for story in self._stories:
-            if story.active and story.last_day is not None and story.last_seen < cutoff:
+        for idx in list(self._active):
+            story = self._stories[idx]
+            if story.last_day is not None and story.last_seen < cutoff:
+                del self._active[idx]
+                self._retired_since_purge += 1
                 story.active = False
                 story.centroid, story.members = {}, []
                 story.names, story.numbers = {}, set()
-
-                story.dates = Counter()
-                story.figures = Counter()
+                story.dates, story.figures = Counter(), Counter()
+        if self._retired_since_purge > PURGE_AFTER:
+            # Postings of retired stories are dead weight on an endless stream.
+            self._retired_since_purge = 0
+            stories = self._stories
+            for term in list(self._postings):
+                kept = [i for i in self._postings[term] if stories[i].active]
+                if kept:
+                    self._postings[term] = kept
+                else:
+                    del self._postings[term]
 
     # ---- evidence ----------------------------------------------------------------------
     def _join_evidence(
@@ -537,6 +564,7 @@ class StoryClusterer:
         a.article_ids.extend(b.article_ids)
         b.article_ids = []
         b.active = False
+        self._active.pop(gone, None)
         b.centroid, b.members = {}, []
 
     def refine(self, articles: Sequence[Article], *, margin: float | None = None) -> int:
@@ -627,7 +655,7 @@ class StoryClusterer:
         why: dict[str, str],
     ) -> None:
         """Recreate stories from labels, named after their first article in input order."""
-        self._stories, self._by_id, self._postings = [], {}, {}
+        self._stories, self._by_id, self._postings, self._active = [], {}, {}, {}
         index_of: dict[str, int] = {}
         for a in arts:
             old = self._assignments[a.id]
@@ -638,6 +666,7 @@ class StoryClusterer:
                 sid = story_id_for(a.id)
                 self._stories.append(_Story(sid, [], {}, []))
                 self._by_id[sid] = idx
+                self._active[idx] = None
             story = self._stories[idx]
             f = feats[a.id]
             self._join(idx, a, f, vecs[a.id], _days(f.published), _days(f.dated))

@@ -228,6 +228,14 @@ def test_story_ids_are_stable_and_named_after_the_first_article() -> None:
     assert first[0].article_ids == ("v1", "v2")  # join order
 
 
+def test_add_many_places_a_poll_in_publication_order() -> None:
+    clusterer = StoryClusterer()
+    results = clusterer.add_many(list(reversed(BRIDGE)))
+    assert [r.article_id for r in results] == ["b3", "b2", "b1"]
+    assert {r.story_id for r in results} == {story_id_for("b1")}  # b1 was published first
+    assert clusterer.add_many(BRIDGE)[0] == clusterer.assignment("b1")
+
+
 def test_add_is_idempotent_for_a_known_id() -> None:
     clusterer = StoryClusterer()
     a1 = clusterer.add(BRIDGE[0])
@@ -274,3 +282,31 @@ def test_shuffled_input_changes_little() -> None:
         shuffled = list(arts)
         random.Random(seed).shuffle(shuffled)
         assert stories_of(shuffled) == base
+
+
+def test_idle_stories_retire_and_stay_listed() -> None:
+    """After RETIRE_DAYS of stream time a story takes no more articles but keeps its own."""
+    clusterer = StoryClusterer()
+    words = [f"Zorvex{i:04d} Quillan{i:04d} harbour" for i in range(1200)]
+    for i, w in enumerate(words):
+        clusterer.add(
+            Article(
+                id=f"n{i}",
+                title=w,
+                text=f"{w} reported on day {i // 20}.",
+                source="s",
+                published=T0 + timedelta(hours=i * 1.2),
+            )
+        )
+    late = clusterer.add(
+        Article(
+            id="late",
+            title=words[0],
+            text=f"{words[0]} reported on day 0.",
+            source="s",
+            published=T0 + timedelta(days=61),
+        )
+    )
+    assert late.new_story  # the first story retired long ago
+    placed = [aid for g in clusterer.groups() for aid in g.article_ids]
+    assert len(placed) == 1201 and len(set(placed)) == 1201
