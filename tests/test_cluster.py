@@ -310,3 +310,40 @@ def test_idle_stories_retire_and_stay_listed() -> None:
     assert late.new_story  # the first story retired long ago
     placed = [aid for g in clusterer.groups() for aid in g.article_ids]
     assert len(placed) == 1201 and len(set(placed)) == 1201
+
+
+def test_every_article_lands_in_exactly_one_story_property() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    word = st.sampled_from(
+        ["Varnholt", "bridge", "Brannvik", "quake", "Estmark", "812", "2025", "June 3", "the"]
+    )
+    text = st.lists(word, max_size=30).map(" ".join)
+    article = st.builds(
+        lambda i, t, x, h: Article(
+            id=f"a{i}",
+            title=t,
+            text=x,
+            source="s",
+            published=None if h < 0 else T0 + timedelta(hours=h),
+        ),
+        st.integers(0, 40),
+        text,
+        text,
+        st.integers(-1, 2000),
+    )
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(article, max_size=25))
+    def check(arts: list[Article]) -> None:
+        groups, assignments = cluster_articles(arts)
+        placed = [aid for g in groups for aid in g.article_ids]
+        assert sorted(placed) == sorted({a.id for a in arts})
+        assert set(assignments) == {a.id for a in arts}
+        ids = {g.id for g in groups}
+        assert all(a.story_id in ids and a.evidence for a in assignments.values())
+        again, _ = cluster_articles(arts)
+        assert [(g.id, g.article_ids) for g in again] == [(g.id, g.article_ids) for g in groups]
+
+    check()
