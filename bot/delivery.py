@@ -148,7 +148,7 @@ class Delivery:
                         "article_ids": articles if index == 0 else {},
                     }
                     rows.append((channel.key, None, "digest", payload, f"digest:{run}:{index}"))
-                self._store.enqueue_many(rows)  # all parts or none
+                self._store.enqueue_many(rows, not_before=now)  # all parts or none
             for story, new_ids in updates:
                 self._queue_update(channel, poster, story, new_ids)
             await self._flush_locked(channel, poster)
@@ -157,7 +157,12 @@ class Delivery:
     async def notify(self, channel: ChannelRef, text: str, key: str) -> bool:
         """Queue and send a one-line notice; the same `key` is never queued twice."""
         queued = self._store.enqueue(
-            channel.key, None, "notice", {"message": notice_message(text)}, f"notice:{key}"
+            channel.key,
+            None,
+            "notice",
+            {"message": notice_message(text)},
+            f"notice:{key}",
+            not_before=self._clock(),
         )
         await self.flush(channel)
         return queued is not None
@@ -193,7 +198,7 @@ class Delivery:
             "article_ids": {story.id: [a.id for a in story.articles]},
         }
         key = f"update:{_key(channel.key, story.id, *sorted(fresh))}"
-        self._store.enqueue(channel.key, story.id, "update", payload, key)
+        self._store.enqueue(channel.key, story.id, "update", payload, key, not_before=self._clock())
 
     async def flush(self, channel: ChannelRef) -> None:
         """Send the channel's pending posts in order; stop at the first failure."""

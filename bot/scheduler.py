@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -96,9 +96,35 @@ def sync_jobs(bot: Bot, scheduler: AsyncIOScheduler) -> None:
         schedule_digest(bot, scheduler, channel)
 
 
+class LocalCronTrigger(CronTrigger):
+    """CronTrigger that fires a local wall-clock time once, even when DST repeats it.
+
+    APScheduler 3 fires `30 2 * * *` twice on the autumn fold (02:30 CEST and 02:30 CET) and
+    then keeps answering the second one again; a daily digest must not be doubled, and a
+    trigger must always move forward.
+    """
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        # compare and step in UTC: same-zone datetimes compare by wall clock, ignoring fold
+        fire = super().get_next_fire_time(previous_fire_time, now)
+        probe = now.astimezone(UTC)
+        for _ in range(10):
+            if fire is None or previous_fire_time is None:
+                return fire
+            before = previous_fire_time.astimezone(UTC)
+            wall = before.astimezone(fire.tzinfo).replace(tzinfo=None, fold=0)
+            if fire.astimezone(UTC) > before and fire.replace(tzinfo=None, fold=0) != wall:
+                return fire
+            probe = max(probe, fire.astimezone(UTC)) + timedelta(minutes=1)
+            fire = super().get_next_fire_time(None, probe)  # previous would anchor it again
+        return fire
+
+
 def digest_trigger(cron: str, tz: str) -> CronTrigger:
     """Cron evaluated in the channel's zone: 08:00 stays 08:00 local across DST."""
-    return CronTrigger.from_crontab(cron, timezone=tz)
+    return LocalCronTrigger.from_crontab(cron, timezone=tz)
 
 
 def fire_times(cron: str, tz: str, start: datetime, end: datetime) -> list[datetime]:
@@ -108,7 +134,7 @@ def fire_times(cron: str, tz: str, start: datetime, end: datetime) -> list[datet
     fire = trigger.get_next_fire_time(None, start)
     while fire is not None and fire <= end:
         times.append(fire)
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+        fire = trigger.get_next_fire_time(fire, fire.astimezone(UTC) + timedelta(microseconds=1))
     return times
 
 

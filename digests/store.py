@@ -1115,7 +1115,12 @@ class Store:
                 .values(delivered_at=at, message_id=message_id)
             )
 
-    def enqueue_many(self, items: Sequence[tuple[str, str | None, str, dict[str, Any], str]]) -> int:
+    def enqueue_many(
+        self,
+        items: Sequence[tuple[str, str | None, str, dict[str, Any], str]],
+        *,
+        not_before: datetime | None = None,
+    ) -> int:
         """Queue (channel_key, story_id, kind, payload, idempotency_key) rows in ONE transaction,
         so a crash never leaves half a digest queued. Returns how many were new."""
         now = self._clock()
@@ -1132,7 +1137,7 @@ class Store:
                         idempotency_key=idempotency_key,
                         attempts=0,
                         created_at=now,
-                        not_before=now,
+                        not_before=not_before or now,
                     )
                     .on_conflict_do_nothing(index_elements=["idempotency_key"])
                     .returning(outbox_t.c.id)
