@@ -161,7 +161,7 @@ class Delivery:
             None,
             "notice",
             {"message": notice_message(text)},
-            f"notice:{key}",
+            f"notice:{_key(channel.key, key)}",
             not_before=self._clock(),
         )
         await self.flush(channel)
