@@ -67,7 +67,11 @@ class FeedServer:
 async def server() -> AsyncIterator[FeedServer]:
     fs = FeedServer()
     app = web.Application()
-    app.router.add_get("/feeds/{name}", lambda request: fs.handle(request))
+
+    async def route(request: web.Request) -> web.Response:
+        return await fs.handle(request)  # looked up per request, so a test can wrap it
+
+    app.router.add_get("/feeds/{name}", route)
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
