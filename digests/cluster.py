@@ -30,6 +30,7 @@ import hashlib
 import heapq
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -102,6 +103,32 @@ class _Story:
     numbers: set[str] = field(default_factory=set)
     norm: float = 0.0
     active: bool = True
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """What decides which of two copies is the original."""
+
+    source: str
+    day: float | None
+    credit: str | None
+
+
+# "DRESK, Nov. 22 (Meridian Press) -": the agency a wire text credits.
+_CREDIT = re.compile(r"\(([A-Z][\w .&'-]{1,40})\)\s*[-\u2013\u2014]")
+
+
+def _credit(article: Article) -> str | None:
+    if article.dateline is not None and article.dateline.agency:
+        return article.dateline.agency
+    m = _CREDIT.search(article.text[:500])
+    return m.group(1) if m else None
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    x = re.sub(r"[^a-z0-9]", "", a.lower())
+    y = re.sub(r"[^a-z0-9]", "", b.lower())
+    return bool(x and y) and (x in y or y in x)
 
 
 def _days(when: datetime | None) -> float | None:
@@ -177,6 +204,7 @@ class StoryClusterer:
         self._clock = -math.inf
         self._since_retire = 0
         self._active: dict[int, None] = {}  # indexes of stories still taking articles
+        self._origins: dict[str, _Origin] = {}  # who published what when, for copy direction
         self._retired_since_purge = 0
 
     # ---- IDF ---------------------------------------------------------------------------
@@ -287,8 +315,37 @@ class StoryClusterer:
             else:
                 evidence = ("no earlier story shares its distinctive words",)
             result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
+        self._origins[article.id] = _Origin(article.source, day, _credit(article))
+        if duplicate_of is not None and self._is_original_of(article, duplicate_of):
+            # The earlier arrival is the copy (it credits this outlet, or was published
+            # later): flip the link so the syndication root is the original.
+            old = self._assignments[duplicate_of]
+            self._assignments[duplicate_of] = replace(
+                old,
+                duplicate_of=article.id,
+                evidence=(*old.evidence, f"copy of {article.id}, which arrived later"),
+            )
+            result = replace(
+                result,
+                duplicate_of=None,
+                evidence=tuple(e for e in result.evidence if not e.startswith("near-copy of")),
+            )
         self._assignments[article.id] = result
         return result
+
+    def _is_original_of(self, article: Article, other_id: str) -> bool:
+        """Is `article` the original that the earlier-indexed `other_id` copies? The credited
+        outlet wins, then the earlier publication time; otherwise arrival order stands."""
+        other = self._origins.get(other_id)
+        if other is None:
+            return False
+        mine = _credit(article)
+        if other.credit and _same_outlet(other.credit, article.source):
+            return not (mine and _same_outlet(mine, other.source))
+        if mine and _same_outlet(mine, other.source):
+            return False
+        day = _days(article.published)
+        return day is not None and other.day is not None and day < other.day
 
     def add_many(self, articles: Iterable[Article]) -> list[Assignment]:
         """Place a poll's worth of articles: learn their words' rarity first, then add them

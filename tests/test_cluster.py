@@ -347,3 +347,21 @@ def test_every_article_lands_in_exactly_one_story_property() -> None:
         assert [(g.id, g.article_ids) for g in again] == [(g.id, g.article_ids) for g in groups]
 
     check()
+
+
+def test_copy_arriving_first_still_points_at_the_credited_original() -> None:
+    original = Article(
+        id="wire-original",
+        title=BRIDGE[0].title,
+        text="VARNHOLT, March 10 (Northwire) - " + BRIDGE[0].text,
+        source="Northwire",
+    )
+    copy = Article(
+        id="reprint",
+        title="Bridge shut in Varnholt",
+        text="Our readers asked about the closure. " + original.text,
+        source="Valley Reprints",
+    )
+    _, assignments = cluster_articles([copy, original])
+    assert assignments["reprint"].duplicate_of == "wire-original"
+    assert assignments["wire-original"].duplicate_of is None
