@@ -37,6 +37,7 @@ REWORD_MIN_WORDS = 30
 MIN_TOKENS = 8  # shorter texts (bare headlines) are only compared exactly
 MIN_SHARED = 2  # sketch values two texts must share to be compared
 MAX_COMPARE = 16
+SHINGLE_CACHE = 1_000
 POSTING_CAP = 32  # boilerplate 3-grams everyone shares: keep the newest ids only
 
 Sketch = tuple[int, ...]
@@ -146,6 +147,7 @@ class NearDuplicateIndex:
         self._known: set[str] = set()
         self._words: OrderedDict[str, list[str]] = OrderedDict()  # recent tokens
         self._content_cache: dict[str, list[str]] = {}
+        self._shingle_cache: OrderedDict[str, set[tuple[str, str, str]]] = OrderedDict()
         self._window = window
         self._lsh = lsh
 
@@ -187,7 +189,7 @@ class NearDuplicateIndex:
         if candidates and len(tokens) >= MIN_TOKENS:
             mine = _shingles(tokens)
             for other in candidates:
-                sim = _jaccard(mine, _shingles(self._words[other]))
+                sim = _jaccard(mine, self._shingles_of(other))
                 if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
                     best = DuplicateMatch(
                         other, sim, f"copied text: {sim:.0%} of word sequences shared"
@@ -221,6 +223,19 @@ class NearDuplicateIndex:
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"
                 )
         return best
+
+    def _shingles_of(self, article_id: str) -> set[tuple[str, str, str]]:
+        """3-grams of a recent article; the most recently used are kept, since the same
+        close members are compared again and again while their story is active."""
+        cache = self._shingle_cache
+        found = cache.get(article_id)
+        if found is None:
+            found = cache[article_id] = _shingles(self._words[article_id])
+            if len(cache) > SHINGLE_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(article_id)
+        return found
 
     def _content(self, article_id: str) -> list[str] | None:
         """Content words of a recent article, computed on first use (most never are)."""
