@@ -39,7 +39,14 @@ from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
-from digests.textfeatures import TextFeatures, extract, figures_match, term_keys
+from digests.textfeatures import (
+    DATELINE_CHARS,
+    TextFeatures,
+    extract,
+    extract_dates,
+    figures_match,
+    term_keys,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +136,12 @@ def _same_outlet(a: str, b: str) -> bool:
     x = re.sub(r"[^a-z0-9]", "", a.lower())
     y = re.sub(r"[^a-z0-9]", "", b.lower())
     return bool(x and y) and (x in y or y in x)
+
+
+def _dateline_date(article: Article) -> datetime | None:
+    """The date a report's opening lines give, for ordering undated articles."""
+    _, _, first = extract_dates(article.title + "\n" + article.text[:DATELINE_CHARS], None)
+    return datetime(first.year, first.month, first.day, 12, tzinfo=UTC) if first else None
 
 
 def _days(when: datetime | None) -> float | None:
@@ -760,7 +773,8 @@ def cluster_articles(
     # in input order): earlier coverage founds the stories, so results barely depend on how
     # the input happened to be ordered.
     order = {a.id: i for i, a in enumerate(head)}
-    head.sort(key=lambda a: (a.published is None, a.published or _EPOCH, order[a.id]))
+    when = {a.id: a.published or _dateline_date(a) for a in head}
+    head.sort(key=lambda a: (when[a.id] is None, when[a.id] or _EPOCH, order[a.id]))
     clusterer = StoryClusterer(threshold=threshold)
     clusterer.warm_up(head)
     assignments = {a.id: clusterer.add(a) for a in head}
