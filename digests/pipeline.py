@@ -106,6 +106,8 @@ def build_story(story_id: str, articles: Sequence[Article], duplicates: Mapping[
     except Exception:
         log.exception("headline choice failed for story %s", story_id)
         headline = next((a.title for a in articles if a.title), articles[0].id)
+    if not headline.strip():
+        headline = next((a.title for a in articles if a.title.strip()), "") or "Untitled story"
     return Story(
         id=story_id,
         headline=headline,

@@ -119,13 +119,19 @@ def link(label: str, url: str | None, limit: int) -> str:
 
 def _section(text: str) -> dict[str, Any]:
     # verbatim: Slack must not auto-link or auto-mention anything in our text.
+    # Slack rejects an empty text field, so a blank one says so instead.
+    text = text if text.strip() else "(empty)"
     return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def _header(text: str) -> dict[str, Any]:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": plain_text(text, MAX_HEADER_TEXT), "emoji": True},
+        "text": {
+            "type": "plain_text",
+            "text": plain_text(text, MAX_HEADER_TEXT).strip() or "News digest",
+            "emoji": True,
+        },
     }
 
 
