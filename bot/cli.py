@@ -128,9 +128,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
+    from bot.bench_ops import run_ops_bench
 
-    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (10_000, 100_000)
+    try:
+        sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (10_000, 100_000)
+    except ValueError:
+        print(
+            f"newsdigest: --sizes takes whole numbers like 10000,100000: {args.sizes!r}",
+            file=sys.stderr,
+        )
+        return 2
     run_bench(sys.stdout, sizes=sizes, baseline=not args.no_baseline)
+    if not args.no_ops:
+        run_ops_bench(sys.stdout, feeds=args.feeds, requests=args.requests)
     return 0
 
 
@@ -161,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark the clusterer; prints name=value lines")
     p.add_argument("--sizes", help="comma-separated stream sizes (default 10000,100000)")
     p.add_argument("--no-baseline", action="store_true", help="skip the scikit-learn baseline")
+    p.add_argument("--no-ops", action="store_true", help="skip the polling and ack benchmarks")
+    p.add_argument("--feeds", type=int, default=1000, help="feeds in the polling benchmark")
+    p.add_argument("--requests", type=int, default=200, help="requests in the ack benchmark")
     p.set_defaults(func=cmd_bench)
     return parser
 
