@@ -70,6 +70,7 @@ PURGE_AFTER = 2_000  # retired stories before their postings are swept out
 PRIOR_DOCS = 20.0
 DEDUP_WINDOW = 5_000  # recent articles whose words are kept for copy checks
 WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of them
+DUP_MEMBERS = 12  # recent members of the best story checked for a copy
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
 FIGURE_CONFLICT_FACTOR = 0.3  # leads with a figure none of the story's reports agree on
 MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
@@ -275,8 +276,12 @@ class StoryClusterer:
             best_idx, best_score, best_parts, _ = scored[0]
 
         # A copy shares most words with its original, so the original is one of the members
-        # already found close; only those are compared as text.
+        # already found close, or among the recent members of the story it fits best (member
+        # vectors are kept for a few only); only those are compared as text.
         dup_candidates = [aid for *_, close in scored for aid in close]
+        if scored and best_score >= self.threshold:
+            recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
+            dup_candidates += [aid for aid in recent if aid not in dup_candidates]
         text = article.text if article.text.strip() else article.title
         match = self._dedup.add(article.id, text, candidates=dup_candidates)
         duplicate_of: str | None = None
@@ -747,6 +752,22 @@ class StoryClusterer:
                 self._assignments[a.id] = replace(
                     old, story_id=story.id, new_story=new_story, evidence=evidence
                 )
+            current = self._assignments[a.id]
+            if current.duplicate_of is None and not new_story:
+                # Members that met only on review get their copy check now.
+                earlier = story.article_ids[-DUP_MEMBERS - 1 : -1]
+                match = self._dedup.compare(a.id, earlier)
+                if match is not None and self._figure_note(story, f) is None:
+                    copy, orig = a.id, match.original_id
+                    if self._is_original_of(a, orig):
+                        copy, orig = orig, a.id
+                    linked = self._assignments[copy]
+                    if linked.duplicate_of is None and self._assignments[orig].duplicate_of != copy:
+                        self._assignments[copy] = replace(
+                            linked,
+                            duplicate_of=orig,
+                            evidence=(*linked.evidence, f"near-copy of {orig} ({match.reason})"),
+                        )
 
     # ---- reading -----------------------------------------------------------------------
     def groups(self) -> list[StoryGroup]:

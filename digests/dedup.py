@@ -177,12 +177,21 @@ class NearDuplicateIndex:
         sk = sketch(tokens) if self._lsh and len(tokens) >= MIN_TOKENS else None
         return self._find(tokens, _key(tokens), sk, candidates)
 
+    def compare(self, article_id: str, candidates: Iterable[str]) -> DuplicateMatch | None:
+        """Is the indexed `article_id` a copy of one of the indexed `candidates`? (For
+        articles that met after both were indexed, e.g. in a batch review.)"""
+        tokens = self._words.get(article_id)
+        if tokens is None:
+            return None
+        others = [c for c in candidates if c != article_id]
+        return self._find(tokens, "", None, others)
+
     def _find(
         self, tokens: list[str], key: str, sk: Sketch | None, candidates: Iterable[str]
     ) -> DuplicateMatch | None:
         if not tokens:
             return None
-        if key in self._exact:
+        if key and key in self._exact:
             return DuplicateMatch(self._exact[key], 1.0, "identical text")
         best: DuplicateMatch | None = None
         candidates = [c for c in candidates if c in self._words]
