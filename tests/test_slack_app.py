@@ -496,3 +496,14 @@ async def test_run_slack_socket_mode(api: FakeSlackApi) -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_find_sent_recognises_a_post_after_a_crash(api: FakeSlackApi) -> None:
+    slack = poster(api)
+    [message] = slack.render_digest(digest_view())
+    ts = await slack.send("C42", {**message, "idempotency_key": "digest:abc:0"})
+    assert await slack.find_sent("C42", "digest:abc:0") == ts
+    assert await slack.find_sent("C42", "digest:other:0") is None
+    assert await slack.find_sent("C99", "digest:abc:0") is None
+    api.fail_next("conversations.history", "missing_scope")
+    assert await slack.find_sent("C42", "digest:abc:0") is None  # unknown: send again

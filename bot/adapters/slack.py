@@ -139,6 +139,9 @@ def make_slack_client(
     )
 
 
+METADATA_EVENT = "newsdigest_post"
+
+
 class SlackPoster:
     """`bot.chat.ChatPoster` for Slack: Block Kit rendering, chat.postMessage."""
 
@@ -169,6 +172,10 @@ class SlackPoster:
             kwargs["blocks"] = message["blocks"]
         if thread_of:
             kwargs["thread_ts"] = thread_of
+        key = message.get("idempotency_key")
+        if key:
+            # Lets find_sent recognise this post after a crash between Slack's OK and our save.
+            kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         try:
             response = await self._client.chat_postMessage(**kwargs)
         except SlackApiError as exc:
@@ -180,6 +187,27 @@ class SlackPoster:
         if not isinstance(ts, str) or not ts:
             raise DeliveryError("Slack accepted the post but returned no ts")
         return ts
+
+    async def find_sent(self, channel_id: str, idempotency_key: str) -> str | None:
+        """The ts of a recent post of ours carrying this key, if Slack has it.
+
+        Looks at the channel's latest messages (metadata included); a lookup that fails
+        answers None, so the caller sends again: at-least-once, never lost.
+        """
+        try:
+            response = await self._client.conversations_history(
+                channel=channel_id, limit=100, include_all_metadata=True
+            )
+        except (SlackApiError, SlackClientError, TimeoutError, OSError) as exc:
+            log.warning("slack history lookup in %s failed: %s", channel_id, type(exc).__name__)
+            return None
+        for item in response.get("messages") or []:
+            meta = item.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == METADATA_EVENT and payload.get("key") == idempotency_key:
+                ts = item.get("ts")
+                return ts if isinstance(ts, str) else None
+        return None
 
 
 def _delivery_error(channel_id: str, exc: SlackApiError) -> DeliveryError:

@@ -26,6 +26,8 @@ class FakeSlackApi:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     retry_after: str = "0"
     calls: list[Call] = field(default_factory=list)
+    # What chat.postMessage stored per channel, newest first (answers conversations.history).
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[str]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -151,7 +153,16 @@ class FakeSlackApi:
             return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
+            metadata = params.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            self.history.setdefault(str(params.get("channel")), []).insert(
+                0, {"ts": ts, "text": params.get("text", ""), "metadata": metadata or {}}
+            )
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {}}
+        if method == "conversations.history":
+            messages = self.history.get(str(params.get("channel")), [])
+            return {"ok": True, "messages": messages[: int(params.get("limit", 100))]}
         return {"ok": True}
 
     async def _response(self, request: web.Request) -> web.Response:
