@@ -202,3 +202,35 @@ def test_duplicates_point_to_originals_in_the_same_story(articles, expected) -> 
         copy = articles[copy_id]["text"].split()
         overlap = difflib.SequenceMatcher(None, original, copy, autojunk=False)
         assert overlap.ratio() >= 0.8, f"{copy_id} is not a near-verbatim copy"
+
+
+def _gold_partition() -> tuple[set[frozenset[str]], dict[str, str]]:
+    stories: dict[str, set[str]] = defaultdict(set)
+    copies: dict[str, str] = {}
+    with (DEMO / "expected.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#") or row[0] == "article_id":
+                continue
+            stories[row[1]].add(row[0])
+            if len(row) > 2 and row[2]:
+                copies[row[0]] = row[2]
+    return {frozenset(ids) for ids in stories.values()}, copies
+
+
+def test_demo_clusters_into_exactly_the_written_stories() -> None:
+    from digests.ingest import read_paths
+    from digests.pipeline import cluster_batch
+
+    result = read_paths([DEMO])
+    assert not result.problems
+    batch = cluster_batch(result.articles)
+    got = {frozenset(a.id for a in s.articles) for s in batch.stories}
+    gold, copies = _gold_partition()
+    assert got == gold
+    for copy_id, original in copies.items():
+        assert batch.assignments[copy_id].duplicate_of == original
+    for story in batch.stories:
+        assert len(story.sources) >= 2, story.headline
+        assert all(
+            not s.name.startswith(("mp-", "hl-", "kd-", "cc-", "vt-")) for s in story.sources
+        )
