@@ -695,16 +695,16 @@ class StoryClusterer:
                 else:
                     own_score = -1.0
                 best, best_sid = -1.0, ""
-                seen = {own}
+                hits: Counter[str] = Counter()
                 for t in islice(v, QUERY_TERMS):
-                    for sid in index.get(t, ()):
-                        if sid in seen:
-                            continue
-                        seen.add(sid)
-                        first, last = spans[sid]
-                        sim = _cosine(v, cents[sid]) / norms[sid] * time_factor(day, first, last)
-                        if sim > best or (sim == best and sid < best_sid):
-                            best, best_sid = sim, sid
+                    hits.update(index.get(t, ()))
+                hits.pop(own, None)
+                ranked = sorted([(-n, sid) for sid, n in hits.items()])[: CANDIDATES * 2]
+                for _, sid in ranked:
+                    first, last = spans[sid]
+                    sim = _cosine(v, cents[sid]) / norms[sid] * time_factor(day, first, last)
+                    if sim > best or (sim == best and sid < best_sid):
+                        best, best_sid = sim, sid
                 if best >= self.threshold and best > own_score + need:
                     moves[aid] = best_sid
                     why[aid] = (
