@@ -236,11 +236,9 @@ def extract(article: Article) -> TextFeatures:
     # Sublinear tf: the tenth mention of a word adds little.
     out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
     lead_names = frozenset(k for k in lead_keys if k in names)
-    lead_text = title + "\n" + body[:LEAD_CHARS]
-    figures = frozenset({v for v in map(_figure, numbers) if v is not None} | _scaled_figures(head))
-    lead_figures = frozenset(
-        {v for v in map(_figure, lead_numbers) if v is not None} | _scaled_figures(lead_text)
-    )
+    scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
+    figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
+    lead_figures = frozenset({v for v in map(_figure, lead_numbers) if v is not None} | scaled_lead)
     return TextFeatures(
         out,
         names,
@@ -287,16 +285,23 @@ def _figure(feature: str) -> float | None:
     return value
 
 
-def _scaled_figures(text: str) -> set[float]:
-    """ "812 million", "$69 billion": amounts written with a scale word."""
-    out: set[float] = set()
+def _scaled_figures(text: str, lead_end: int) -> tuple[set[float], set[float]]:
+    """ "812 million", "$69 billion": amounts written with a scale word (all of them, and
+    those before `lead_end`). One scan, skipped when no scale word occurs."""
+    found: set[float] = set()
+    lead: set[float] = set()
+    low = text.lower()
+    if "illion" not in low and "bn" not in low:
+        return found, lead
     for m in _SCALED.finditer(text):
         try:
-            value = float(m.group(1).replace(",", ""))
+            value = float(m.group(1).replace(",", "")) * _SCALES[m.group(2).lower()[:2]]
         except ValueError:
             continue
-        out.add(value * _SCALES[m.group(2).lower()[:2]])
-    return out
+        found.add(value)
+        if m.start() < lead_end:
+            lead.add(value)
+    return found, lead
 
 
 def figures_match(a: float, b: float) -> bool:
