@@ -30,6 +30,8 @@ from digests.store import Store
 
 log = logging.getLogger(__name__)
 
+# A story is offered to a digest (or updated in a thread) while it had news in this window.
+STORY_WINDOW = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=1)
 PERMANENT_RETRY = timedelta(days=3650)
 
@@ -96,31 +98,46 @@ class Delivery:
     def _muted(self, channel: ChannelRef) -> tuple[str, ...]:
         return tuple(self._store.channel_settings(channel.key).muted)
 
-    def _queued_story_ids(self, channel: ChannelRef) -> set[str]:
+    def _queued_article_ids(self, channel: ChannelRef) -> set[str]:
         queued: set[str] = set()
         for item in self._store.pending(channel.key):
-            queued.update(item.payload.get("story_ids", []))
+            for ids in item.payload.get("article_ids", {}).values():
+                queued.update(ids)
         return queued
 
-    def plan(self, plan: ChannelPlan) -> tuple[list[Story], list[tuple[Story, list[str]]]]:
-        """New stories for the channel, and posted stories that gained sources."""
+    def plan(self, plan: ChannelPlan) -> tuple[list[Story], list[tuple[Story, str, list[str]]]]:
+        """New stories for the channel, and posted stories that gained articles.
+
+        "Posted" is decided by article, not by story id: a story whose articles were posted
+        under another id (the clusterer regrouped after a restart) is an update of that
+        post, or nothing, never a second post.
+        """
         channel = plan.ref
         muted = self._muted(channel)
-        queued = self._queued_story_ids(channel)
+        queued = self._queued_article_ids(channel)
+        since = self._clock() - 2 * STORY_WINDOW
+        posted_in: dict[str, str] = {}  # article id -> story id it was posted under
+        posts = {}
+        for story_id, post in self._store.posts_in(channel.key, since=since):
+            posts[story_id] = post
+            for article_id in post.article_ids:
+                posted_in.setdefault(article_id, story_id)
         fresh: list[Story] = []
-        updates: list[tuple[Story, list[str]]] = []
-        for story in self._newsroom.stories(origins=plan.origins):
+        updates: list[tuple[Story, str, list[str]]] = []
+        for story in self._newsroom.stories(origins=plan.origins, within=STORY_WINDOW):
             if any(mentions(story, word) for word in muted):
                 continue
-            post = self._store.post_for(channel.key, story.id)
-            if post is None:
-                if story.id not in queued:
+            ids = [a.id for a in story.articles]
+            hit = [posted_in[i] for i in ids if i in posted_in]
+            if not hit:
+                if not queued.intersection(ids):
                     fresh.append(story)
                 continue
-            known = set(post.article_ids)
-            new_ids = [a.id for a in story.articles if a.id not in known]
+            post_story = story.id if story.id in hit else hit[0]
+            known = set().union(*(posts[h].article_ids for h in set(hit)))
+            new_ids = [i for i in ids if i not in known and i not in queued]
             if new_ids:
-                updates.append((story, new_ids))
+                updates.append((story, post_story, new_ids))
         return rank_stories(fresh)[: plan.max_stories], updates
 
     async def post_digest(self, plan: ChannelPlan) -> int:
@@ -149,8 +166,8 @@ class Delivery:
                     }
                     rows.append((channel.key, None, "digest", payload, f"digest:{run}:{index}"))
                 self._store.enqueue_many(rows, not_before=now)  # all parts or none
-            for story, new_ids in updates:
-                self._queue_update(channel, poster, story, new_ids)
+            for story, post_story, new_ids in updates:
+                self._queue_update(channel, poster, story, post_story, new_ids)
             await self._flush_locked(channel, poster)
         return len(stories)
 
@@ -168,10 +185,16 @@ class Delivery:
         return queued is not None
 
     def _queue_update(
-        self, channel: ChannelRef, poster: ChatPoster, story: Story, new_ids: Sequence[str]
+        self,
+        channel: ChannelRef,
+        poster: ChatPoster,
+        story: Story,
+        post_story: str,
+        new_ids: Sequence[str],
     ) -> None:
+        """A thread reply under the post `post_story` (the story as it was posted)."""
         fresh = set(new_ids)
-        posted = self._store.post_for(channel.key, story.id)
+        posted = self._store.post_for(channel.key, post_story)
         before = set(posted.article_ids) if posted else set()
         new_sources = [s for s in story.sources if not before.intersection(s.article_ids)]
         links = tuple(
@@ -180,13 +203,14 @@ class Delivery:
             if s in new_sources
         )
         new_facts = tuple(f.text for f in story.facts if set(f.article_ids) <= fresh)[:2]
+        all_ids = sorted(before | {a.id for a in story.articles})
         if not links and not new_facts:
             # only copies or repeats joined: remember them, post nothing
             self._store.record_post(
                 channel.key,
-                story.id,
+                post_story,
                 posted.message_id if posted else None,
-                [a.id for a in story.articles],
+                all_ids,
                 posted.posted_at if posted else self._clock(),
             )
             return
@@ -194,11 +218,13 @@ class Delivery:
         payload = {
             "message": poster.render_update(view),
             "story_ids": [],
-            "update_of": story.id,
-            "article_ids": {story.id: [a.id for a in story.articles]},
+            "update_of": post_story,
+            "article_ids": {post_story: all_ids},
         }
-        key = f"update:{_key(channel.key, story.id, *sorted(fresh))}"
-        self._store.enqueue(channel.key, story.id, "update", payload, key, not_before=self._clock())
+        key = f"update:{_key(channel.key, post_story, *sorted(fresh))}"
+        self._store.enqueue(
+            channel.key, post_story, "update", payload, key, not_before=self._clock()
+        )
 
     async def flush(self, channel: ChannelRef) -> None:
         """Send the channel's pending posts in order; stop at the first failure."""

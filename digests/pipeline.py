@@ -216,7 +216,8 @@ class Newsroom:
     """The store-backed pipeline the bot runs: ingest -> stories -> digests.
 
     The clusterer's in-memory index is rebuilt from the stored articles of the
-    last `window` at start-up; ids are deterministic, so stories keep their ids.
+    last `window` at start-up (word statistics first, then the articles in
+    stored order); ids are deterministic, so stories keep their ids.
     """
 
     def __init__(
@@ -225,32 +226,45 @@ class Newsroom:
         self._store = store
         self._clock = clock
         self._clusterer = StoryClusterer()
-        since = clock() - window
+        self._activity: dict[str, datetime] = {}
+        self._cache: dict[tuple[str, tuple[str, ...]], Story] = {}
+        now = clock()
+        since = now - window
         stored = {a.article_id: a for a in store.assignments()}
-        for article in store.articles():
-            if article.published is not None and article.published < since:
-                continue
-            if (known := stored.get(article.id)) is not None and known.duplicate_of:
-                continue
+        history = [a for a in store.articles() if a.published is None or a.published >= since]
+        self._clusterer.warm_up(history)
+        for article in history:
             assignment = self._clusterer.add(article)
-            if known != assignment:
-                store.save_assignment(assignment)
+            self._touch(assignment.story_id, article.published or now)
+        self._clusterer.merge_similar()
+        for article in history:
+            current = self._clusterer.assignment(article.id)
+            if current is not None and stored.get(article.id) != current:
+                store.save_assignment(current)
+
+    def _touch(self, story_id: str, when: datetime) -> None:
+        if when > self._activity.get(story_id, _EPOCH):
+            self._activity[story_id] = when
 
     @property
     def store(self) -> Store:
         return self._store
 
     def ingest(self, articles: Iterable[Article]) -> IngestReport:
-        """Store and cluster one poll's articles, oldest first (as a live stream would
-        have brought them), so the first report of an event founds its story."""
-        stored = duplicates = new_stories = 0
-        batch = list(map(with_canonical_url, articles))
-        batch.sort(key=lambda a: (a.published is None, a.published or _EPOCH))
+        """Store and cluster one poll's articles (the clusterer places them oldest first,
+        as a live stream would have brought them, so the first report founds the story)."""
+        duplicates = 0
+        fresh: list[Article] = []
+        # Stored in the order the clusterer will place them, so a restart replays the same
+        # sequence and rebuilds the same stories.
+        batch = sorted(
+            map(with_canonical_url, articles),
+            key=lambda a: (a.published is None, a.published or _EPOCH),
+        )
         for article in batch:
-            url = article.url
             result = self._store.add_article(
                 article,
-                canonical_url=url,
+                canonical_url=article.url,
                 fingerprint=fingerprint(article.title + "\n" + article.text),
             )
             if not result.stored:
@@ -260,35 +274,62 @@ class Newsroom:
                         article.id, article.url, result.duplicate_of, result.reason or "duplicate"
                     )
                 continue
-            stored += 1
-            assignment = self._clusterer.add(article)
-            new_stories += assignment.new_story
-            self._store.save_assignment(assignment)
-        return IngestReport(stored, duplicates, new_stories)
+            fresh.append(article)
+        if not fresh:
+            return IngestReport(0, duplicates, 0)
+        before = {g.id: g.article_ids for g in self._clusterer.groups()}
+        placed = self._clusterer.add_many(fresh)
+        # An event the poll's order started twice is one story again (the older id stays).
+        self._clusterer.merge_similar()
+        now = self._clock()
+        for assignment in placed:
+            self._touch(assignment.story_id, now)
+        # Save every assignment that changed: new articles, stories merged, and copies
+        # relinked to an original that arrived after them.
+        for group in self._clusterer.groups():
+            if before.get(group.id) == group.article_ids:
+                continue
+            self._touch(group.id, now)
+            for article_id in group.article_ids:
+                current = self._clusterer.assignment(article_id)
+                if current is not None and current != self._store.assignment_for(article_id):
+                    self._store.save_assignment(current)
+        return IngestReport(len(fresh), duplicates, sum(a.new_story for a in placed))
 
     def story(self, story_id: str) -> Story | None:
-        ids = self._store.story_article_ids(story_id)
+        """A story with its facts; built once per set of articles (facts cost milliseconds)."""
+        ids = tuple(self._store.story_article_ids(story_id))
         if not ids:
             return None
-        articles = [a for a in (self._store.get_article(i) for i in ids) if a is not None]
+        cached = self._cache.get((story_id, ids))
+        if cached is not None:
+            return cached
+        articles = self._store.get_articles(ids)
         dups = {}
         for aid in ids:
             found = self._store.assignment_for(aid)
             if found is not None and found.duplicate_of:
                 dups[aid] = found.duplicate_of
-        return build_story(story_id, articles, dups)
+        story = build_story(story_id, articles, dups)
+        if len(self._cache) >= 4096:
+            self._cache.clear()
+        self._cache[(story_id, ids)] = story
+        return story
 
     def groups(self) -> list[StoryGroup]:
         return self._clusterer.groups()
 
-    def stories(self, *, origins: Sequence[str] | None = None) -> list[Story]:
-        """Current stories; with `origins`, only those holding an article from them."""
-        by_story: dict[str, list[str]] = {}
-        for assignment in self._store.assignments():
-            by_story.setdefault(assignment.story_id, []).append(assignment.article_id)
+    def stories(
+        self, *, origins: Sequence[str] | None = None, within: timedelta | None = None
+    ) -> list[Story]:
+        """Current stories (active within `within`, if given); with `origins`, only those
+        holding an article from one of those sources."""
+        since = self._clock() - within if within is not None else None
         stories = []
-        for story_id in by_story:
-            story = self.story(story_id)
+        for group in self._clusterer.groups():
+            if since is not None and self._activity.get(group.id, _EPOCH) < since:
+                continue
+            story = self.story(group.id)
             if story is None:
                 continue
             if origins is not None and not any(a.origin in origins for a in story.articles):

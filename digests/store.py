@@ -1047,6 +1047,17 @@ class Store:
             ).first()
         return _post(row) if row is not None else None
 
+    def posts_in(
+        self, channel_key: str, *, since: datetime | None = None
+    ) -> list[tuple[str, PostRecord]]:
+        """(story_id, post) for the channel's posts (posted at or after `since`), oldest first."""
+        query = sa.select(posts_t).where(posts_t.c.channel_key == channel_key)
+        if since is not None:
+            query = query.where(posts_t.c.posted_at >= since)
+        with self._tx(write=False) as conn:
+            rows = conn.execute(query.order_by(posts_t.c.posted_at, posts_t.c.story_id)).all()
+        return [(row.story_id, _post(row)) for row in rows]
+
     def posts_for_story(self, story_id: str) -> list[tuple[str, PostRecord]]:
         """(channel_key, post) for every channel the story was posted to, by channel."""
         with self._tx(write=False) as conn:

@@ -234,3 +234,25 @@ def test_demo_clusters_into_exactly_the_written_stories() -> None:
         assert all(
             not s.name.startswith(("mp-", "hl-", "kd-", "cc-", "vt-")) for s in story.sources
         )
+
+
+def test_the_bot_path_finds_the_same_stories_and_keeps_them_across_a_restart(
+    tmp_path: Path,
+) -> None:
+    """The running bot clusters online (one poll at a time), not in one batch."""
+    from digests.ingest import read_paths
+    from digests.pipeline import Newsroom
+    from digests.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        newsroom = Newsroom(store)
+        newsroom.ingest(read_paths([DEMO]).articles)
+        got = {frozenset(g.article_ids) for g in newsroom.groups()}
+        gold, _ = _gold_partition()
+        assert got == gold
+        ids = {g.id: g.article_ids for g in newsroom.groups()}
+        restarted = Newsroom(store)
+        assert {g.id: g.article_ids for g in restarted.groups()} == ids
+    finally:
+        store.close()
