@@ -69,6 +69,11 @@ _LEADING_DATELINE = re.compile(
     r"\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-–—]*\s*"
 )
 _FUTURE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
+_PAST_BEFORE = re.compile(
+    r"\b(?:said|told|announced|reported|confirmed|met|signed|agreed|was|were|\w+ed)"
+    r"(?:\s+\w+){0,2}\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -293,11 +298,17 @@ def _mention(
             return DateMention(s, e, text, False, form="weekday")
         if ref_day is None:
             return DateMention(s, e, text, True, form="weekday")
-        if rel == "next" or (future and rel != "last"):
-            delta = (wd - ref_day.weekday()) % 7 or (7 if rel == "next" else 0)
+        ahead = (wd - ref_day.weekday()) % 7
+        back = (ref_day.weekday() - wd) % 7
+        # The tense next to the weekday decides ("said on Tuesday" is past even in a sentence
+        # with "would"); unmarked, the nearer day wins ("talks on Thursday", said on a Monday).
+        before = sentence[max(0, s - 40) : s]
+        past_here = bool(_PAST_BEFORE.search(before))
+        future_here = bool(_FUTURE.search(before)) and not past_here
+        if rel == "next" or (rel != "last" and not past_here and (future_here or 0 < ahead < back)):
+            delta = ahead or (7 if rel == "next" else 0)
             d = ref_day + timedelta(days=delta)
             return DateMention(s, e, text, True, resolved=d, form="weekday")
-        back = (ref_day.weekday() - wd) % 7
         if rel == "last" and back == 0:
             back = 7
         d = ref_day - timedelta(days=back)

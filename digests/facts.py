@@ -1314,6 +1314,7 @@ def _same_quantity(
     return len(shared) >= 3 and sim >= need
 
 
+_FUTURE_TENSE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
 # "state media reported Monday": the day of the report, not of the event.
 _REPORTED = re.compile(r"\b(?:reported|said|announced|told|confirmed|stated)\s+(?:on\s+)?$")
 _CLOCK = re.compile(
@@ -1351,8 +1352,13 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
         )
         for s in sents
     ]
-    # Only sentences with one date at all: with two, which one is the event's is a guess.
-    dated = [(s, d) for s, d in dated if len(d) == 1 and len(s.dates) == 1]
+    # Only sentences with one date at all: with two, which one is the event's is a guess;
+    # and none about what is to come ("will meet on Thursday"), which is another moment.
+    dated = [
+        (s, d)
+        for s, d in dated
+        if len(d) == 1 and len(s.dates) == 1 and not _FUTURE_TENSE.search(s.text)
+    ]
     pairs: list[tuple[str, str, _Sent, str, _Sent]] = []
     for i, (a, ta) in enumerate(timed):
         for b, tb in timed[i + 1 :]:
