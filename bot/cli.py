@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if not args.verbose:
-        for noisy in ("httpx", "apscheduler", "discord", "trafilatura", "slack_bolt"):
+        for noisy in ("httpx", "apscheduler", "discord", "trafilatura", "slack_bolt", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         code: int = args.func(args)
