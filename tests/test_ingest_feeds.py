@@ -109,3 +109,30 @@ def test_bytes_that_look_like_a_path_are_not_opened() -> None:
 def test_read_bytes_routes_xml_to_feed_parser() -> None:
     data = (FIXTURES / "rss20.xml").read_bytes()
     assert len(read_bytes(data, "news.rss").articles) == 3
+
+
+def test_a_feed_with_100000_items_is_cut_before_parsing() -> None:
+    """Parsing every item would take minutes of CPU: the reader stops at max_items."""
+    import tracemalloc
+
+    from digests.ingest import parse_feed
+
+    items = "".join(
+        f"<item><title>Item {i}</title><link>https://big.example/{i}</link>"
+        f"<description>Text {i}.</description></item>"
+        for i in range(100_000)
+    )
+    data = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}'
+        "</channel></rss>"
+    ).encode()
+    tracemalloc.start()
+    try:
+        result = parse_feed(data, "https://big.example/feed.xml", max_items=200)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.articles) == 200
+    assert result.articles[-1].title == "Item 199"
+    assert any("100000 items" in p.reason for p in result.problems)
+    assert peak < 100_000_000
