@@ -130,9 +130,7 @@ _ITEM_END = re.compile(rb"</(?:[A-Za-z][\w.-]*:)?(?:item|entry)\s*>", re.IGNOREC
 def _first_items(data: bytes, max_items: int) -> tuple[bytes, int | None]:
     """Cut a huge feed after its `max_items`-th item before parsing: feedparser would spend
     minutes on 100,000 items we then drop. Returns the bytes and the item count when cut."""
-    count = 0
-    for match in _ITEM_END.finditer(data):
-        count += 1
+    for count, match in enumerate(_ITEM_END.finditer(data), start=1):
         if count == max_items:
             rest = sum(1 for _ in _ITEM_END.finditer(data, match.end()))
             if not rest:
