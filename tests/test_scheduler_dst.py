@@ -86,9 +86,28 @@ def _article(n: int, when: datetime) -> Article:
     )
 
 
-SYLLABLES = (
-    ["bra", "cel", "dor", "fen", "gal", "hil", "jor", "kam", "lun", "mer", "nov", "pra", "ros", "sel", "tam", "urv", "vel", "wes", "yar", "zan"]
-)
+SYLLABLES = [
+    "bra",
+    "cel",
+    "dor",
+    "fen",
+    "gal",
+    "hil",
+    "jor",
+    "kam",
+    "lun",
+    "mer",
+    "nov",
+    "pra",
+    "ros",
+    "sel",
+    "tam",
+    "urv",
+    "vel",
+    "wes",
+    "yar",
+    "zan",
+]
 
 
 @pytest.mark.parametrize(("tz", "first", "last"), CASES[:3])
