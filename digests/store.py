@@ -1081,24 +1081,35 @@ class Store:
         not_before: datetime | None = None,
     ) -> int | None:
         """Queue a delivery; None if `idempotency_key` was queued before (nothing queued)."""
-        now = self._clock()
+        row = (channel_key, story_id, kind, payload, idempotency_key)
         with self._tx(write=True) as conn:
-            stmt = (
-                self._insert(conn, outbox_t)
-                .values(
-                    channel_key=channel_key,
-                    story_id=story_id,
-                    kind=kind,
-                    payload=payload,
-                    idempotency_key=idempotency_key,
-                    attempts=0,
-                    created_at=now,
-                    not_before=not_before or now,
-                )
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(outbox_t.c.id)
+            item_id = self._enqueue_row(conn, row, self._clock(), not_before)
+        return item_id
+
+    def _enqueue_row(
+        self,
+        conn: Connection,
+        row: tuple[str, str | None, str, dict[str, Any], str],
+        now: datetime,
+        not_before: datetime | None,
+    ) -> int | None:
+        channel_key, story_id, kind, payload, idempotency_key = row
+        stmt = (
+            self._insert(conn, outbox_t)
+            .values(
+                channel_key=channel_key,
+                story_id=story_id,
+                kind=kind,
+                payload=payload,
+                idempotency_key=idempotency_key,
+                attempts=0,
+                created_at=now,
+                not_before=not_before or now,
             )
-            item_id = conn.execute(stmt).scalar_one_or_none()
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(outbox_t.c.id)
+        )
+        item_id = conn.execute(stmt).scalar_one_or_none()
         return int(item_id) if item_id is not None else None
 
     def pending(
@@ -1137,23 +1148,8 @@ class Store:
         now = self._clock()
         added = 0
         with self._tx(write=True) as conn:
-            for channel_key, story_id, kind, payload, idempotency_key in items:
-                stmt = (
-                    self._insert(conn, outbox_t)
-                    .values(
-                        channel_key=channel_key,
-                        story_id=story_id,
-                        kind=kind,
-                        payload=payload,
-                        idempotency_key=idempotency_key,
-                        attempts=0,
-                        created_at=now,
-                        not_before=not_before or now,
-                    )
-                    .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                    .returning(outbox_t.c.id)
-                )
-                added += conn.execute(stmt).scalar_one_or_none() is not None
+            for row in items:
+                added += self._enqueue_row(conn, row, now, not_before) is not None
         return added
 
     def begin_send(self, item_id: int) -> None:
