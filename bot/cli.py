@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from digests.ingest import parse_feed, read_paths
 from digests.models import Article, ReadProblem
-from digests.pipeline import cluster_batch, make_digest
+from digests.pipeline import BatchResult, cluster_batch, make_digest
 from digests.render import digest_view, render_json, render_markdown, render_text, story_json
 
 log = logging.getLogger(__name__)
@@ -59,18 +59,21 @@ def read_inputs(inputs: Sequence[str]) -> tuple[list[Article], list[ReadProblem]
     return articles, problems
 
 
-def _report(problems: Sequence[ReadProblem]) -> None:
+def _cluster_inputs(inputs: Sequence[str]) -> BatchResult | None:
+    """Read and cluster; every skipped input is one line on stderr. None: nothing was read."""
+    articles, problems = read_inputs(inputs)
     for problem in problems:
         print(f"newsdigest: skipped {problem}", file=sys.stderr)
+    if not articles:
+        print("newsdigest: no article could be read", file=sys.stderr)
+        return None
+    return cluster_batch(articles)
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
-    articles, problems = read_inputs(args.inputs)
-    _report(problems)
-    if not articles:
-        print("newsdigest: no article could be read", file=sys.stderr)
+    batch = _cluster_inputs(args.inputs)
+    if batch is None:
         return 1
-    batch = cluster_batch(articles)
     if args.json:
         doc = {"stories": [story_json(s) for s in batch.stories]}
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
@@ -87,12 +90,9 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    articles, problems = read_inputs(args.inputs)
-    _report(problems)
-    if not articles:
-        print("newsdigest: no article could be read", file=sys.stderr)
+    batch = _cluster_inputs(args.inputs)
+    if batch is None:
         return 1
-    batch = cluster_batch(articles)
     digest = make_digest(
         batch.stories, title="News digest", now=datetime.now(UTC), limit=args.limit
     )
