@@ -15,7 +15,9 @@ How an article is placed (all deterministic, no model downloads):
    decay (an article published a week after a story went quiet rarely belongs to it; dates
    read from a dateline decay more gently), times a distinct-event guard: an article that
    leads with a figure none of the story's reports agree on (Q2 deliveries against a Q1
-   story) is marked down.
+   story) is marked down, and so is one that leaves out a name nearly every full report of
+   the story leads with while leading with a name the story never mentions (another
+   actress's rehab, another town's store fire: the same vocabulary, other protagonists).
 4. Near-copies (`digests.dedup`) join their original's story and are flagged `duplicate_of`.
 
 `cluster_articles` learns IDF from the batch first, reads it in publication order, runs the
@@ -73,6 +75,14 @@ WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of
 DUP_MEMBERS = 12  # recent members of the best story checked for a copy
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
 FIGURE_CONFLICT_FACTOR = 0.3  # leads with a figure none of the story's reports agree on
+# Salient-name guard: a story's protagonists are the names most of its reports put in their
+# headline or lead. An article that mentions less than NAME_COVER of them (IDF-weighted), and
+# whose own lead names the story mostly never mentions, reports another event of the same kind
+# (Tara Reid's rehab vs Lindsay Lohan's) however much vocabulary the two share.
+NAME_CORE_SHARE = 0.8
+NAME_MIN_REPORTS = 3
+NAME_TOP = 3  # an article's protagonists: its strongest names in headline and lead
+NAME_CONFLICT_FACTOR = 0.3
 MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
 REFINE_MARGIN = 0.05  # batch review moves an article only when another story fits clearly better
 REFINE_ROUNDS = 3
@@ -105,6 +115,8 @@ class _Story:
     last_dated: float | None = None
     last_seen: float = 0.0  # stream clock when last joined (for retirement)
     names: dict[str, str] = field(default_factory=dict)
+    lead_names: Counter[str] = field(default_factory=Counter)  # reports leading with each name
+    leads: int = 0  # reports counted in lead_names (full texts, copies left out)
     figures: Counter[float] = field(default_factory=Counter)  # members citing each figure
     with_figures: int = 0  # members citing any figure
     dates: Counter[date] = field(default_factory=Counter)
@@ -183,6 +195,22 @@ def _figure_conflict(story: _Story, lead_figures: Iterable[float]) -> bool:
     reports agree on (Q1 deliveries 336,681 vs Q2 384,122: same company, another event)."""
     core = _core_figures(story)
     return bool(core) and not any(figures_match(v, c) for v in lead_figures for c in core)
+
+
+def _core_names(story: _Story) -> list[str]:
+    """The story's protagonists: names that at least two and at least NAME_CORE_SHARE of its
+    reports put in their headline or lead."""
+    need = max(NAME_MIN_REPORTS, NAME_CORE_SHARE * story.leads)
+    return [k for k, n in story.lead_names.items() if n >= need]
+
+
+def _names_conflict(a: _Story, b: _Story) -> bool:
+    """Two stories each lead with a protagonist the other never mentions."""
+
+    def missing(x: _Story, y: _Story) -> bool:
+        return any(k not in y.names and k not in y.centroid for k in _core_names(x))
+
+    return missing(a, b) and missing(b, a)
 
 
 def time_factor(
@@ -309,7 +337,7 @@ class StoryClusterer:
             evidence = self._join_evidence(
                 story, feats, best_parts, best_score, match, duplicate_of
             )
-            self._join(best_idx, article, feats, vec, day, dated)
+            self._join(best_idx, article, feats, vec, day, dated, copy=duplicate_of is not None)
             result = Assignment(
                 article.id, story.id, False, round(best_score, 4), evidence, duplicate_of
             )
@@ -328,6 +356,9 @@ class StoryClusterer:
                     f"closest story {closest.id} scored {best_score:.2f} < {self.threshold:.2f}",
                 )
                 note = self._figure_note(closest, feats)
+                if note is not None:
+                    evidence = (*evidence, note)
+                note = self._name_note(closest, feats)
                 if note is not None:
                     evidence = (*evidence, note)
             else:
@@ -432,8 +463,22 @@ class StoryClusterer:
         )
         if feats.lead_figures and _figure_conflict(story, feats.lead_figures):
             t *= FIGURE_CONFLICT_FACTOR
+        if self._name_conflict(story, feats):
+            t *= NAME_CONFLICT_FACTOR
         score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
         return score, (c, m, t), close
+
+    def _name_conflict(self, story: _Story, feats: TextFeatures) -> bool:
+        """Each side leads with a name the other never mentions: the article leaves out one
+        of the story's protagonists, and one of the article's own strongest lead names is
+        nowhere in the story (Banstead's Waitrose fire vs Wellington's)."""
+        if not feats.long or not feats.lead_names or story.leads < NAME_MIN_REPORTS:
+            return False
+        terms = feats.terms
+        if all(k in terms for k in _core_names(story)):
+            return False
+        mine = sorted(feats.lead_names, key=lambda k: (-terms.get(k, 0.0), k))[:NAME_TOP]
+        return any(k not in story.names and k not in story.centroid for k in mine)
 
     def _join(
         self,
@@ -443,6 +488,8 @@ class StoryClusterer:
         vec: Vector,
         day: float | None,
         dated: float | None,
+        *,
+        copy: bool = False,
     ) -> None:
         story = self._stories[idx]
         story.article_ids.append(article.id)
@@ -472,6 +519,10 @@ class StoryClusterer:
         for key, disp in feats.names.items():
             if len(story.names) < 400:
                 story.names.setdefault(key, disp)
+        if not copy and feats.long:  # a syndicated copy is not another report
+            story.leads += 1
+            if len(story.lead_names) < 400:
+                story.lead_names.update(feats.lead_names)
 
         story.dates.update(feats.dates)
         if feats.figures and len(story.figures) < 200:
@@ -503,6 +554,7 @@ class StoryClusterer:
                 story.active = False
                 story.centroid, story.members = {}, []
                 story.names, story.numbers = {}, set()
+                story.lead_names, story.leads = Counter(), 0
                 story.dates, story.figures = Counter(), Counter()
         if self._retired_since_purge > PURGE_AFTER:
             # Postings of retired stories are dead weight on an endless stream.
@@ -547,9 +599,19 @@ class StoryClusterer:
         if note is not None:
             ev.append(note)
             t /= FIGURE_CONFLICT_FACTOR
+        note = self._name_note(story, feats)
+        if note is not None:
+            ev.append(note)
+            t /= NAME_CONFLICT_FACTOR
         if t < 1.0:
             ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
         return tuple(ev)
+
+    def _name_note(self, story: _Story, feats: TextFeatures) -> str | None:
+        if not self._name_conflict(story, feats):
+            return None
+        absent = [story.names.get(k, k) for k in _core_names(story) if k not in feats.terms]
+        return "doesn't name the story's " + ", ".join(sorted(absent)[:3])
 
     @staticmethod
     def _figure_note(story: _Story, feats: TextFeatures) -> str | None:
@@ -607,7 +669,11 @@ class StoryClusterer:
                             TEXT_DATE_DECAY_DAYS,
                         ),
                     )
-                    if sim >= threshold and not _figure_conflict(other, _core_figures(st)):
+                    if (
+                        sim >= threshold
+                        and not _figure_conflict(other, _core_figures(st))
+                        and not _names_conflict(st, other)
+                    ):
                         out.append((sim, i, j))
         out.sort(key=lambda x: (-x[0], x[1], x[2]))
         return out
@@ -627,6 +693,8 @@ class StoryClusterer:
         for k, d in b.names.items():
             a.names.setdefault(k, d)
         a.dates.update(b.dates)
+        a.lead_names.update(b.lead_names)
+        a.leads += b.leads
         a.figures.update(b.figures)
         a.with_figures += b.with_figures
         a.numbers |= b.numbers
@@ -744,7 +812,8 @@ class StoryClusterer:
                 self._active[idx] = None
             story = self._stories[idx]
             f = feats[a.id]
-            self._join(idx, a, f, vecs[a.id], _days(f.published), _days(f.dated))
+            is_copy = old.duplicate_of is not None
+            self._join(idx, a, f, vecs[a.id], _days(f.published), _days(f.dated), copy=is_copy)
             evidence = old.evidence + ((why[a.id],) if a.id in why else ())
             if old.story_id != story.id or old.new_story != new_story or a.id in why:
                 if old.new_story and not new_story and a.id not in why:

@@ -101,6 +101,7 @@ class TextFeatures:
     stand-in: good to tell 2008 from 2012, not a day from the next).
     `lead_names` are the names (keys) in the headline and lead; `figures` and `lead_figures`
     the event-specific numbers (see `_figure`) in the whole text and in headline and lead.
+    `long` is true for a full report (a body past the lead), not a headline or a teaser.
     """
 
     terms: dict[str, float]
@@ -112,6 +113,7 @@ class TextFeatures:
     lead_names: frozenset[str] = frozenset()
     figures: frozenset[float] = frozenset()
     lead_figures: frozenset[float] = frozenset()
+    long: bool = False
 
 
 def stem(word: str) -> str:
@@ -249,6 +251,7 @@ def extract(article: Article) -> TextFeatures:
         lead_names,
         figures,
         lead_figures,
+        len(tokens) > LEAD_TOKENS,
     )
 
 

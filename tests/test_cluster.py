@@ -365,3 +365,66 @@ def test_copy_arriving_first_still_points_at_the_credited_original() -> None:
     _, assignments = cluster_articles([copy, original])
     assert assignments["reprint"].duplicate_of == "wire-original"
     assert assignments["wire-original"].duplicate_of is None
+
+
+def _undated(aid: str, title: str, text: str, source: str) -> Article:
+    return Article(id=aid, title=title, text=text, source=source)
+
+
+# Two rehab stays of two different actresses: the same vocabulary, different protagonists.
+REHAB_A = [
+    _undated(
+        "r1",
+        "Marela Vosk checks into Calder Springs rehab clinic",
+        "Actress Marela Vosk has checked into the Calder Springs rehab clinic, her "
+        "representative confirmed in a statement on Tuesday. Vosk entered the treatment "
+        "facility on the advice of family and friends and asked for privacy while she "
+        "completes the program. The representative would not say how long the stay would "
+        "last. Vosk had been due to begin filming a new drama next month, and producers "
+        "said the shoot would be postponed until she is ready to return to work.",
+        "a.example",
+    ),
+    _undated(
+        "r2",
+        "Vosk enters rehab at Calder Springs",
+        "Marela Vosk is receiving treatment at Calder Springs, the desert rehab centre "
+        "favoured by actors, a spokesman for the star said. The actress, who won praise for "
+        "her role in a television series last year, checked in voluntarily. Friends said "
+        "Vosk was determined to get well and grateful for the messages of support from "
+        "fans. The studio behind her next film said it stood by her and would adjust its "
+        "schedule for as long as needed while she stays at the clinic.",
+        "b.example",
+    ),
+    _undated(
+        "r3",
+        "Marela Vosk seeks treatment at Calder Springs",
+        "Film star Marela Vosk has begun a stay at the Calder Springs treatment centre, "
+        "according to her publicist, who gave no further details about the program or its "
+        "length. Vosk, a familiar face from several hit films over the past decade, asked "
+        "the public and the press to respect her privacy. Her agent thanked the staff at "
+        "Calder Springs and said the actress looked forward to returning to the set once "
+        "her rehab was complete, possibly later in the year.",
+        "c.example",
+    ),
+]
+REHAB_B = _undated(
+    "r4",
+    "Tessa Lindqvist checks into Harrow Lodge rehab clinic",
+    "Actress Tessa Lindqvist has entered the Harrow Lodge rehab clinic, a spokesman for the "
+    "star told reporters, and she asked fans for privacy while she completes treatment. "
+    "Lindqvist checked in voluntarily on the advice of friends, and her agent said the "
+    "stay would last several weeks. The actress had been due to start filming a television "
+    "series next month; producers said the shoot would be postponed until she is ready to "
+    "return to the set and thanked fans for their messages of support.",
+    "d.example",
+)
+
+
+def test_same_kind_of_event_with_other_protagonists_is_another_story() -> None:
+    c = StoryClusterer()
+    c.warm_up([*REHAB_A, REHAB_B])
+    first = [c.add(a) for a in REHAB_A]
+    assert len({a.story_id for a in first}) == 1
+    other = c.add(REHAB_B)
+    assert other.new_story, other.evidence
+    assert any("doesn't name the story's" in e for e in other.evidence), other.evidence
