@@ -325,6 +325,16 @@ class Bot:
             return None
         return self.newsroom.story(ids[number - 1])
 
+    def digest_headlines(self, channel: ChannelRef) -> list[str]:
+        headlines = []
+        for story_id in self.store.digest_numbers(channel.key):
+            story = self.newsroom.story(story_id)
+            headlines.append(story.headline if story else "(no longer available)")
+        return headlines
+
+    def source_names(self, channel: ChannelRef) -> list[str]:
+        return [sub.name for sub in self.sources_for(channel)]
+
     def search(self, terms: str, limit: int = 5) -> list[Story]:
         return self.newsroom.search(terms, limit)
 

@@ -19,6 +19,7 @@ from digests.render import StoryView, story_view
 log = logging.getLogger(__name__)
 
 SETUP_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "mute", "unmute"})
+SHAREABLE = frozenset({"story", "sources", "ask", "search", "why"})
 
 HELP = """\
 /digest now — post a digest of new stories here now
@@ -32,7 +33,8 @@ HELP = """\
 /digest unsubscribe NAME — remove a feed from this channel (needs channel-manage rights)
 /digest schedule CRON [TZ] — when the daily digest is posted (needs channel-manage rights)
 /digest mute WORD — never post stories mentioning WORD here (needs channel-manage rights)
-/digest help — this list"""
+/digest help — this list
+Add "share" at the end of story, sources, ask, search or why to answer in the channel."""
 
 
 class CommandError(Exception):
@@ -98,11 +100,28 @@ class BotService(Protocol):
     def schedule(self, channel: ChannelRef, cron: str, timezone: str | None) -> str: ...
     def mute(self, channel: ChannelRef, word: str) -> None: ...
     def unmute(self, channel: ChannelRef, word: str) -> bool: ...
+    def digest_headlines(self, channel: ChannelRef) -> list[str]: ...
+    def source_names(self, channel: ChannelRef) -> list[str]: ...
 
 
 class CommandHandler:
     def __init__(self, service: BotService) -> None:
         self._service = service
+
+    def suggest(self, channel: ChannelRef, field: str, typed: str) -> list[tuple[str, str]]:
+        """Autocomplete choices (label, value): story numbers of the last digest, with their
+        headlines, or this channel's source names; filtered by what was typed so far."""
+        typed = typed.strip().lower()
+        if field == "story":
+            items = [
+                (f"{n}. {headline}", str(n))
+                for n, headline in enumerate(self._service.digest_headlines(channel), start=1)
+            ]
+        elif field == "source":
+            items = [(name, name) for name in self._service.source_names(channel)]
+        else:
+            return []
+        return [(label, value) for label, value in items if typed in label.lower()][:25]
 
     async def handle(self, request: CommandRequest) -> Reply:
         try:
@@ -112,6 +131,18 @@ class CommandHandler:
         if not words:
             return Reply(HELP)
         name, args = words[0].lower(), words[1:]
+        # "/digest story 2 share": the answer goes to the channel instead of to the asker.
+        share = name in SHAREABLE and len(args) > 1 and args[-1].lower() == "share"
+        if share and name == "ask" and not args[-2].endswith("?"):
+            share = False  # "ask 2 what is its market share": part of the question
+        if share:
+            args = args[:-1]
+        reply = await self._dispatch(request, name, args)
+        if share and reply.ok:
+            return Reply(reply.text, reply.story, ephemeral=False, ok=True)
+        return reply
+
+    async def _dispatch(self, request: CommandRequest, name: str, args: list[str]) -> Reply:
         if name in SETUP_COMMANDS and not request.can_manage:
             return Reply(
                 f"Sorry, `{name}` changes this channel's setup and needs the right to manage "

@@ -265,3 +265,29 @@ async def test_subscribe_refuses_private_literals_and_unwraps_slack_links(
     assert reply.ok, reply.text
     [sub] = [s for s in bot.store.sources() if s.channel_key == "console:stdout"]
     assert sub.url == "https://feeds.example/news.xml"
+
+
+async def test_autocomplete_suggestions_and_share(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    inbox = tmp_path / "inbox"
+    (inbox / "ferry-a.txt").write_text(FERRY_A, encoding="utf-8")
+    (inbox / "mine.txt").write_text(MINE, encoding="utf-8")
+    await bot.poll_all()
+    await say(bot, "now")
+    channel = bot.channel_refs()[0]
+    stories = bot.commands.suggest(channel, "story", "")
+    assert [value for _, value in stories] == ["1", "2"]
+    assert any("Lunden" in label for label, _ in stories)
+    assert bot.commands.suggest(channel, "story", "copper") == [
+        (label, value) for label, value in stories if "copper" in label.lower()
+    ]
+    assert bot.commands.suggest(channel, "source", "in") == [("inbox", "inbox")]
+    assert bot.commands.suggest(channel, "colour", "") == []
+
+    private = await say(bot, "sources 1")
+    shared = await say(bot, "sources 1 share")
+    assert private.ephemeral and not shared.ephemeral and shared.text == private.text
+    question = await say(bot, "ask 1 what is the market share")
+    assert question.ephemeral

@@ -198,6 +198,9 @@ async def test_sync_registers_the_digest_group(bot: Bot) -> None:
     [number] = subs["story"]["options"]
     assert number["name"] == "number" and number["type"] == 4 and number["description"]
     assert number["min_value"] == 1
+    assert number["autocomplete"] is True
+    [feed_name] = subs["unsubscribe"]["options"]
+    assert feed_name["autocomplete"] is True
     ask = {o["name"]: o for o in subs["ask"]["options"]}
     assert ask["question"]["type"] == 3 and ask["question"]["required"]
     schedule = {o["name"]: o for o in subs["schedule"]["options"]}

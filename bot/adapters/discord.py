@@ -21,6 +21,7 @@ from discord import app_commands
 
 from bot.chat import DeliveryError, Message
 from bot.commands import CommandHandler, CommandRequest, Reply
+from digests.models import ChannelRef
 from digests.render import DigestView, UpdateView
 from digests.render_discord import (
     render_digest_messages,
@@ -310,6 +311,26 @@ def _client(interaction: discord.Interaction[Any]) -> DigestClient:
 StoryNumber = app_commands.Range[int, 1, 1000]
 
 
+def _channel(interaction: discord.Interaction[Any]) -> ChannelRef:
+    return ChannelRef("discord", str(interaction.channel_id))
+
+
+async def story_choices(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[int]]:
+    """The last digest's stories, "N. headline", for the number option."""
+    items = _client(interaction).handler.suggest(_channel(interaction), "story", current)
+    return [app_commands.Choice(name=label[:100], value=int(value)) for label, value in items]
+
+
+async def source_choices(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """This channel's source names, for unsubscribe."""
+    items = _client(interaction).handler.suggest(_channel(interaction), "source", current)
+    return [app_commands.Choice(name=label[:100], value=value[:100]) for label, value in items]
+
+
 class DigestGroup(app_commands.Group):
     """`/digest …`: the function signatures are the command schema."""
 
@@ -320,16 +341,19 @@ class DigestGroup(app_commands.Group):
     async def now(self, interaction: discord.Interaction[Any]) -> None:
         await _client(interaction).run_command(interaction, "now", [])
 
+    @app_commands.autocomplete(number=story_choices)
     @app_commands.command(name="story", description="All facts and sources of story N")
     @app_commands.describe(number="The story's number in this channel's last digest")
     async def story(self, interaction: discord.Interaction[Any], number: StoryNumber) -> None:
         await _client(interaction).run_command(interaction, "story", [str(number)])
 
+    @app_commands.autocomplete(number=story_choices)
     @app_commands.command(name="sources", description="The outlets behind story N, with links")
     @app_commands.describe(number="The story's number in this channel's last digest")
     async def sources(self, interaction: discord.Interaction[Any], number: StoryNumber) -> None:
         await _client(interaction).run_command(interaction, "sources", [str(number)])
 
+    @app_commands.autocomplete(number=story_choices)
     @app_commands.command(name="ask", description="Answer a question from the sources of story N")
     @app_commands.describe(
         number="The story's number in this channel's last digest",
@@ -350,6 +374,7 @@ class DigestGroup(app_commands.Group):
     async def subscribe(self, interaction: discord.Interaction[Any], url: str) -> None:
         await _client(interaction).run_command(interaction, "subscribe", [url])
 
+    @app_commands.autocomplete(name=source_choices)
     @app_commands.command(
         name="unsubscribe", description="Remove a feed from this channel (managers)"
     )
