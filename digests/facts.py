@@ -42,9 +42,10 @@ W_NUM = 0.3
 # Coverage selection of the top eight facts (_gain).
 W_POOL, W_DF, W_DETAIL, W_LEN, W_BASE, W_KIND, W_SEEN = 80, 0.5, 1.5, 0.5, 0.15, 0.3, 0.5
 W_RESTATE = 0.15
-W_REP_DETAIL = 0.08
+W_REP_DETAIL = 0.3
 W_VAGUE, W_ACT2, W_MULTI = 1.0, 1.0, 0.0
 W_COVER = True
+W_DUP = 0.6
 _KEY_ACTION = re.compile(
     r"\b(?:signed|agreed|approved|announced|launched|landed|sentenced|convicted|acquitted|"
     r"elected|resigned|won|defeated|killed|died|arrested|charged|ruled|completed|closed|"
@@ -413,6 +414,7 @@ class _Sent:
     kind: FactKind | None = None  # filled in once the entity index is known
     rare: int = 0  # details no other part of the story gives (see _rare_details)
     outlet: str = ""  # the outlet's name as shown to readers (`source` is a grouping key)
+    whole: bool = True  # False for a clause-level shortening of a source sentence
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -517,6 +519,94 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------- clause-level shortenings
+
+# Where a sentence's main statement ends and an add-on begins (relative, participial, adverbial
+# or attribution clause); everything from here on may be dropped.
+_CLAUSE_CUT = re.compile(
+    r",\s+(?:which|who|whose|while|whereas|as(?!\s+(?:well|of|part|a\s+result|much|many|long))|"
+    r"after|following|amid|according\s+to|saying|adding|citing|making|marking|bringing|leaving|"
+    r"becoming|prompting|sending|forcing|but|although|though|even\s+as|despite|in\s+a\s+"
+    r"(?:statement|post|move|sign)|where|when|with|just|less\s+than|more\s+than|two|three|"
+    r"four|days?|weeks?|months?|hours?)\b"
+    r"|\s+(?:—|–|--)\s+|;\s+|:\s+(?=[a-z])|\s+and\s+(?:said|says|added|told)\b"
+)
+# Clauses that are sentences of their own once split off ("...; the booster was lost").
+_CLAUSE_TAIL = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+(?=(?:the|a|an|[A-Z])\b)")
+# ", who founded FTX," / ", which opened in 2024,": a non-restrictive aside mid-sentence.
+_ASIDE = re.compile(
+    r",\s+(?:who|which|whose)\s+[^,;:—–\"“”()]{3,90},\s+(?=(?:is|was|are|were|has|have|had|will|"
+    r"would|can|could|said|says|met|won|lost|made|took|gave|held|led|became|[a-z]{3,}ed)\b)"
+)
+_PAREN = re.compile(r"\s*\([^()]{1,60}\)")
+# ", the ministry said" / ", officials told reporters" / ", according to state media": generic
+# attribution that names nobody; named speakers and sources stay.
+_ATTRIB_TAIL = re.compile(
+    r",\s+(?:(?:the\s+)?[a-z][a-z’' -]{1,40}?\s+(?:said|says|reported|reports|told\s+[a-z ]+|"
+    r"announced)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"today|yesterday))?(?:\s+in\s+a\s+[a-z ]+)?|according\s+to\s+(?:the\s+)?[a-z][a-z ]{2,40})"
+    r"\s*[.!]?$"
+)
+_FINITE = re.compile(
+    r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|do|may|might|must|"
+    r"met|won|lost|said|says|made|took|gave|held|began|left|came|went|got|set|hit|ran|rose|fell|"
+    r"sent|told|led|saw|paid|sold|bought|became|struck|brought|kept|spent|grew|drew|flew|"
+    r"[a-z]{2,}ed|[a-z]{3,}(?:es|ts|ds|ns|ks|ys|rs|ls|ps))\b"
+)
+_SUBORDINATE_START = re.compile(
+    r"^(?:If|Although|Though|While|When|Whether|Because|Unless|As|After|Before|Since|Once|"
+    r"Despite|Even|Whereas|Until|Where|With|Without)\b"
+)
+_BAD_END = re.compile(
+    r"\b(?:the|a|an|of|to|in|on|at|by|for|with|from|and|or|but|that|its|their|his|her|as|than)$",
+    re.IGNORECASE,
+)
+
+
+def clauses(sentence: str) -> list[str]:
+    """Self-contained, faithful shortenings of a long sentence, each stating one fact.
+
+    The main clause without its add-ons (", which ...", ", while ...", "; ...", attribution
+    such as ", the agency said", short parentheticals), and independent clauses split off at
+    ";" or ", while". Nothing is reworded: each shortening is the source's own words, in order,
+    with only whole clauses left out, so every name, number and counted noun it keeps is stated
+    as the source states it. Returns [] when no shortening is safe.
+    """
+    words = len(sentence.split())
+    if words < 14 or sentence.count('"') % 2 or sentence.count("“") != sentence.count("”"):
+        return []
+    out: list[str] = []
+    body = sentence.rstrip().rstrip(".!")
+    base = _ASIDE.sub(" ", body)
+    base = _PAREN.sub("", base)
+    m = _CLAUSE_CUT.search(base)
+    head = base[: m.start()] if m else base
+    head = _ATTRIB_TAIL.sub("", head)
+    out.append(head)
+    for tm in _CLAUSE_TAIL.finditer(body):
+        tail = body[tm.end() :]
+        nxt = _CLAUSE_CUT.search(tail)
+        tail = _ATTRIB_TAIL.sub("", tail[: nxt.start()] if nxt else tail)
+        if tail[:1].islower():
+            tail = tail[0].upper() + tail[1:]
+        if not _VAGUE_START.match(tail):
+            out.append(tail)
+    keep: list[str] = []
+    for c in out:
+        c = " ".join(c.split()).strip(" ,.;:")
+        n = len(c.split())
+        if n < 6 or n > words - 3 or _SUBORDINATE_START.match(c) or _BAD_END.search(c):
+            continue
+        if not _FINITE.search(c) or c.count("(") != c.count(")"):
+            continue
+        if c.count('"') % 2 or c.count("“") != c.count("”"):
+            continue
+        c += "."
+        if c not in keep:
+            keep.append(c)
+    return keep
+
+
 # ---------------------------------------------------------------- numbers
 
 
@@ -579,7 +669,12 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
             "",
         )
         lead = re.findall(r"[A-Za-z][\w’'-]*", sentence[max(0, m.start() - 50) : m.start()])
-        lead_stems = tuple(_stem(w) for w in lead[-4:] if w.lower() not in _STOP and len(w) >= 3)
+        lead_stems = tuple(
+            "share" if st in ("stock", "shar") else st
+            for w in lead[-4:]
+            if w.lower() not in _STOP and len(w) >= 3
+            for st in (_stem(w),)
+        )
         out.append(
             Quantity(
                 value=value,
@@ -769,6 +864,36 @@ def _prepare(
                     outlet=a.source,
                 )
             )
+            if quote:
+                continue  # a quote keeps its words and its speaker together
+            numbers = sents[-1].numbers
+            for part in clauses(text):
+                # Names and figures are the sentence's own (offsets are not used for parts).
+                p_dates = find_dates(part, ref, hint)
+                p_mentions = [mn for mn in mentions if mn.text in part]
+                p_toks = content_tokens(part)
+                for mn in p_mentions:
+                    ent = index.entity(mn.text)
+                    if ent is not None:
+                        p_toks.append("@" + ent.name.lower())
+                sents.append(
+                    _Sent(
+                        article_id=a.id,
+                        source=sources[a.id],
+                        pos=pos,
+                        text=part,
+                        shown=annotate(part, p_dates),
+                        tokens=frozenset(p_toks),
+                        dates=p_dates,
+                        numbers=[q for q in numbers if q.text in part],
+                        mentions=p_mentions,
+                        quote="",
+                        speaker="",
+                        published=a.published,
+                        outlet=a.source,
+                        whole=False,
+                    )
+                )
     return sents, index
 
 
@@ -891,7 +1016,8 @@ def extract_facts(
     )
     name_df: Counter[str] = Counter()
     for x in sents:
-        name_df.update({m.text for m in x.mentions})
+        if x.whole:
+            name_df.update({m.text for m in x.mentions})
     scored: list[tuple[float, _Group, _Sent]] = []
     for g in groups:
         rep = _representative(g)
@@ -921,8 +1047,9 @@ def extract_facts(
         scored.append((score, g, rep))
     scored.sort(key=lambda x: -x[0])
     facts: list[Fact] = []
-    updates, disagreements = _number_conflicts(sents, sources, articles)
-    disagreements.extend(_time_and_date_conflicts(sents))
+    wholes = [x for x in sents if x.whole]
+    updates, disagreements = _number_conflicts(wholes, sources, articles)
+    disagreements.extend(_time_and_date_conflicts(wholes))
     # The event fact: the best-supported lead sentence.
     leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
     chosen: list[tuple[float, _Group, _Sent]] = []
@@ -944,7 +1071,7 @@ def extract_facts(
         else:
             best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
-        if any(_sim(best[2].tokens, c[2].tokens) > 0.6 for c in chosen):
+        if any(_sim(best[2].tokens, c[2].tokens) > W_DUP for c in chosen):
             continue
         chosen.append(best)
     quotes = [x for x in scored if x[2].quote and x[2].speaker]
@@ -1236,8 +1363,8 @@ def _number_conflicts(
             continue
         if any(len(vs) > 1 for vs in per_source.values()):
             continue  # one outlet gives several values: a breakdown, not a conflict
-        if max(values) <= 1.003 * min(values):
-            continue  # "336,000" vs "336,681": one figure, rounded by one outlet
+        if max(values) <= 1.003 * min(values) and not q1.currency:
+            continue  # "336,000" vs "336,681": one count, rounded (a price is stated exactly)
         used.update(cluster)
         ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
         label = q1.unit or "figure"
@@ -1298,12 +1425,19 @@ def _same_quantity(
         return False
     ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
     tolls = bool(shared_nouns & _RISING)
-    moves = q1.pct and len(set(q1.before) & set(q2.before)) >= 2  # "shares rose 5%" / "2%"
+    # "shares rose 5%" / "the stock was up about 2%": one share move, however worded
+    moves = q1.pct and (
+        len(set(q1.before) & set(q2.before)) >= 2 or ("share" in q1.before and "share" in q2.before)
+    )
     if ratio > (2.6 if tolls or moves else 1.6):
         return False
     sim = _sim(s1.tokens, s2.tokens)
-    if moves and sim >= 0.15:
-        return True
+    if q1.currency and not {t for t in shared_ctx if not t.startswith(q1.currency)}:
+        # "$11 billion in assets" vs "$10 billion in missing deposits": two sums of money
+        # share only their unit; only a close restatement makes them one amount.
+        return sim >= 0.3
+    if moves and sim >= (0.05 if len(set(q1.before) & set(q2.before)) >= 2 else 0.15):
+        return True  # "shares rose 5%" / "shares rose about 2 percent"
     if shared_nouns and shared_nouns <= _GENERIC_UNITS and ratio > 1.25:
         return sim >= 0.35  # miles, hours, years measure many things in one story
     if shared_nouns and ratio <= 1.25 and sim >= 0.05:

@@ -200,4 +200,4 @@ def test_devset_floor() -> None:
     flagged = next(ln for ln in lines if "disagreements flagged" in ln)
     # Floors a little under the measured 40/100 and 18/51: fail on regressions, not on noise.
     assert int(facts.split(":")[1].split("/")[0]) >= 36
-    assert int(flagged.split(":")[1].split("/")[0]) >= 15
+    assert int(flagged.split(":")[1].split("/")[0]) >= 18
