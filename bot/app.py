@@ -323,12 +323,25 @@ class Bot:
         ids = self.store.digest_numbers(channel.key)
         if not 1 <= number <= len(ids):
             return None
-        return self.newsroom.story(ids[number - 1])
+        return self._current_story(channel, ids[number - 1])
+
+    def _current_story(self, channel: ChannelRef, story_id: str) -> Story | None:
+        """The story as it is now: the clusterer may have regrouped it since it was posted,
+        so follow its posted articles to wherever they are."""
+        story = self.newsroom.story(story_id)
+        if story is not None:
+            return story
+        post = self.store.post_for(channel.key, story_id)
+        for article_id in post.article_ids if post else ():
+            assignment = self.store.assignment_for(article_id)
+            if assignment is not None:
+                return self.newsroom.story(assignment.story_id)
+        return None
 
     def digest_headlines(self, channel: ChannelRef) -> list[str]:
         headlines = []
         for story_id in self.store.digest_numbers(channel.key):
-            story = self.newsroom.story(story_id)
+            story = self._current_story(channel, story_id)
             headlines.append(story.headline if story else "(no longer available)")
         return headlines
 

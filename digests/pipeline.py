@@ -22,6 +22,10 @@ Clock = Callable[[], datetime]
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+# The bot re-places the articles of this window as a batch after every poll (capped).
+REVIEW_WINDOW = timedelta(days=3)
+REVIEW_MAX = 5_000
+REVIEW_EVERY = timedelta(seconds=60)
 
 
 def utcnow() -> datetime:
@@ -227,24 +231,70 @@ class Newsroom:
         self._clock = clock
         self._clusterer = StoryClusterer()
         self._activity: dict[str, datetime] = {}
+        self._seen_at: dict[str, datetime] = {}  # article id -> when it arrived (recent ones)
+        self._recent: list[Article] = []  # the review window, in placement order
         self._cache: dict[tuple[str, tuple[str, ...]], Story] = {}
+        self._dirty = False
+        self._reviewed_at = _EPOCH
         now = clock()
         since = now - window
         stored = {a.article_id: a for a in store.assignments()}
         history = [a for a in store.articles() if a.published is None or a.published >= since]
+        arrived = store.ingested_since(now - REVIEW_WINDOW)
         self._clusterer.warm_up(history)
         for article in history:
-            assignment = self._clusterer.add(article)
-            self._touch(assignment.story_id, article.published or now)
+            self._clusterer.add(article)
+            if article.id in arrived:
+                self._remember(article, arrived[article.id])
         self._clusterer.merge_similar()
+        self._review(now)
         for article in history:
             current = self._clusterer.assignment(article.id)
             if current is not None and stored.get(article.id) != current:
                 store.save_assignment(current)
 
-    def _touch(self, story_id: str, when: datetime) -> None:
-        if when > self._activity.get(story_id, _EPOCH):
-            self._activity[story_id] = when
+    def _save_changes(self, before: Mapping[str, tuple[str, ...]]) -> None:
+        """Save every assignment that changed: new articles, stories merged or re-placed,
+        and copies relinked to an original that arrived after them."""
+        for group in self._clusterer.groups():
+            if before.get(group.id) == group.article_ids:
+                continue
+            for article_id in group.article_ids:
+                current = self._clusterer.assignment(article_id)
+                if current is not None and current != self._store.assignment_for(article_id):
+                    self._store.save_assignment(current)
+
+    def refresh(self) -> None:
+        """Run the batch review if articles arrived since the last one. Called before stories
+        are read (digests, search), not per poll: a review costs up to seconds."""
+        if not self._dirty:
+            return
+        before = {g.id: g.article_ids for g in self._clusterer.groups()}
+        self._reviewed_at = self._clock()
+        self._review(self._reviewed_at)
+        self._save_changes(before)
+        self._dirty = False
+
+    def _remember(self, article: Article, when: datetime) -> None:
+        self._seen_at[article.id] = when
+        self._recent.append(article)
+
+    def _review(self, now: datetime) -> None:
+        """Re-place the last few days' articles as one batch (the online order can start an
+        event twice or put an early report in a look-alike story); older stories leave the
+        index. Story ids may change; posts are matched by article, so nothing reposts."""
+        cutoff = now - REVIEW_WINDOW
+        self._recent = [a for a in self._recent if self._seen_at.get(a.id, now) >= cutoff]
+        self._recent = self._recent[-REVIEW_MAX:]
+        keep = {a.id for a in self._recent}
+        self._seen_at = {k: v for k, v in self._seen_at.items() if k in keep}
+        if self._recent:
+            self._clusterer.refine(self._recent)
+        self._activity = {}
+        for group in self._clusterer.groups():
+            times = [self._seen_at[i] for i in group.article_ids if i in self._seen_at]
+            if times:
+                self._activity[group.id] = max(times)
 
     @property
     def store(self) -> Store:
@@ -279,21 +329,17 @@ class Newsroom:
             return IngestReport(0, duplicates, 0)
         before = {g.id: g.article_ids for g in self._clusterer.groups()}
         placed = self._clusterer.add_many(fresh)
-        # An event the poll's order started twice is one story again (the older id stays).
-        self._clusterer.merge_similar()
         now = self._clock()
+        for article in fresh:
+            self._remember(article, now)
+        # An event the poll's order started twice is one story again.
+        self._clusterer.merge_similar()
         for assignment in placed:
-            self._touch(assignment.story_id, now)
-        # Save every assignment that changed: new articles, stories merged, and copies
-        # relinked to an original that arrived after them.
-        for group in self._clusterer.groups():
-            if before.get(group.id) == group.article_ids:
-                continue
-            self._touch(group.id, now)
-            for article_id in group.article_ids:
-                current = self._clusterer.assignment(article_id)
-                if current is not None and current != self._store.assignment_for(article_id):
-                    self._store.save_assignment(current)
+            self._activity[assignment.story_id] = now
+        self._save_changes(before)
+        self._dirty = True
+        if now - self._reviewed_at >= REVIEW_EVERY:
+            self.refresh()  # at most once a minute however many sources poll
         return IngestReport(len(fresh), duplicates, sum(a.new_story for a in placed))
 
     def story(self, story_id: str) -> Story | None:
@@ -317,6 +363,7 @@ class Newsroom:
         return story
 
     def groups(self) -> list[StoryGroup]:
+        self.refresh()
         return self._clusterer.groups()
 
     def stories(
@@ -324,6 +371,7 @@ class Newsroom:
     ) -> list[Story]:
         """Current stories (active within `within`, if given); with `origins`, only those
         holding an article from one of those sources."""
+        self.refresh()
         since = self._clock() - within if within is not None else None
         stories = []
         for group in self._clusterer.groups():

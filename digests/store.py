@@ -724,6 +724,16 @@ class Store:
         with self._tx(write=False) as conn:
             return [_article(row) for row in conn.execute(stmt.order_by(articles_t.c.seq))]
 
+    def ingested_since(self, since: datetime) -> dict[str, datetime]:
+        """Article id -> when it was stored, for articles stored at or after `since`."""
+        with self._tx(write=False) as conn:
+            rows = conn.execute(
+                sa.select(articles_t.c.id, articles_t.c.ingested_at).where(
+                    articles_t.c.ingested_at >= since
+                )
+            ).all()
+        return {row.id: row.ingested_at for row in rows}
+
     def last_article_seq(self) -> int:
         with self._tx(write=False) as conn:
             return int(conn.execute(sa.select(sa.func.max(articles_t.c.seq))).scalar() or 0)
