@@ -40,13 +40,14 @@ def demo_corpus_path() -> Path:
 
 def embedded_settings(settings: Settings) -> Settings:
     """No config: the demo corpus as a folder source and one console channel."""
-    from bot.settings import ChannelSettings as Ch
     from bot.settings import SourceSettings
 
     return settings.model_copy(
         update={
             "sources": [SourceSettings(name="demo", path=str(demo_corpus_path()), poll="10m")],
-            "channels": [Ch(platform="console", id="stdout", schedule=DEFAULT_SCHEDULE)],
+            "channels": [
+                ChannelSettings(platform="console", id="stdout", schedule=DEFAULT_SCHEDULE)
+            ],
         }
     )
 
