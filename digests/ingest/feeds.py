@@ -48,6 +48,8 @@ def parse_feed(
     head = data.lstrip()[:1]
     if head in (b"{", b"["):
         return _parse_json_document(data, feed_url, feed_name, max_items=max_items)
+    if data[:1].isspace() and data.lstrip().startswith(b"<?xml"):
+        data = data.lstrip()  # a common publishing slip; the XML declaration must come first
     data = _undeclared_to_utf8(data)
     data, total_items = _first_items(data, max_items)
     try:
