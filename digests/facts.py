@@ -987,6 +987,11 @@ def _fact_text(s: _Sent, kind: FactKind) -> str:
         )
         if len(s.text.split()) > 45 or not names_speaker:
             return f"{s.speaker}: “{s.quote}”"
+    if kind != "quote" and not s.quote:
+        # ", the ministry said" names nobody: the outlets cited are the attribution.
+        trimmed = _ATTRIB_TAIL.sub("", s.shown.rstrip())
+        if trimmed != s.shown.rstrip() and len(trimmed.split()) >= 6 and _FINITE.search(trimmed):
+            return trimmed.rstrip(" ,.") + "."
     return s.shown
 
 
@@ -1288,6 +1293,9 @@ def _with_extras(
         if re.search(r"['’]s\b", ent.name) or len(ent.name.split()) < 2:
             continue
         role = _best_role(ent.roles)
+        name_parts = {p.lower() for p in re.split(r"[\s-]+", ent.name)}
+        if role and {p.lower() for p in re.split(r"[\s-]+", role)} & name_parts:
+            role = ""  # "Choe Son" is part of the name, not a role
         if not role or f"{role} {ent.name}".lower() in shown:
             continue  # already introduced with its role in a top fact
         ids: list[str] = []

@@ -99,3 +99,21 @@ def test_share_moves_worded_differently_are_compared() -> None:
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert any("2 percent" in t and "5%" in t for t in texts), texts
     assert not any("9%" in t for t in texts), texts
+
+
+def test_generic_attribution_tail_is_trimmed_from_a_fact_but_named_sources_stay() -> None:
+    a = _art(
+        "t1",
+        "Storm Brena killed at least 12 people in the Calder region on Tuesday, the agency said.\n"
+        "About 2 million customers lost power, Governor Lina Osk said.",
+        "one.example",
+    )
+    b = _art(
+        "t2",
+        "Storm Brena killed at least 12 people in the Calder region on Tuesday, officials said.",
+        "two.example",
+    )
+    texts = [f.text for f in extract_facts([a, b], {}).facts]
+    assert any(t.startswith("Storm Brena killed at least 12 people") for t in texts), texts
+    assert not any("agency said" in t or "officials said" in t for t in texts), texts
+    assert any("Governor Lina Osk said" in t for t in texts), texts
