@@ -83,6 +83,10 @@ NAME_CORE_SHARE = 0.8
 NAME_MIN_REPORTS = 3
 NAME_TOP = 3  # an article's protagonists: its strongest names in headline and lead
 NAME_CONFLICT_FACTOR = 0.3
+# ...and a name the article leads with that under NAME_RARE_SHARE of the story's (>= NAME_RARE_MIN)
+# reports lead with is another event's protagonist, even if the story mentions it in passing.
+NAME_RARE_SHARE = 0.25
+NAME_RARE_MIN = 4
 MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
 REFINE_MARGIN = 0.05  # batch review moves an article only when another story fits clearly better
 REFINE_ROUNDS = 3
@@ -211,6 +215,15 @@ def _names_conflict(a: _Story, b: _Story) -> bool:
         return any(k not in y.names and k not in y.centroid for k in _core_names(x))
 
     return missing(a, b) and missing(b, a)
+
+
+def _spelled_out(display: str, feats: TextFeatures) -> bool:
+    """An acronym the article writes out in full ("FDA": Food and Drug Administration):
+    every letter starts one of the article's names."""
+    if not (2 <= len(display) <= 5 and display.isupper() and display.isalpha()):
+        return False
+    initials = {k[0] for k in feats.names}
+    return all(ch in initials for ch in display.lower())
 
 
 def time_factor(
@@ -475,10 +488,14 @@ class StoryClusterer:
         if not feats.long or not feats.lead_names or story.leads < NAME_MIN_REPORTS:
             return False
         terms = feats.terms
-        if all(k in terms for k in _core_names(story)):
+        core = _core_names(story)
+        if all(k in terms or _spelled_out(story.names.get(k, k), feats) for k in core):
             return False
         mine = sorted(feats.lead_names, key=lambda k: (-terms.get(k, 0.0), k))[:NAME_TOP]
-        return any(k not in story.names and k not in story.centroid for k in mine)
+        rare = NAME_RARE_SHARE * story.leads
+        if any(k not in story.names and k not in story.centroid for k in mine):
+            return True
+        return story.leads >= NAME_RARE_MIN and any(story.lead_names[k] < rare for k in mine)
 
     def _join(
         self,
