@@ -1162,8 +1162,9 @@ def _with_event_date(
                     break
             if best is not None and best[0] == 2:
                 break
-    if best is None:
-        return text, None
+    own = max((2 if d.resolved else 1 if d.month_day else 0 for d in rep.dates), default=0)
+    if best is None or best[2] is rep or best[0] <= own:
+        return text, None  # nothing more precise than what the sentence already says
     _, d, s = best
     shown = d.display
     if d.resolved and d.form == "weekday":
