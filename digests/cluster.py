@@ -261,6 +261,9 @@ class StoryClusterer:
         self._active: dict[int, None] = {}  # indexes of stories still taking articles
         self._origins: dict[str, _Origin] = {}  # who published what when, for copy direction
         self._retired_since_purge = 0
+        # Dot products of the article being placed with candidate centroids (valid until it
+        # joins a story; `_join` reuses the one of the story it joins).
+        self._dots: dict[int, float] = {}
 
     # ---- IDF ---------------------------------------------------------------------------
     def warm_up(self, articles: Iterable[Article]) -> None:
@@ -350,7 +353,16 @@ class StoryClusterer:
             evidence = self._join_evidence(
                 story, feats, best_parts, best_score, match, duplicate_of
             )
-            self._join(best_idx, article, feats, vec, day, dated, copy=duplicate_of is not None)
+            self._join(
+                best_idx,
+                article,
+                feats,
+                vec,
+                day,
+                dated,
+                copy=duplicate_of is not None,
+                use_dots=True,
+            )
             result = Assignment(
                 article.id, story.id, False, round(best_score, 4), evidence, duplicate_of
             )
@@ -428,34 +440,48 @@ class StoryClusterer:
     def _score_candidates(
         self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
     ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
+        self._dots.clear()
         hits: dict[int, float] = {}
         stories = self._stories
+        postings = self._postings.get
+        hget = hits.get
         for term, w in islice(vec.items(), QUERY_TERMS):
-            for idx in self._postings.get(term, ()):
-                hits[idx] = hits.get(idx, 0.0) + w
+            for idx in postings(term, ()):
+                hits[idx] = hget(idx, 0.0) + w
         if not hits:
             return []
         top = sorted([(-h, idx) for idx, h in hits.items()])[:CANDIDATES]
         # Centroid cosine for every candidate; best-member linkage only for the closest few.
         pre = []
+        dots = self._dots
         for _, idx in top:
             story = stories[idx]
             if story.active:
-                pre.append((-_cosine(vec, story.centroid) / (story.norm or 1.0), idx))
+                dot = dots[idx] = _cosine(vec, story.centroid)
+                pre.append((-dot / (story.norm or 1.0), idx))
         pre.sort()
         out = [
-            (idx, *self._score_story(idx, vec, day, dated, feats)) for _, idx in pre[:MEMBER_CHECKS]
+            (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx]))
+            for _, idx in pre[:MEMBER_CHECKS]
         ]
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
 
     def _score_story(
-        self, idx: int, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
+        self,
+        idx: int,
+        vec: Vector,
+        day: float | None,
+        dated: float | None,
+        feats: TextFeatures,
+        dot: float | None = None,
     ) -> tuple[float, tuple[float, float, float], list[str]]:
         """Blended score, its parts (centroid, best member, time) and the members close
-        enough to be copies."""
+        enough to be copies. `dot` is `vec`'s dot product with the centroid, if known."""
         story = self._stories[idx]
-        c = _cosine(vec, story.centroid) / (story.norm or 1.0)
+        if dot is None:
+            dot = _cosine(vec, story.centroid)
+        c = dot / (story.norm or 1.0)
         m = 0.0
         close: list[str] = []
         for aid, mv in story.members:
@@ -507,12 +533,16 @@ class StoryClusterer:
         dated: float | None,
         *,
         copy: bool = False,
+        use_dots: bool = False,
     ) -> None:
         story = self._stories[idx]
         story.article_ids.append(article.id)
         cen = story.centroid
         # |c + v|^2 = |c|^2 + 2 c.v + |v|^2, with |v| = 1: no pass over the whole centroid.
-        norm2 = story.norm * story.norm + 2.0 * _cosine(vec, cen) + 1.0
+        dot = self._dots.get(idx) if use_dots else None
+        if dot is None:
+            dot = _cosine(vec, cen)
+        norm2 = story.norm * story.norm + 2.0 * dot + 1.0
         for t, w in vec.items():
             cen[t] = cen.get(t, 0.0) + w
         if len(cen) > CENTROID_TERMS * 2:

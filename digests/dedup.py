@@ -121,10 +121,15 @@ def reworded_similarity(a: list[str], b: list[str]) -> float:
     Returns 0 early when the word sets differ too much, which keeps the costly alignment for
     likely copies.
     """
+    return _reworded(a, set(a), b, set(b))
+
+
+def _reworded(a: list[str], sa: set[str], b: list[str], sb: set[str]) -> float:
+    """`reworded_similarity` with the word sets already made (`sa = set(a)`, `sb = set(b)`)."""
     if min(len(a), len(b)) < REWORD_MIN_WORDS:  # short texts align by chance
         return 0.0
-    sa, sb = set(a), set(b)
-    if len(sa & sb) / len(sa | sb) < REWORD_SET_THRESHOLD:
+    inter = len(sa & sb)
+    if inter / (len(sa) + len(sb) - inter) < REWORD_SET_THRESHOLD:
         return 0.0
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     matched = sum(block.size for block in sm.get_matching_blocks())
@@ -146,7 +151,7 @@ class NearDuplicateIndex:
         self._sketches: dict[str, Sketch] = {}
         self._known: set[str] = set()
         self._words: OrderedDict[str, list[str]] = OrderedDict()  # recent tokens
-        self._content_cache: dict[str, list[str]] = {}
+        self._content_cache: dict[str, tuple[list[str], set[str]]] = {}
         self._shingle_cache: OrderedDict[str, set[tuple[str, str, str]]] = OrderedDict()
         self._window = window
         self._lsh = lsh
@@ -220,13 +225,16 @@ class NearDuplicateIndex:
         if best is not None:
             return best
         words: list[str] | None = None
+        word_set: set[str] = set()
         for other in candidates:
-            theirs = self._content(other)
-            if theirs is None:
+            found = self._content(other)
+            if found is None:
                 continue
+            theirs, their_set = found
             if words is None:
                 words = _content_words(tokens)
-            sim = reworded_similarity(words, theirs)
+                word_set = set(words)
+            sim = _reworded(words, word_set, theirs, their_set)
             if sim >= REWORD_ORDER_THRESHOLD and (best is None or sim > best.similarity):
                 best = DuplicateMatch(
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"
@@ -246,15 +254,17 @@ class NearDuplicateIndex:
             cache.move_to_end(article_id)
         return found
 
-    def _content(self, article_id: str) -> list[str] | None:
-        """Content words of a recent article, computed on first use (most never are)."""
-        words = self._content_cache.get(article_id)
-        if words is None:
+    def _content(self, article_id: str) -> tuple[list[str], set[str]] | None:
+        """Content words of a recent article (and their set), computed on first use (most
+        never are)."""
+        found = self._content_cache.get(article_id)
+        if found is None:
             tokens = self._words.get(article_id)
             if tokens is None:
                 return None
-            words = self._content_cache[article_id] = _content_words(tokens)
-        return words
+            words = _content_words(tokens)
+            found = self._content_cache[article_id] = (words, set(words))
+        return found
 
     def _store(self, article_id: str, tokens: list[str], key: str, sk: Sketch | None) -> None:
         self._known.add(article_id)
