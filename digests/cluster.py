@@ -46,6 +46,7 @@ from digests.textfeatures import (
     TextFeatures,
     extract,
     extract_dates,
+    extract_with_tokens,
     figures_match,
     term_keys,
 )
@@ -302,7 +303,7 @@ class StoryClusterer:
         known = self._assignments.get(article.id)
         if known is not None:
             return known
-        feats = extract(article)
+        feats, raw_tokens = extract_with_tokens(article)
         if article.id in self._observed:
             self._observed.discard(article.id)
         else:
@@ -327,7 +328,10 @@ class StoryClusterer:
             recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
             dup_candidates += [aid for aid in recent if aid not in dup_candidates]
         text = article.text if article.text.strip() else article.title
-        match = self._dedup.add(article.id, text, candidates=dup_candidates)
+        tokens = None
+        if raw_tokens is not None and text is article.text:
+            tokens = [t.lower() for t in raw_tokens]
+        match = self._dedup.add(article.id, text, candidates=dup_candidates, tokens=tokens)
         duplicate_of: str | None = None
         if match is not None:
             story_idx = self._story_of(match.original_id)

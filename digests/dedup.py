@@ -160,16 +160,23 @@ class NearDuplicateIndex:
         return len(self._known)
 
     def add(
-        self, article_id: str, text: str, *, candidates: Iterable[str] = ()
+        self,
+        article_id: str,
+        text: str,
+        *,
+        candidates: Iterable[str] = (),
+        tokens: list[str] | None = None,
     ) -> DuplicateMatch | None:
         """Index `text` and return the earlier article it copies, if any.
 
         `candidates` are extra ids to compare in full (e.g. the story's close members).
+        `tokens`, when given, must be `tokens_for_shingles(text)` (saves reading it again).
         Adding a known id again returns None and changes nothing.
         """
         if article_id in self._known:
             return None
-        tokens = tokens_for_shingles(text)
+        if tokens is None:
+            tokens = tokens_for_shingles(text)
         key = _key(tokens)
         sk = sketch(tokens) if self._lsh and len(tokens) >= MIN_TOKENS else None
         match = self._find(tokens, key, sk, candidates)

@@ -201,6 +201,12 @@ def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:
 
 def extract(article: Article) -> TextFeatures:
     """Weighted features of an article (title, lead and body weighted differently)."""
+    return extract_with_tokens(article)[0]
+
+
+def extract_with_tokens(article: Article) -> tuple[TextFeatures, list[str] | None]:
+    """`extract`, and `article.text`'s word tokens as `tokens_for_shingles` reads them (not
+    lower-cased) when they came for free (None when the body is not the whole text)."""
     terms: dict[str, float] = {}
     caps: dict[str, float] = {}
     lower_seen: set[str] = set()
@@ -214,6 +220,7 @@ def extract(article: Article) -> TextFeatures:
     args = (terms, caps, lower_seen, names, numbers)
     _add_tokens(*args, _TOKEN.findall(title), TITLE_WEIGHT)
     tokens = _TOKEN.findall(body)
+    text_tokens = tokens if body is article.text else None
     if len(tokens) > MAX_BODY_TOKENS:
         tokens = tokens[:MAX_BODY_TOKENS]
     lead_weight = LEAD_WEIGHT if title else TITLE_WEIGHT  # no headline: the lead stands in
@@ -241,7 +248,7 @@ def extract(article: Article) -> TextFeatures:
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
     figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
     lead_figures = frozenset({v for v in map(_figure, lead_numbers) if v is not None} | scaled_lead)
-    return TextFeatures(
+    feats = TextFeatures(
         out,
         names,
         frozenset(full_dates),
@@ -253,6 +260,7 @@ def extract(article: Article) -> TextFeatures:
         lead_figures,
         len(tokens) > LEAD_TOKENS,
     )
+    return feats, text_tokens
 
 
 def term_keys(article: Article) -> set[str]:
