@@ -340,7 +340,8 @@ class Newsroom:
         self._dirty = True
         if now - self._reviewed_at >= REVIEW_EVERY:
             self.refresh()  # at most once a minute however many sources poll
-        return IngestReport(len(fresh), duplicates, sum(a.new_story for a in placed))
+        started = {g.id for g in self._clusterer.groups()} - before.keys()
+        return IngestReport(len(fresh), duplicates, len(started))
 
     def story(self, story_id: str) -> Story | None:
         """A story with its facts; built once per set of articles (facts cost milliseconds)."""
