@@ -85,6 +85,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         for article in story.articles:
             copy = batch.assignments[article.id].duplicate_of
             note = f" (copy of {copy})" if copy else ""
+            if article.source_note:
+                note += f" [{article.source_note}]"
             print(f"   - {article.id}: {article.title or '(untitled)'} — {article.source}{note}")
     return 0
 

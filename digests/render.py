@@ -215,6 +215,8 @@ def story_json(story: Story) -> dict[str, Any]:
                 "title": a.title,
                 "url": a.url,
                 "published": a.published.isoformat() if a.published else None,
+                # how the source was chosen when no outlet was named (e.g. the file name)
+                **({"source_note": a.source_note} if a.source_note else {}),
             }
             for a in story.articles
         ],

@@ -146,6 +146,8 @@ def test_seeds_form_one_story() -> None:
         "Kim Jong Un meets Russian culture minister, pushes for stronger cultural ties"
     )
     assert "Aju" in seed_001["source"] or "AJP" in seed_001["source"]
+    seed_000 = next(a for i, a in articles.items() if i.startswith("000"))
+    assert "file name" in seed_000["source_note"]  # a guessed source says so
     assert "Copyright" not in json.dumps(stories)
 
 
