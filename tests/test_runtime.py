@@ -23,29 +23,27 @@ def bot_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_run_once_embedded_default_prints_a_digest(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--once"],
+def run_bot(tmp_path: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """`newsdigest run ...` in its own process, in `tmp_path`, with no chat tokens."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", *args],
         cwd=tmp_path,
         env=bot_env(tmp_path),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
     )
+
+
+def test_run_once_embedded_default_prints_a_digest(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "--once")
     assert done.returncode == 0, done.stderr
     assert "News digest" in done.stdout
     assert "1. " in done.stdout and "sources:" in done.stdout
     assert (tmp_path / "newsdigest.db").exists()
     assert "Traceback" not in done.stderr
     # a second cycle finds nothing new and posts nothing twice
-    again = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--once"],
-        cwd=tmp_path,
-        env=bot_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    again = run_bot(tmp_path, "--once")
     assert again.returncode == 0, again.stderr
     assert "News digest" not in again.stdout
 
@@ -71,14 +69,7 @@ def test_run_keeps_polling_until_interrupted_and_refuses_a_second_scheduler(
             if "sources:" in line:
                 break
         assert "News digest" in seen
-        second = subprocess.run(
-            [sys.executable, "-m", "bot", "run", "--once"],
-            cwd=tmp_path,
-            env=bot_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        second = run_bot(tmp_path, "--once", timeout=120)
         assert second.returncode == 1
         assert "already" in second.stderr
         assert proc.poll() is None  # still running
@@ -92,14 +83,7 @@ def test_run_keeps_polling_until_interrupted_and_refuses_a_second_scheduler(
 def test_bad_config_stops_start_up_listing_problems(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('[storage]\nurl = 3\nflavour = "x"\n', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=tmp_path,
-        env=bot_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot(tmp_path, "--config", str(config), timeout=60)
     assert done.returncode == 2
     assert "storage.flavour: unknown key" in done.stderr
     assert "storage.url" in done.stderr
