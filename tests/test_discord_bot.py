@@ -443,3 +443,94 @@ async def test_without_guilds_commands_are_synced_globally(
     finally:
         await client.close()
         await asyncio.wait_for(task, BOUND)
+
+
+# -- find_sent: a crash between Discord's OK and our save must not repost ----------------------
+
+
+async def test_find_sent_finds_a_digest_by_its_key(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    channel = str(bot.fake.channel_id)
+    [message] = poster.render_digest(digest_view())
+    original_footer = message["embeds"][-1]["footer"]["text"]
+    keyed = {**message, "idempotency_key": "discord:C1:s1:v1"}
+    message_id = await poster.send(channel, keyed)
+    [post] = bot.fake.calls("POST", rf"/channels/{channel}/messages")
+    footer = post.body["embeds"][-1]["footer"]["text"]
+    assert (
+        footer.startswith(original_footer + " · ref ") and len(footer) == len(original_footer) + 17
+    )
+    assert message["embeds"][-1]["footer"]["text"] == original_footer  # payload not changed
+    assert post.body["content"] == message["content"]
+    assert "idempotency_key" not in str(post.body)
+    assert await poster.find_sent(channel, "discord:C1:s1:v1") == message_id
+    assert await poster.find_sent(channel, "discord:C1:s1:v2") is None
+    [history, *_] = bot.fake.calls("GET", rf"/channels/{channel}/messages")
+    assert history.query.get("limit") == "50"
+
+
+async def test_find_sent_finds_a_plain_message_and_skips_others_posts(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    channel = str(bot.fake.channel_id)
+    message_id = await poster.send(channel, {"content": "notice", "idempotency_key": "k-1"})
+    [post] = bot.fake.calls("POST", rf"/channels/{channel}/messages")
+    assert post.body["content"].startswith("notice\n-# ref ")
+    # Someone else quoting our ref, posted later, is never taken for our post.
+    bot.fake.add_message(
+        bot.fake.channel_id, {"content": post.body["content"]}, author_id=700000000000000001
+    )
+    assert await poster.find_sent(channel, "k-1") == message_id
+    assert await poster.find_sent(channel, "k-2") is None
+
+
+async def test_send_without_a_key_is_unchanged(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    [message] = poster.render_digest(digest_view())
+    await poster.send(str(bot.fake.channel_id), message)
+    await poster.send(str(bot.fake.channel_id), {"content": "hi"})
+    first, second = bot.fake.calls("POST", rf"/channels/{bot.fake.channel_id}/messages")
+    assert first.body["embeds"][-1]["footer"] == message["embeds"][-1]["footer"]
+    assert second.body["content"] == "hi"
+
+
+async def test_find_sent_keeps_limits_of_a_full_message(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    channel = str(bot.fake.channel_id)
+    await poster.send(channel, {"content": "x" * 2000, "idempotency_key": "k-long"})
+    [post] = bot.fake.calls("POST", rf"/channels/{channel}/messages")
+    assert len(post.body["content"]) <= 2000
+    assert await poster.find_sent(channel, "k-long") is not None
+
+
+@pytest.mark.parametrize(("status", "code"), [(403, 50001), (404, 10003), (400, 50035)])
+async def test_find_sent_failure_answers_none(
+    bot: Bot, caplog: pytest.LogCaptureFixture, status: int, code: int
+) -> None:
+    poster = DiscordPoster(bot.client)
+    channel = str(bot.fake.channel_id)
+    await poster.send(channel, {"content": "hi", "idempotency_key": "k-1"})
+    bot.fake.fail(
+        "GET",
+        r"/channels/\d+/messages",
+        status,
+        {"message": "Missing Access", "code": code},
+        times=5,
+    )
+    assert await poster.find_sent(channel, "k-1") is None
+    assert any(
+        r.levelno == logging.WARNING and "history lookup" in r.getMessage() for r in caplog.records
+    )
+
+
+async def test_find_sent_bad_channel_and_closed_client_answer_none(bot: Bot) -> None:
+    poster = DiscordPoster(bot.client)
+    assert await poster.find_sent("#news", "k-1") is None
+    await bot.client.close()
+    assert await poster.find_sent(str(bot.fake.channel_id), "k-1") is None
+
+
+async def test_discord_poster_offers_the_sent_lookup(bot: Bot) -> None:
+    from bot.delivery import SentLookup
+
+    poster = DiscordPoster(bot.client)
+    assert isinstance(poster, SentLookup)

@@ -8,6 +8,8 @@ also defuses them in the text), and the token only ever reaches discord.py.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
 import re
 import shlex
@@ -24,9 +26,14 @@ from bot.commands import CommandHandler, CommandRequest, Reply
 from digests.models import ChannelRef
 from digests.render import DigestView, UpdateView
 from digests.render_discord import (
+    CONTENT_MAX,
+    FOOTER_MAX,
+    MESSAGE_TOTAL_MAX,
+    embed_length,
     render_digest_messages,
     render_reply,
     render_update_message,
+    truncate,
 )
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,10 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 
 NO_MENTIONS = discord.AllowedMentions.none()
+
+# How far back `find_sent` looks for a post of ours carrying an idempotency ref.
+HISTORY_LOOKBACK = 50
+REF_LEN = 10  # hex characters of sha1(idempotency key)
 
 
 def apply_discord_urls(api_url: str | None, gateway_url: str | None) -> None:
@@ -132,6 +143,46 @@ def _view_from_components(rows: Sequence[dict[str, Any]]) -> discord.ui.View | N
     return view if view.children else None
 
 
+def idempotency_ref(key: str) -> str:
+    """The short, stable tag a post carries for its idempotency key (Discord has no message
+    metadata, and history does not return nonces)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:REF_LEN]
+
+
+def tag_message(message: Message, ref: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """Content and embeds of `message` with `ref` added where readers barely see it: the end
+    of the last embed's footer (" · ref <hex>"), or, without embeds, a subtext line after
+    the content. Limits stay kept; `message` itself is not changed."""
+    content: str | None = message.get("content") or None
+    embeds: list[dict[str, Any]] = copy.deepcopy(list(message.get("embeds") or []))
+    if embeds:
+        last = embeds[-1]
+        footer = dict(last.get("footer") or {})
+        text = str(footer.get("text") or "")
+        tail = f" · ref {ref}" if text else f"ref {ref}"
+        text = truncate(text, FOOTER_MAX - len(tail)) if text else ""
+        footer["text"] = text + tail
+        last["footer"] = footer
+        excess = sum(embed_length(e) for e in embeds) - MESSAGE_TOTAL_MAX
+        if excess > 0:  # the renderer leaves room; shrink the last description if not
+            description = str(last.get("description") or "")
+            last["description"] = truncate(description, max(1, len(description) - excess))
+        return content, embeds
+    tail = f"\n-# ref {ref}"
+    body = truncate(content or "", CONTENT_MAX - len(tail))
+    return body + tail, embeds
+
+
+def carries_ref(message: discord.Message, ref: str) -> bool:
+    """Whether a fetched message carries `ref` where `tag_message` puts it."""
+    mark = f"ref {ref}"
+    if message.embeds:
+        footer = message.embeds[-1].footer.text or ""
+        if footer.endswith(mark):
+            return True
+    return (message.content or "").rstrip().endswith(mark)
+
+
 class DiscordPoster:
     """`bot.chat.ChatPoster` for Discord, over a logged-in discord.py client."""
 
@@ -148,10 +199,19 @@ class DiscordPoster:
         return render_update_message(view)
 
     async def send(self, channel_id: str, message: Message, *, thread_of: str | None = None) -> str:
-        """Post `message`; with `thread_of`, into the thread on that message (made on demand)."""
+        """Post `message`; with `thread_of`, into the thread on that message (made on demand).
+
+        With `message["idempotency_key"]` the post carries a short ref of the key (see
+        `tag_message`), so `find_sent` can recognise it after a crash.
+        """
+        content: str | None = message.get("content") or None
+        embeds: list[dict[str, Any]] = list(message.get("embeds") or [])
+        key = message.get("idempotency_key")
+        if isinstance(key, str) and key:
+            content, embeds = tag_message(message, idempotency_ref(key))
         kwargs: dict[str, Any] = {
-            "content": message.get("content") or None,
-            "embeds": [discord.Embed.from_dict(e) for e in message.get("embeds", [])],
+            "content": content,
+            "embeds": [discord.Embed.from_dict(e) for e in embeds],
             "allowed_mentions": NO_MENTIONS,
         }
         view = _view_from_components(message.get("components", []))
@@ -176,6 +236,34 @@ class DiscordPoster:
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError) as exc:
             raise _delivery_error(exc, f"discord channel {channel_id}") from exc
         return str(sent.id)
+
+    async def find_sent(self, channel_id: str, idempotency_key: str) -> str | None:
+        """The id of a recent post of ours in the channel carrying this key's ref, if any.
+
+        Reads the channel's last `HISTORY_LOOKBACK` messages (needs Read Message History,
+        which the invite asks for) and keeps only the bot's own. Any failure answers None,
+        so the caller sends again: at-least-once, never lost. Updates posted into a story
+        thread are not in the channel's history, so those are looked up in vain (re-sent).
+        """
+        ref = idempotency_ref(idempotency_key)
+        try:
+            me = self._client.user
+            if me is None or self._client.is_closed():
+                log.warning("discord history lookup in %s: client not ready", channel_id)
+                return None
+            channel = self._client.get_partial_messageable(int(channel_id))
+            async for item in channel.history(limit=HISTORY_LOOKBACK):
+                if item.author.id == me.id and carries_ref(item, ref):
+                    return str(item.id)
+        except Exception as exc:  # noqa: BLE001 - any failure means "not known": re-send
+            log.warning(
+                "discord history lookup in %s failed: %s: %s",
+                channel_id,
+                exc.__class__.__name__,
+                exc,
+            )
+            return None
+        return None
 
     async def _thread_for(self, channel_id: int, message_id: int) -> int | None:
         """The thread started on a message, created on first use; None when threads are

@@ -79,6 +79,7 @@ class FakeDiscord:
         self.gateway_query: dict[str, str] = {}
         self.ready = asyncio.Event()
         self.threads: dict[int, int] = {}  # message id -> thread id
+        self.messages: dict[int, list[dict[str, Any]]] = {}  # channel id -> posts, oldest first
         self._failures: list[_Failure] = []
         self._ids = itertools.count(1100000000000000000)
         self._seq = itertools.count(1)
@@ -148,6 +149,16 @@ class FakeDiscord:
             {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
             headers={"Via": "1.1 google"},
         )
+
+    def add_message(
+        self, channel_id: int, body: dict[str, Any], *, author_id: int | None = None
+    ) -> dict[str, Any]:
+        """Put a message into a channel's history (by another user with `author_id`)."""
+        message = self._message(channel_id, body)
+        if author_id is not None:
+            message["author"] = self._user(author_id, "someone")
+        self.messages.setdefault(channel_id, []).append(message)
+        return message
 
     def calls(self, method: str, path: str) -> list[Recorded]:
         pattern = re.compile(path)
@@ -370,9 +381,23 @@ class FakeDiscord:
             if failure.times and failure.method == request.method and failure.path.fullmatch(path):
                 failure.times -= 1
                 return json_response(failure.body, failure.status, failure.headers)
-        return json_response(self._answer(request.method, path, body or {}))
+        return json_response(self._answer(request.method, path, body or {}, dict(request.query)))
 
-    def _answer(self, method: str, path: str, body: Any) -> Any:
+    def history(self, channel_id: int, query: dict[str, str]) -> list[dict[str, Any]]:
+        """GET /channels/{id}/messages as Discord answers it: newest first, at most
+        `limit` (default 50, 1..100), `before`/`after` honoured."""
+        limit = max(1, min(int(query.get("limit", "50")), 100))
+        posts = self.messages.get(channel_id, [])
+        if "before" in query:
+            posts = [p for p in posts if int(p["id"]) < int(query["before"])]
+        if "after" in query:
+            after = [p for p in posts if int(p["id"]) > int(query["after"])]
+            return list(reversed(after[:limit]))
+        return list(reversed(posts))[:limit]
+
+    def _answer(
+        self, method: str, path: str, body: Any, query: dict[str, str] | None = None
+    ) -> Any:
         if path == "/users/@me":
             return self._user(self.bot_id, "newsdigest", bot=True)
         if path == "/oauth2/applications/@me":
@@ -417,7 +442,12 @@ class FakeDiscord:
         if m := re.fullmatch(r"/channels/(\d+)", path):
             return self._channel(int(m.group(1)))
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
-            return self._message(int(m.group(1)), body)
+            channel_id = int(m.group(1))
+            if method == "GET":
+                return self.history(channel_id, query or {})
+            message = self._message(channel_id, body)
+            self.messages.setdefault(channel_id, []).append(message)
+            return message
         if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path):
             message_id = int(m.group(2))
             self.threads[message_id] = message_id
