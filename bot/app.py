@@ -282,6 +282,7 @@ class Bot:
                 return await self.poll_group(group)
 
         results = await asyncio.gather(*(one(g) for g in groups.values()))
+        await self.post_breaking()
         return [outcome for group in results for outcome in group]
 
     # -- channels ------------------------------------------------------------
@@ -309,6 +310,23 @@ class Bot:
             max_stories=config.max_stories if config else 10,
             empty_message=config.empty_message if config else False,
         )
+
+    async def post_breaking(self) -> int:
+        """After a poll: post stories that meet a channel's breaking rule right away."""
+        posted = 0
+        for key, config in self._config_channels.items():
+            if config.breaking_sources <= 0:
+                continue
+            channel = ChannelRef(config.platform, config.id)
+            plan = replace(
+                self.plan_for(channel),
+                breaking=(config.breaking_sources, config.breaking_minutes),
+            )
+            try:
+                posted += await self.delivery.post_digest(plan)
+            except Exception:  # one channel's failure never stops the others
+                log.exception("breaking post to %s failed", key)
+        return posted
 
     async def post_digest(self, channel: ChannelRef) -> int:
         count = await self.delivery.post_digest(self.plan_for(channel))

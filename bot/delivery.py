@@ -57,6 +57,7 @@ class ChannelPlan:
     origins: tuple[str, ...] | None  # source names; None = every source
     max_stories: int = 10
     empty_message: bool = False
+    breaking: tuple[int, int] | None = None  # (sources, minutes): post only breaking stories
 
 
 def _key(*parts: str) -> str:
@@ -150,8 +151,12 @@ class Delivery:
         async with self._lock(channel):
             stories, updates = self.plan(plan)
             now = self._clock()
-            if stories or plan.empty_message:
-                digest = make_digest(stories, title=f"News digest — {now:%a %d %b %Y}", now=now)
+            title = f"News digest — {now:%a %d %b %Y}"
+            if plan.breaking is not None:
+                stories, updates = self._breaking(stories, *plan.breaking), []
+                title = f"Breaking — {now:%a %d %b %Y %H:%M} UTC"
+            if stories or (plan.empty_message and plan.breaking is None):
+                digest = make_digest(stories, title=title, now=now)
                 self._store.save_digest_numbers(channel.key, [s.id for s in digest.stories])
                 messages = poster.render_digest(digest_view(digest))
                 ids = [s.id for s in digest.stories]
@@ -170,6 +175,17 @@ class Delivery:
                 self._queue_update(channel, poster, story, post_story, new_ids)
             await self._flush_locked(channel, poster)
         return len(stories)
+
+    def _breaking(self, stories: Sequence[Story], sources: int, minutes: int) -> list[Story]:
+        """Stories that reached `sources` distinct outlets within `minutes` of their first
+        report (as it reached us)."""
+        since = self._clock() - timedelta(minutes=minutes)
+        out = []
+        for story in stories:
+            first = self._newsroom.first_seen(story)
+            if len(story.sources) >= sources and first is not None and first >= since:
+                out.append(story)
+        return out
 
     async def notify(self, channel: ChannelRef, text: str, key: str) -> bool:
         """Queue and send a one-line notice; the same `key` is never queued twice."""

@@ -37,6 +37,7 @@ async def poll_source_job(bot: Bot, key: str) -> None:
     if due:
         try:
             await bot.poll_group(due)
+            await bot.post_breaking()
         except Exception:
             log.exception("poll of %s failed", key)
 

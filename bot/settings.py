@@ -110,6 +110,10 @@ class ChannelSettings(_Strict):
     sources: list[str] | None = None
     empty_message: bool = False
     max_stories: int = Field(default=10, ge=1, le=50)
+    # Optional "breaking" rule (0 = off): a story reaching this many distinct sources within
+    # `breaking_minutes` of its first report is posted at once, not at the scheduled time.
+    breaking_sources: int = Field(default=0, ge=0, le=50)
+    breaking_minutes: int = Field(default=60, ge=1, le=1440)
 
     @field_validator("id", mode="before")
     @classmethod

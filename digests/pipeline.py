@@ -264,6 +264,11 @@ class Newsroom:
                 if current is not None and current != self._store.assignment_for(article_id):
                     self._store.save_assignment(current)
 
+    def first_seen(self, story: Story) -> datetime | None:
+        """When the story's first article reached us (None once it left the review window)."""
+        times = [self._seen_at[a.id] for a in story.articles if a.id in self._seen_at]
+        return min(times) if len(times) == len(story.articles) else None
+
     def refresh(self) -> None:
         """Run the batch review if articles arrived since the last one. Called before stories
         are read (digests, search), not per poll: a review costs up to seconds."""

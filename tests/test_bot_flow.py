@@ -291,3 +291,47 @@ async def test_autocomplete_suggestions_and_share(
     assert private.ephemeral and not shared.ephemeral and shared.text == private.text
     question = await say(bot, "ask 1 what is the market share")
     assert question.ephemeral
+
+
+async def test_breaking_rule_posts_a_story_at_once(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = Settings(
+        sources=[SourceSettings(name="inbox", path=str(inbox), poll="1m")],
+        channels=[
+            ChannelSettings(
+                platform="console", id="stdout", breaking_sources=3, breaking_minutes=30
+            )
+        ],
+    )
+    store = Store.open(f"sqlite:///{tmp_path / 'b.db'}")
+    bot = Bot(settings, store, {"console": poster}, clock=clock)
+    (inbox / "ferry-a.txt").write_text(FERRY_A, encoding="utf-8")
+    (inbox / "ferry-b.txt").write_text(FERRY_B, encoding="utf-8")
+    (inbox / "mine.txt").write_text(MINE, encoding="utf-8")
+    await bot.poll_all()
+    assert poster.sent == []  # two sources is not yet breaking
+    clock.advance(minutes=10)
+    (inbox / "ferry-c.txt").write_text(FERRY_C, encoding="utf-8")
+    await bot.poll_all()
+    [(_, message, _)] = poster.sent
+    assert "Breaking" in message["text"] and "Lunden" in message["text"]
+    assert "Brask" not in message["text"]
+    await bot.poll_all()
+    assert len(poster.sent) == 1  # posted once
+    reply = await say(bot, "now")  # the scheduled digest brings the rest
+    assert "1 story" in reply.text
+    assert "Brask" in poster.sent[-1][1]["text"]
+
+
+async def test_breaking_rule_is_off_by_default(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    inbox = tmp_path / "inbox"
+    for name, text in (("a", FERRY_A), ("b", FERRY_B), ("c", FERRY_C)):
+        (inbox / f"ferry-{name}.txt").write_text(text, encoding="utf-8")
+    await bot.poll_all()
+    assert poster.sent == []
