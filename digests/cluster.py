@@ -43,12 +43,13 @@ from digests.dedup import NearDuplicateIndex
 from digests.models import Article, Assignment, StoryGroup
 from digests.textfeatures import (
     DATELINE_CHARS,
+    Preread,
     TextFeatures,
     extract,
     extract_dates,
     extract_with_tokens,
     figures_match,
-    term_keys,
+    term_keys_preread,
 )
 
 log = logging.getLogger(__name__)
@@ -265,17 +266,27 @@ class StoryClusterer:
         # Dot products of the article being placed with candidate centroids (valid until it
         # joins a story; `_join` reuses the one of the story it joins).
         self._dots: dict[int, float] = {}
+        # What the warm-up read of articles about to be added (see `_warm_up`).
+        self._preread: dict[str, Preread] = {}
 
     # ---- IDF ---------------------------------------------------------------------------
     def warm_up(self, articles: Iterable[Article]) -> None:
         """Learn word rarity from articles (e.g. the batch to come, or stored history)
         without placing them; each id is counted once however often it is seen."""
+        self._warm_up(articles, keep=False)
+
+    def _warm_up(self, articles: Iterable[Article], *, keep: bool) -> None:
+        """`warm_up`; with `keep`, what was read is kept for `add` to reuse (only for
+        articles about to be added: the caller adds every one of them)."""
         for article in articles:
             if article.id in self._observed or article.id in self._assignments:
                 continue
             self._observed.add(article.id)
             self._n_docs += 1
-            self._df.update(term_keys(article))
+            keys, pre = term_keys_preread(article)
+            self._df.update(keys)
+            if keep:
+                self._preread[article.id] = pre
 
     def _count(self, feats: TextFeatures) -> None:
         self._n_docs += 1
@@ -303,7 +314,7 @@ class StoryClusterer:
         known = self._assignments.get(article.id)
         if known is not None:
             return known
-        feats, raw_tokens = extract_with_tokens(article)
+        feats, raw_tokens = extract_with_tokens(article, self._preread.pop(article.id, None))
         if article.id in self._observed:
             self._observed.discard(article.id)
         else:
@@ -429,7 +440,7 @@ class StoryClusterer:
         """Place a poll's worth of articles: learn their words' rarity first, then add them
         in publication order (undated last). Online-safe: earlier stories never move."""
         batch = list(articles)
-        self.warm_up(batch)
+        self._warm_up(batch, keep=True)
         order = {id(a): i for i, a in enumerate(batch)}
         ordered = sorted(
             batch, key=lambda a: (a.published is None, a.published or _EPOCH, order[id(a)])
@@ -917,7 +928,7 @@ def cluster_articles(
     when = {a.id: a.published or _dateline_date(a) for a in head}
     head.sort(key=lambda a: (when[a.id] is None, when[a.id] or _EPOCH, order[a.id]))
     clusterer = StoryClusterer(threshold=threshold)
-    clusterer.warm_up(head)
+    clusterer._warm_up(head, keep=True)
     assignments = {a.id: clusterer.add(a) for a in head}
     small = len(head) <= REFINE_MAX
     if not small:

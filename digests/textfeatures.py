@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -204,9 +205,25 @@ def extract(article: Article) -> TextFeatures:
     return extract_with_tokens(article)[0]
 
 
-def extract_with_tokens(article: Article) -> tuple[TextFeatures, list[str] | None]:
+# What `term_keys` already read of an article, for `extract` to reuse: the article, its
+# title's tokens, its text's tokens (None unless the whole text was read) and its dates
+# (None unless read from exactly the text `extract` reads them from).
+Preread = tuple[
+    Article,
+    list[str],
+    list[str] | None,
+    tuple[set[str], set[date], date | None] | None,
+]
+
+
+def extract_with_tokens(
+    article: Article, pre: Preread | None = None
+) -> tuple[TextFeatures, list[str] | None]:
     """`extract`, and `article.text`'s word tokens as `tokens_for_shingles` reads them (not
-    lower-cased) when they came for free (None when the body is not the whole text)."""
+    lower-cased) when they came for free (None when the body is not the whole text).
+    `pre` is what `term_keys_preread` read of this article, if anything."""
+    if pre is not None and pre[0] is not article:
+        pre = None
     terms: dict[str, float] = {}
     caps: dict[str, float] = {}
     lower_seen: set[str] = set()
@@ -218,8 +235,12 @@ def extract_with_tokens(article: Article) -> tuple[TextFeatures, list[str] | Non
     if title and body.startswith(title):
         body = body[len(title) :]
     args = (terms, caps, lower_seen, names, numbers)
-    _add_tokens(*args, _TOKEN.findall(title), TITLE_WEIGHT)
-    tokens = _TOKEN.findall(body)
+    # The title's tokens do not depend on surrounding spaces.
+    _add_tokens(*args, pre[1] if pre is not None else _TOKEN.findall(title), TITLE_WEIGHT)
+    if pre is not None and pre[2] is not None and body is article.text:
+        tokens = pre[2]
+    else:
+        tokens = _TOKEN.findall(body)
     text_tokens = tokens if body is article.text else None
     if len(tokens) > MAX_BODY_TOKENS:
         tokens = tokens[:MAX_BODY_TOKENS]
@@ -236,7 +257,10 @@ def extract_with_tokens(article: Article) -> tuple[TextFeatures, list[str] | Non
         else:
             terms[key] += w * (NAME_BOOST - 1.0)
     head = title + "\n" + body[:4000]
-    date_feats, full_dates, first_full = extract_dates(head, article.published)
+    if pre is not None and pre[3] is not None and title == article.title and body is article.text:
+        date_feats, full_dates, first_full = pre[3]  # read from this same `head`
+    else:
+        date_feats, full_dates, first_full = extract_dates(head, article.published)
     for f in date_feats:
         terms[f] = DATE_WEIGHT
     dated = article.published
@@ -266,10 +290,23 @@ def extract_with_tokens(article: Article) -> tuple[TextFeatures, list[str] | Non
 def term_keys(article: Article) -> set[str]:
     """The features of an article without weights: what IDF counts. A cheaper pass than
     `extract` (no weights, names or figures)."""
+    return term_keys_preread(article)[0]
+
+
+def term_keys_preread(article: Article) -> tuple[set[str], Preread]:
+    """`term_keys`, and what it read that `extract_with_tokens` can reuse (`pre`)."""
     memo = _TOKEN_MEMO
     text = article.title + "\n" + article.text[:MAX_BODY_CHARS]
-    keys, _, _ = extract_dates(text, article.published)
-    for tok in _TOKEN.findall(text):
+    dates = extract_dates(text, article.published)
+    keys = set(dates[0])
+    # No token spans the newline: the title's tokens, then the text's.
+    title_tokens = _TOKEN.findall(article.title)
+    text_tokens = _TOKEN.findall(article.text[:MAX_BODY_CHARS])
+    whole = len(article.text) <= MAX_BODY_CHARS
+    # Kept until the article is placed: shared (interned) strings keep that small.
+    kept = list(map(sys.intern, text_tokens)) if whole else None
+    pre: Preread = (article, title_tokens, kept, dates)
+    for tok in title_tokens + text_tokens:
         if tok[0].isdigit():
             f = _number_feature(tok)
             if f is not None:
@@ -281,7 +318,7 @@ def term_keys(article: Article) -> set[str]:
             info = memo[tok] = _classify(tok)
         if info is not None:
             keys.add(info[0])
-    return keys
+    return keys, pre
 
 
 def _figure(feature: str) -> float | None:
