@@ -179,7 +179,7 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         early = y is not None and m.start() < DATELINE_CHARS
         if early and (first is None or m.start() < first[0]):
             first = (m.start(), resolved)
-    if published is not None:
+    if published is not None and "day" in text:  # every weekday name ends in "day"
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())
             back = (published.weekday() - wd) % 7
@@ -190,14 +190,13 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
 
 
 def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:
-    g = m.groupdict()
-    if g["md_m"]:
-        year = g["md_y"]
-        return (int(year) if year else None), _MONTHS[g["md_m"][:3].lower()], int(g["md_d"])
-    if g["dm_m"]:
-        year = g["dm_y"]
-        return (int(year) if year else None), _MONTHS[g["dm_m"][:3].lower()], int(g["dm_d"])
-    return int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])
+    # Groups in pattern order: md_m md_d md_y, dm_d dm_m dm_y, iso_y iso_m iso_d.
+    md_m, md_d, md_y, dm_d, dm_m, dm_y, iso_y, iso_m, iso_d = m.groups()
+    if md_m:
+        return (int(md_y) if md_y else None), _MONTHS[md_m[:3].lower()], int(md_d)
+    if dm_m:
+        return (int(dm_y) if dm_y else None), _MONTHS[dm_m[:3].lower()], int(dm_d)
+    return int(iso_y), int(iso_m), int(iso_d)
 
 
 def extract(article: Article) -> TextFeatures:
