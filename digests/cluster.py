@@ -341,7 +341,7 @@ class StoryClusterer:
         text = article.text if article.text.strip() else article.title
         tokens = None
         if raw_tokens is not None and text is article.text:
-            tokens = [t.lower() for t in raw_tokens]
+            tokens = list(map(str.lower, raw_tokens))
         match = self._dedup.add(article.id, text, candidates=dup_candidates, tokens=tokens)
         duplicate_of: str | None = None
         if match is not None:

@@ -17,7 +17,6 @@ order, so they stay apart. Pure Python: no numpy in the runtime path.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import logging
 import zlib
@@ -131,9 +130,52 @@ def _reworded(a: list[str], sa: set[str], b: list[str], sb: set[str]) -> float:
     inter = len(sa & sb)
     if inter / (len(sa) + len(sb) - inter) < REWORD_SET_THRESHOLD:
         return 0.0
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    matched = sum(block.size for block in sm.get_matching_blocks())
-    return matched / min(len(a), len(b))
+    return _matched(a, b) / min(len(a), len(b))
+
+
+def _matched(a: list[str], b: list[str]) -> int:
+    """Words in matching blocks: `sum(block.size for block in difflib.SequenceMatcher(None,
+    a, b, autojunk=False).get_matching_blocks())`, by the same algorithm (so the same
+    blocks) without its bookkeeping (no junk, no named tuples, no block list)."""
+    b2j: dict[str, list[int]] = {}
+    for j, word in enumerate(b):
+        b2j.setdefault(word, []).append(j)
+    nothing: list[int] = []
+    matched = 0
+    queue = [(0, len(a), 0, len(b))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        # difflib's find_longest_match: the longest a[i:i+k] == b[j:j+k] in the ranges,
+        # earliest in a, then earliest in b.
+        besti, bestj, bestsize = alo, blo, 0
+        j2len: dict[int, int] = {}
+        for i in range(alo, ahi):
+            j2lenget = j2len.get
+            newj2len: dict[int, int] = {}
+            for j in b2j.get(a[i], nothing):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = newj2len[j] = j2lenget(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        while besti > alo and bestj > blo and a[besti - 1] == b[bestj - 1]:
+            besti, bestj, bestsize = besti - 1, bestj - 1, bestsize + 1
+        while (
+            besti + bestsize < ahi
+            and bestj + bestsize < bhi
+            and a[besti + bestsize] == b[bestj + bestsize]
+        ):
+            bestsize += 1
+        if bestsize:
+            matched += bestsize
+            if alo < besti and blo < bestj:
+                queue.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    return matched
 
 
 class NearDuplicateIndex:
