@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -866,7 +866,8 @@ def _prepare(
             )
             if quote:
                 continue  # a quote keeps its words and its speaker together
-            numbers = sents[-1].numbers
+            whole = sents[-1]
+            numbers = whole.numbers
             for part in clauses(text):
                 # Names and figures are the sentence's own (offsets are not used for parts).
                 p_dates = find_dates(part, ref, hint)
@@ -876,11 +877,10 @@ def _prepare(
                     ent = index.entity(mn.text)
                     if ent is not None:
                         p_toks.append("@" + ent.name.lower())
+                # a clause is its sentence with its own words, dates, names and figures
                 sents.append(
-                    _Sent(
-                        article_id=a.id,
-                        source=sources[a.id],
-                        pos=pos,
+                    replace(
+                        whole,
                         text=part,
                         shown=annotate(part, p_dates),
                         tokens=frozenset(p_toks),
@@ -889,8 +889,6 @@ def _prepare(
                         mentions=p_mentions,
                         quote="",
                         speaker="",
-                        published=a.published,
-                        outlet=a.source,
                         whole=False,
                     )
                 )
