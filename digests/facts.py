@@ -815,6 +815,10 @@ def _source_map(articles: Sequence[Article], duplicates: Mapping[str, str]) -> d
     return out
 
 
+def _outlet_key(source: str) -> str:
+    return re.sub(r"^www\.", "", source.lower())
+
+
 def _year_hint(articles: Sequence[Article]) -> date | None:
     ds = sorted(a.published.date() for a in articles if a.published is not None)
     return ds[len(ds) // 2] if ds else None
@@ -1051,7 +1055,9 @@ def extract_facts(
     scored.sort(key=lambda x: -x[0])
     facts: list[Fact] = []
     wholes = [x for x in sents if x.whole]
-    updates, disagreements = _number_conflicts(wholes, sources, articles)
+    # A copy that changes a figure is a visible difference: conflicts are told per outlet.
+    by_outlet = [replace(x, source=_outlet_key(x.outlet or x.source)) for x in wholes]
+    updates, disagreements = _number_conflicts(by_outlet, sources, articles)
     disagreements.extend(_time_and_date_conflicts(wholes))
     # The event fact: the best-supported lead sentence.
     leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
@@ -1331,8 +1337,12 @@ def _number_conflicts(
     sents: list[_Sent], sources: Mapping[str, str], articles: Sequence[Article]
 ) -> tuple[list[Fact], list[Disagreement]]:
     """The same quantity reported differently: an update if a later article has a higher toll."""
+    # A range ("between 360,000 and 370,000") is an estimate, not a figure to hold others to.
     items: list[tuple[_Sent, Quantity]] = [
-        (s, q) for s in sents for q in s.numbers if q.nouns or q.before
+        (s, q)
+        for s in sents
+        for q in s.numbers
+        if (q.nouns or q.before) and not _in_range(s.text, q)
     ]
     # Two figures one sentence states side by side (deliveries vs production) are different
     # quantities, whatever words follow them elsewhere.
@@ -1357,7 +1367,7 @@ def _number_conflicts(
         if len(cluster) < 2:
             continue
         vals = {items[k][1].value for k in cluster}
-        if any(len(vals & seen) > 1 for seen in stated):
+        if any(_side_by_side(vals, seen) for seen in stated):
             continue
         values: dict[float, list[tuple[_Sent, Quantity]]] = {}
         for k in cluster:
@@ -1400,6 +1410,27 @@ def _number_conflicts(
     return updates, disagreements
 
 
+def _years(text: str) -> set[str]:
+    return set(re.findall(r"\b(?:19|20)\d\d\b", text))
+
+
+_RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and)\s*[$€£¥]?\d")
+_RANGE_PREV = re.compile(r"(?:\bbetween\s+|\d\s*(?:-|–|to|and)\s*[$€£¥]?)$")
+
+
+def _in_range(text: str, q: Quantity) -> bool:
+    """Whether a figure is one end of a range ("between 360,000 and 370,000", "40-50 years")."""
+    end = q.start + len(q.text)
+    return bool(_RANGE_NEXT.match(text[end : end + 8]) or _RANGE_PREV.search(text[: q.start]))
+
+
+def _side_by_side(values: set[float], stated: set[float]) -> bool:
+    """Whether one sentence states two of these values (rounded or not) as separate figures:
+    "produced 362,615, delivered 336,681" makes 336,000 and 362,615 two quantities."""
+    hit = {v for v in stated for x in values if abs(v - x) <= 0.005 * max(v, x)}
+    return len(hit) > 1
+
+
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -1426,6 +1457,9 @@ def _same_quantity(
         return False  # this outlet itself reports both: two different moments or things
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):
         return False
+    y1, y2 = _years(s1.text), _years(s2.text)
+    if y1 and y2 and not y1 & y2:
+        return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods
     shared_nouns = set(q1.nouns) & set(q2.nouns)
     shared_ctx = (set(q1.nouns) | set(q1.before)) & (set(q2.nouns) | set(q2.before))
     if not shared_ctx or q1.value == 0 or q2.value == 0:

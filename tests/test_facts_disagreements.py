@@ -1,0 +1,58 @@
+"""Figures outlets report differently, on invented stories: what is and is not a disagreement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digests.facts import extract_facts
+from digests.models import Article
+
+_WHEN = datetime(2026, 4, 2, 18, tzinfo=UTC)
+
+
+def _article(i: str, source: str, text: str) -> Article:
+    return Article(
+        id=i, title="Orvel Motors reports quarterly deliveries", text=text, source=source,
+        published=_WHEN,
+    )  # fmt: skip
+
+
+def test_a_reworded_copy_that_changes_a_figure_is_a_disagreement() -> None:
+    lead = "Orvel Motors delivered 212,400 cars in the first quarter of 2026, the company said."
+    original = _article("m1", "wire.example", lead + "\nOrvel shares fell 3% after the report.")
+    copy = _article("m2", "spinner.example", lead + "\nOrvel shares ended up over 6% on the day.")
+    other = _article("m3", "daily.example", lead + "\nOrvel shares fell 3% in early trading.")
+    sheet = extract_facts([original, copy, other], {"m2": "m1"})
+    texts = [d.text for d in sheet.disagreements]
+    assert any("3%" in t and "6%" in t and "spinner.example" in t for t in texts), texts
+
+
+def test_range_ends_and_side_by_side_figures_are_not_disagreements() -> None:
+    a = _article(
+        "r1", "one.example",
+        "Orvel Motors built 230,150 cars and delivered 212,400 in the first quarter of 2026.",
+    )  # fmt: skip
+    b = _article(
+        "r2", "two.example",
+        "Orvel Motors reported 212,000 car deliveries in the first quarter of 2026.\n"
+        "Analysts had expected between 225,000 and 235,000 car deliveries in the quarter.",
+    )  # fmt: skip
+    c = _article(
+        "r3", "three.example",
+        "In the first quarter of 2026 Orvel Motors delivered 212,400 cars to buyers.",
+    )  # fmt: skip
+    sheet = extract_facts([a, b, c], {})
+    assert sheet.disagreements == (), [d.text for d in sheet.disagreements]
+
+
+def test_a_figure_is_compared_with_the_same_year_s_figure() -> None:
+    a = _article(
+        "y1", "one.example",
+        "Orvel Motors built 212,400 cars in the first quarter of 2026.\n"
+        "A year earlier, Orvel Motors built 250,300 cars in the first quarter of 2025.",
+    )  # fmt: skip
+    b = _article(
+        "y2", "two.example", "Orvel Motors built 230,150 cars in the first quarter of 2025."
+    )
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert texts and all("250,300" in t and "212,400" not in t for t in texts), texts
