@@ -1527,13 +1527,8 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
         )
         for s in sents
     ]
-    # Only sentences with one date at all: with two, which one is the event's is a guess;
-    # and none about what is to come ("will meet on Thursday"), which is another moment.
-    dated = [
-        (s, d)
-        for s, d in dated
-        if len(d) == 1 and len(s.dates) == 1 and not _FUTURE_TENSE.search(s.text)
-    ]
+    # Only sentences with one date at all: with two, which one is the event's is a guess.
+    dated = [(s, d) for s, d in dated if len(d) == 1 and len(s.dates) == 1]
     pairs: list[tuple[str, str, _Sent, str, _Sent]] = []
     for i, (a, ta) in enumerate(timed):
         for b, tb in timed[i + 1 :]:
@@ -1550,11 +1545,20 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
                 pairs.append(("Time", x[1], a, y[1], b))
     for i, (a, da) in enumerate(dated):
         for b, db in dated[i + 1 :]:
-            if (
-                a.source != b.source
-                and da[0].resolved != db[0].resolved
-                and _sim(a.tokens, b.tokens) >= 0.55
-            ):
+            x, y = da[0].resolved, db[0].resolved
+            if a.source == b.source or x is None or y is None or x == y:
+                continue
+            # The same day of the same month in another year is one date misdated (a typo or
+            # a wrong year); any other pair must be close restatements to be one moment.
+            if (x.month, x.day) == (y.month, y.day):
+                need = 0.15
+            elif max(a.pos, b.pos) <= 1 and abs((x - y).days) <= 2:
+                need = 0.15  # two leads dating the story's event a day or two apart
+            elif _FUTURE_TENSE.search(a.text) or _FUTURE_TENSE.search(b.text):
+                continue  # "will meet on Thursday" is another moment than the event's
+            else:
+                need = 0.55
+            if _sim(a.tokens, b.tokens) >= need:
                 pairs.append(("Date", da[0].display, a, db[0].display, b))
     return _merge_pairs(pairs)
 

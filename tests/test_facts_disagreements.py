@@ -56,3 +56,32 @@ def test_a_figure_is_compared_with_the_same_year_s_figure() -> None:
     )
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert texts and all("250,300" in t and "212,400" not in t for t in texts), texts
+
+
+def test_the_same_day_in_another_year_is_a_date_disagreement() -> None:
+    a = _article(
+        "d1", "one.example",
+        "Judge Mara Ostrel set the sentencing of Pell Varga for June 12, 2026.",
+    )  # fmt: skip
+    b = _article(
+        "d2", "two.example",
+        "Varga plans to appeal, and his sentencing is scheduled for June 12, 2025.",
+    )  # fmt: skip
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert any("June 12, 2026" in t and "June 12, 2025" in t for t in texts), texts
+
+
+def test_leads_dating_the_event_a_day_apart_disagree_but_other_moments_do_not() -> None:
+    a = _article(
+        "e1", "one.example",
+        "The Kestrel phone went on sale in stores across the country on April 2, 2026.\n"
+        "Buyers had queued overnight outside the flagship store.",
+    )  # fmt: skip
+    b = _article(
+        "e2", "two.example",
+        "Long queues formed outside shops on April 3, 2026 for the first Kestrel phones.\n"
+        "The company will report its quarterly results on April 30, 2026.",
+    )  # fmt: skip
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert any("April 2, 2026" in t and "April 3, 2026" in t for t in texts), texts
+    assert not any("April 30" in t for t in texts)
