@@ -1545,14 +1545,14 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
                 pairs.append(("Time", x[1], a, y[1], b))
     for i, (a, da) in enumerate(dated):
         for b, db in dated[i + 1 :]:
-            x, y = da[0].resolved, db[0].resolved
-            if a.source == b.source or x is None or y is None or x == y:
+            day_a, day_b = da[0].resolved, db[0].resolved
+            if a.source == b.source or day_a is None or day_b is None or day_a == day_b:
                 continue
             # The same day of the same month in another year is one date misdated (a typo or
             # a wrong year); any other pair must be close restatements to be one moment.
-            if (x.month, x.day) == (y.month, y.day):
+            if (day_a.month, day_a.day) == (day_b.month, day_b.day):
                 need = 0.15
-            elif max(a.pos, b.pos) <= 1 and abs((x - y).days) <= 2:
+            elif max(a.pos, b.pos) <= 1 and abs((day_a - day_b).days) <= 2:
                 need = 0.15  # two leads dating the story's event a day or two apart
             elif _FUTURE_TENSE.search(a.text) or _FUTURE_TENSE.search(b.text):
                 continue  # "will meet on Thursday" is another moment than the event's
