@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from digests.cluster import StoryClusterer, cluster_articles, story_id_for
 from digests.models import Article
@@ -428,3 +431,34 @@ def test_same_kind_of_event_with_other_protagonists_is_another_story() -> None:
     other = c.add(REHAB_B)
     assert other.new_story, other.evidence
     assert any("doesn't name the story's" in e for e in other.evidence), other.evidence
+
+
+def test_batch_pauses_the_cycle_collector_and_restores_it() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def stream() -> Iterator[Article]:
+        for a in BRIDGE:
+            seen.append(gc.isenabled())
+            yield a
+
+    assert gc.isenabled()
+    cluster_articles(stream())
+    assert seen and not any(seen)  # paused while the batch is placed
+    assert gc.isenabled()
+
+    def broken() -> Iterator[Article]:
+        yield BRIDGE[0]
+        raise OSError("feed went away")
+
+    with pytest.raises(OSError):
+        cluster_articles(broken())
+    assert gc.isenabled()  # put back after a failure too
+
+    gc.disable()
+    try:
+        cluster_articles(BRIDGE)
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()
