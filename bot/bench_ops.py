@@ -131,6 +131,8 @@ async def bench_ack(requests: int) -> list[float]:
 
     from bot.adapters.slack import build_slack_app, start_slack_http
 
+    # One access-log line per request would bury the figures this prints.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     fake = _FakeSlackApi()
     api_app = web.Application()
     api_app.router.add_route("*", "/api/{method}", fake.api)
