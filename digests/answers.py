@@ -51,39 +51,142 @@ class Answer:
     score: float
 
 
-def _question_type(question: str) -> str:
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# "how long", "how tall": the measure asked for, and the units that state it.
+_MEASURES: dict[str, frozenset[str]] = {
+    "long": _words(
+        "year years month months week weeks day days hour hours minute minutes second seconds"
+        " foot feet ft mile miles km kilometre kilometres kilometer kilometers metre metres"
+        " meter meters inch inches yard yards"
+    ),
+    "tall": _words("foot feet ft metre metres meter meters m inch inches storey story"),
+    "high": _words("foot feet ft metre metres meter meters m mile miles km percent"),
+    "far": _words("mile miles km kilometre kilometres kilometer kilometers foot feet"),
+    "old": _words("year years old age aged"),
+    "fast": _words("mph kph km/h knot knots mile miles kilometre kilometres"),
+}
+_MEASURES["deep"] = _MEASURES["tall"]
+_MEASURES["wide"] = _MEASURES["far"]
+_MEASURE_Q = re.compile(r"\bhow (" + "|".join(_MEASURES) + r")\b")
+_NUMBER_Q = re.compile(
+    r"\bhow (?:many|much|large|big|heavy|often)\b|\bwhat (?:number|share|percentage|amount)\b"
+)
+# British and American spellings of one word must meet ("defence" asked, "defense" written).
+_US_SPELLING = {
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "centre": "center",
+    "metre": "meter",
+    "litre": "liter",
+    "theatre": "theater",
+    "programme": "program",
+    "travell": "travel",
+    "cancell": "cancel",
+    "aluminium": "aluminum",
+    "grey": "gray",
+}
+_OUR_WORDS = _words(
+    "colour favour honour labour neighbour harbour behaviour rumour humour flavour armour"
+    " vapour endeavour savour valour vigour tumour"
+)
+_ISE_ROOTS = re.compile(
+    r"^(organ|recogn|real|critic|apolog|author|privat|mobil|stabil|final|legal|minim|maxim"
+    r"|summar|priorit|character|capital|normal|util|hospital|modern|central|special|civil"
+    r"|custom|optim|emphas|penal|subsid|synchron|visual|terror|jeopard|sympath)is"
+)
+
+
+def _us_spelling(token: str) -> str:
+    """One spelling for words British and American English spell apart."""
+    for uk, us in _US_SPELLING.items():
+        if token.startswith(uk):
+            return us + token[len(uk) :]
+    base = token.rstrip("s")
+    if base in _OUR_WORDS or base[:-2] in _OUR_WORDS or base[:-3] in _OUR_WORDS:
+        return token.replace("our", "or", 1)
+    m = _ISE_ROOTS.match(token)
+    if m:
+        return m.group(1) + "iz" + token[m.end() :]
+    return token
+
+
+def _tokens(text: str) -> set[str]:
+    """Content words, spelled one way; a final "e" goes, as the stemmer already drops it
+    from "sentenced" but not from "sentence"."""
+    from digests.facts import content_tokens
+
+    out = set()
+    for t in content_tokens(text):
+        t = _us_spelling(t)
+        out.add(t[:-1] if len(t) > 4 and t.endswith("e") else t)
+    return out
+
+
+def _question_type(question: str) -> tuple[str, frozenset[str]]:
+    """What the question asks for, and for a measure ("how long") the units that state it."""
     q = question.lower()
-    if re.search(r"\bhow (?:many|much|large|big|long|far|high|old)\b|\bwhat (?:number|share)\b", q):
-        return "number"
+    m = _MEASURE_Q.search(q)
+    if m:
+        return "number", _MEASURES[m.group(1)]
+    if _NUMBER_Q.search(q):
+        return "number", frozenset()
     if re.search(r"\bwhen\b|\bwhat (?:day|date|time|year)\b", q):
-        return "when"
+        return "when", frozenset()
     if re.search(r"\bwho\b|\bwhom\b|\bwhose\b", q):
-        return "who"
+        return "who", frozenset()
     if re.search(r"\bwhere\b|\bwhat (?:place|city|country)\b", q):
-        return "where"
-    return "other"
+        return "where", frozenset()
+    return "other", frozenset()
+
+
+def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
+    """How well a sentence's figures fit a number question: a figure in the unit asked for
+    ("how long" -> years, hours, feet) or counting what is asked ("how many troops") beats
+    any figure; a sentence without a figure gains nothing."""
+    from digests.facts import find_quantities
+
+    found = [q for q in find_quantities(sent) if not q.text.isalpha()]
+    if not found:
+        return 1.0
+    best = 2.0
+    for qty in found:
+        words = {w.lower().strip("-") for n in qty.nouns for w in n.split("-")}
+        words.add(qty.unit.lower())
+        if units and words & units:
+            best = max(best, 3.0)
+        counted = {_us_spelling(t) for w in words for t in _tokens(w)}
+        if asked & counted:
+            best = max(best, 3.0)
+    return best if not units or best > 2.0 else 1.5
 
 
 def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
     """Up to `limit` source sentences that answer `question`, best first; [] when none match."""
-    from digests.facts import _content_sentences, content_tokens, find_quantities
+    from digests.facts import _content_sentences
 
-    q_tokens = {t for t in content_tokens(question) if t not in _Q_WORDS}
+    qtype, units = _question_type(question)
+    # "how long", "how many": what kind of answer, not words the answer must share.
+    asked = _NUMBER_Q.sub(" ", _MEASURE_Q.sub(" ", question.lower()))
+    q_tokens = {t for t in _tokens(asked) if t not in _Q_WORDS}
     if not q_tokens:
         return []
-    qtype = _question_type(question)
     pool: list[tuple[str, str, set[str], Article]] = []
     df: Counter[str] = Counter()
     for a in articles:
         for s in _content_sentences(a):
-            toks = set(content_tokens(s))
+            toks = _tokens(s)
             pool.append((a.id, s, toks, a))
             df.update(toks)
     n = max(1, len(pool))
     # Words every article uses (the story's topic: "ferry", "earthquake") say nothing about
     # what is asked; when the question also has specific words ("funnel", "colour"), an answer
     # must contain one of them, and none of them in any source means "not found".
-    topic = {t for a in articles for t in content_tokens(a.title)}
+    topic = {t for a in articles for t in _tokens(a.title)}
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
     focus = q_tokens - topic
     if focus and not focus & set(df):
@@ -94,12 +197,9 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         if not overlap or (focus and not focus & toks):
             continue
         score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens))
-        if (
-            qtype == "number"
-            and [q for q in find_quantities(sent) if not q.text.isalpha()]
-            or qtype == "when"
-            and find_dates(sent, reference_date(art))
-        ):
+        if qtype == "number":
+            score *= _number_fit(sent, units, q_tokens)
+        elif qtype == "when" and find_dates(sent, reference_date(art)):
             score *= 2.0
         elif qtype in ("who", "where"):
             ments = find_mentions(sent)

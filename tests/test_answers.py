@@ -80,3 +80,46 @@ def test_topic_words_alone_do_not_make_an_answer() -> None:
     assert answer_question(articles, "What colour is the ferry's funnel?") == []
     found = answer_question(articles, "How many passengers a day?")
     assert found and "300" in found[0].sentence
+
+
+TRIAL = [
+    Article(
+        id="t1",
+        title="Orvik Dall sentenced in Tarn harbour fraud",
+        text=(
+            "A court in Tarn sentenced former harbour master Orvik Dall to 12 years in prison.\n"
+            "Dall's sentence drew criticism from the Tarn bar association on Friday.\n"
+            "The defence had asked for a suspended sentence, citing his 30 years of service."
+        ),
+        source="one.example",
+    ),
+    Article(
+        id="t2",
+        title="Tarn court jails harbour master",
+        text=(
+            "The new 310-metre Tarn harbour tower, which Dall commissioned, opened in 2019.\n"
+            "The tower has 14 lifts and a public viewing deck, its owners said.\n"
+            "Defense lawyers said Dall would appeal the sentence."
+        ),
+        source="two.example",
+    ),
+]
+
+
+def test_how_long_prefers_the_figure_in_the_unit_asked_for() -> None:
+    answers = answer_question(TRIAL, "How long is Dall's sentence?")
+    assert "12 years" in answers[0].sentence
+
+
+def test_a_measure_question_finds_the_measure_not_any_number() -> None:
+    answers = answer_question(TRIAL, "How tall is the tower?")
+    assert "310-metre" in answers[0].sentence
+    answers = answer_question(TRIAL, "How many lifts does the tower have?")
+    assert "14 lifts" in answers[0].sentence
+
+
+def test_british_and_american_spellings_meet() -> None:
+    asked_british = answer_question(TRIAL, "What did the defence say about an appeal?")
+    assert asked_british and "appeal" in asked_british[0].sentence
+    asked_american = answer_question(TRIAL, "What did the defense ask for?")
+    assert asked_american and "suspended sentence" in asked_american[0].sentence
