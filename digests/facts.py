@@ -997,6 +997,21 @@ def _fact_text(s: _Sent, kind: FactKind) -> str:
     return s.shown
 
 
+_Scored = tuple[float, _Group, _Sent]
+
+
+@dataclass
+class _Ranking:
+    """A story's candidate facts, scored, and the ones chosen in order (for dev diagnostics)."""
+
+    sents: list[_Sent]
+    index: EntityIndex
+    sources: dict[str, str]
+    scored: list[_Scored]
+    chosen: list[_Scored]
+    has_lead: bool
+
+
 def extract_facts(
     articles: Sequence[Article],
     duplicates: Mapping[str, str],
@@ -1004,12 +1019,44 @@ def extract_facts(
     limit: int = MAX_FACTS,
 ) -> FactSheet:
     """The story's key facts, most important first, and the figures its sources disagree on."""
-    if not articles:
+    ranking = _rank(articles, duplicates, limit)
+    if ranking is None:
         return FactSheet((), ())
+    sents, index, sources, chosen = ranking.sents, ranking.index, ranking.sources, ranking.chosen
+    wholes = [x for x in sents if x.whole]
+    # A copy that changes a figure is a visible difference: conflicts are told per outlet.
+    by_outlet = [replace(x, source=_outlet_key(x.outlet or x.source)) for x in wholes]
+    updates, disagreements = _number_conflicts(by_outlet, sources, articles)
+    disagreements.extend(_time_and_date_conflicts(wholes))
+    facts: list[Fact] = []
+    chosen_groups = [c[1] for c in chosen]
+    for g, found in zip(chosen_groups, _support(chosen_groups, sents), strict=True):
+        g.support = found
+    for i, (_, g, rep) in enumerate(chosen):
+        kind: FactKind = "event" if i == 0 and ranking.has_lead else _kind_of(rep, index)
+        backing = g.members + [x for x in g.support if x not in g.members]
+        text = _fact_text(rep, kind)
+        if kind == "event":
+            early = [x for x in sents if x.pos <= 2 and x.source != rep.source]
+            text, dated = _with_event_date(text, rep, backing, early)
+            if dated is not None and dated not in backing:
+                backing.append(dated)
+        ids = tuple(dict.fromkeys(m.article_id for m in backing))
+        facts.append(Fact(text, kind, ids, len({m.source for m in backing})))
+    facts = _with_extras(facts, updates, index, sents, sources, limit)
+    return FactSheet(tuple(facts), tuple(disagreements))
+
+
+def _rank(
+    articles: Sequence[Article], duplicates: Mapping[str, str], limit: int = MAX_FACTS
+) -> _Ranking | None:
+    """Candidate facts scored on their own, then the sheet's order chosen from them."""
+    if not articles:
+        return None
     sources = _source_map(articles, duplicates)
     sents, index = _prepare(articles, sources)
     if not sents:
-        return FactSheet((), ())
+        return None
     n_sources = len(set(sources.values()))
     df: Counter[str] = Counter()
     by_source: dict[str, set[str]] = {}
@@ -1025,7 +1072,7 @@ def extract_facts(
     for x in sents:
         if x.whole:
             name_df.update({m.text for m in x.mentions})
-    scored: list[tuple[float, _Group, _Sent]] = []
+    scored: list[_Scored] = []
     for g in groups:
         rep = _representative(g)
         n_words = len(rep.text.split())
@@ -1053,15 +1100,9 @@ def extract_facts(
             score -= 0.7  # leans on a previous sentence the reader will not see
         scored.append((score, g, rep))
     scored.sort(key=lambda x: -x[0])
-    facts: list[Fact] = []
-    wholes = [x for x in sents if x.whole]
-    # A copy that changes a figure is a visible difference: conflicts are told per outlet.
-    by_outlet = [replace(x, source=_outlet_key(x.outlet or x.source)) for x in wholes]
-    updates, disagreements = _number_conflicts(by_outlet, sources, articles)
-    disagreements.extend(_time_and_date_conflicts(wholes))
     # The event fact: the best-supported lead sentence.
     leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
-    chosen: list[tuple[float, _Group, _Sent]] = []
+    chosen: list[_Scored] = []
     if leads:
         chosen.append(leads[0])
     # Greedy selection that rewards new information (maximal marginal relevance).
@@ -1089,22 +1130,7 @@ def extract_facts(
             chosen.remove(quotes[0])
         chosen.insert(8, quotes[0])  # a digest reader should hear at least one voice
         chosen = chosen[:limit]
-    chosen_groups = [c[1] for c in chosen]
-    for g, found in zip(chosen_groups, _support(chosen_groups, sents), strict=True):
-        g.support = found
-    for i, (_, g, rep) in enumerate(chosen):
-        kind: FactKind = "event" if i == 0 and leads else _kind_of(rep, index)
-        backing = g.members + [x for x in g.support if x not in g.members]
-        text = _fact_text(rep, kind)
-        if kind == "event":
-            early = [x for x in sents if x.pos <= 2 and x.source != rep.source]
-            text, dated = _with_event_date(text, rep, backing, early)
-            if dated is not None and dated not in backing:
-                backing.append(dated)
-        ids = tuple(dict.fromkeys(m.article_id for m in backing))
-        facts.append(Fact(text, kind, ids, len({m.source for m in backing})))
-    facts = _with_extras(facts, updates, index, sents, sources, limit)
-    return FactSheet(tuple(facts), tuple(disagreements))
+    return _Ranking(sents, index, sources, scored, chosen, bool(leads))
 
 
 def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:

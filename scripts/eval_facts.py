@@ -1,6 +1,6 @@
 """Dev check of key facts against pages-devset gold facts and the two seed articles.
 
-Usage: python scripts/eval_facts.py [--verbose]
+Usage: python scripts/eval_facts.py [--verbose] [--misses]
 
 A gold key fact counts as found when one of a story's first 8 facts covers most of its content
 words (and most of its numbers). Since an extractive sheet cannot state what no single source
@@ -8,6 +8,10 @@ sentence states, it also reports how many of the gold facts one raw source sente
 how many of those were found. A gold disagreement counts as flagged when one reported
 disagreement (or a "rose from ... to" fact) names at least two of its figures, or the outlets
 it names. Reads ../shared; prints a short report.
+
+--misses explains the ordering losses: for every gold fact one candidate sentence states but the
+first 8 miss, it prints where that candidate's group ranks (by score and in the chosen order),
+its coverage gain against each pick that beat it, and the facts ranked above it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,20 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 from digests.dates import split_leading_dateline
-from digests.facts import choose_headline, content_tokens, extract_facts, split_sentences
+from digests.facts import (
+    _concept_weights,
+    _gain,
+    _rank,
+    choose_headline,
+    content_tokens,
+    extract_facts,
+    split_sentences,
+)
 from digests.models import Article, Dateline
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -70,7 +83,61 @@ def flagged(gold: str, texts: list[str]) -> bool:
     return False
 
 
-def devset(verbose: bool) -> None:
+def explain_misses(articles: list[Article], dups: dict[str, str], golds: list[str]) -> None:
+    """Why reachable gold facts miss the first 8: rank, score and gain of the best candidate."""
+    ranking = _rank(articles, dups)
+    if ranking is None:
+        return
+    scored, chosen = ranking.scored, ranking.chosen
+    df: Counter[str] = Counter()
+    by_source: dict[str, set[str]] = {}
+    for x in ranking.sents:
+        by_source.setdefault(x.source, set()).update(x.tokens)
+    for toks in by_source.values():
+        df.update(toks)
+    weights = _concept_weights(df)
+    group_of = {id(m): i for i, (_, g, _) in enumerate(scored) for m in g.members}
+    chosen_pos = {id(c[1]): i for i, c in enumerate(chosen)}
+    for gold in golds:
+        hits = [x for x in ranking.sents if covered(gold, [x.text])]
+        if not hits:
+            continue
+
+        # The covering candidate whose group ranks best in the chosen order, else by score.
+        def order(x: object) -> tuple[int, int]:
+            gi = group_of[id(x)]
+            return (chosen_pos.get(id(scored[gi][1]), 99), gi)
+
+        best = min(hits, key=order)
+        gi = group_of[id(best)]
+        score, g, rep = scored[gi]
+        pos = chosen_pos.get(id(g))
+        if pos is not None and pos < 8 and covered(gold, [rep.text]):
+            continue
+        where = f"chosen #{pos + 1}" if pos is not None else "not chosen"
+        print(f"  MISS {gold}")
+        print(
+            f"     best: score rank {gi + 1}/{len(scored)} ({score:.2f}), {where},"
+            f" {'whole' if best.whole else 'clause'}, group of {len(g.members)},"
+            f" rep covers: {covered(gold, [rep.text])}"
+        )
+        print(f"     cand: {best.text[:150]}")
+        if rep is not best:
+            print(f"     rep:  {rep.text[:150]}")
+        for k in range(1, min(8, len(chosen))):
+            cov: set[str] = set()
+            for c in chosen[:k]:
+                cov |= c[2].tokens
+            kinds = Counter(c[2].kind or "other" for c in chosen[:k])
+            mine = _gain((score, g, best), cov, weights, kinds)
+            pick = _gain(chosen[k], cov, weights, kinds)
+            print(
+                f"     step {k + 1}: gain {mine:5.2f} vs pick {pick:5.2f}"
+                f" (score {chosen[k][0]:.2f}) {chosen[k][2].text[:90]}"
+            )
+
+
+def devset(verbose: bool, misses: bool = False) -> None:
     base = SHARED / "data" / "pages-devset"
     arts = [json.loads(line) for line in (base / "articles.jsonl").open()]
     events = [json.loads(line) for line in (base / "events.jsonl").open()]
@@ -117,6 +184,8 @@ def devset(verbose: bool) -> None:
             f"{ev['event_id']}: facts {sum(ok)}/{len(ok)}  disagreements {sum(dok)}/{len(dok)}"
             f"  reported {len(sheet.disagreements)}  headline: {choose_headline(articles)}"
         )
+        if misses:
+            explain_misses(articles, dups, ev["key_facts"])
         if verbose:
             for k, hit in zip(ev["key_facts"], ok, strict=True):
                 print(f"   {'+' if hit else '-'} {k}")
@@ -169,7 +238,7 @@ def main() -> None:
         return
     verbose = "--verbose" in sys.argv
     seeds(verbose)
-    devset(verbose)
+    devset(verbose, "--misses" in sys.argv)
 
 
 if __name__ == "__main__":
