@@ -13,7 +13,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -44,8 +44,9 @@ W_POOL, W_DF, W_DETAIL, W_LEN, W_BASE, W_KIND, W_SEEN = 80, 0.5, 1.5, 0.5, 0.15,
 W_RESTATE = 0.15
 W_REP_DETAIL = 0.3
 W_VAGUE, W_ACT2, W_MULTI = 1.0, 1.0, 0.0
-W_COVER = True
 W_DUP = 0.6
+# A candidate repeating this many chosen details and adding fewer than this restates them.
+W_FRAME_SHARED, W_FRAME_FRESH = 3.0, 1.5
 _KEY_ACTION = re.compile(
     r"\b(?:signed|agreed|approved|announced|launched|landed|sentenced|convicted|acquitted|"
     r"elected|resigned|won|defeated|killed|died|arrested|charged|ruled|completed|closed|"
@@ -1108,16 +1109,24 @@ def _rank(
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored[:W_POOL] if x not in chosen]
     weights = _concept_weights(df)
+    cache: dict[int, _Details] = {}
+
+    def details(x: _Sent) -> _Details:
+        if id(x) not in cache:
+            cache[id(x)] = _details_of(x, index)
+        return cache[id(x)]
+
+    frame, event_days = _event_frame(sents, details)
     while remaining and len(chosen) < limit:
         covered_toks: set[str] = set()
         for c in chosen:
             covered_toks |= c[2].tokens
         kinds = Counter(c[2].kind or _kind_of(c[2], index) for c in chosen)
-        if len(chosen) < 8 and W_COVER:
-            best = max(remaining, key=lambda x: _gain(x, covered_toks, weights, kinds))
-        elif len(chosen) < 8:
-            pool = [x for x in remaining if not _restates(x[2], covered_toks, weights)]
-            best = max(pool or remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
+        if len(chosen) < 8:
+            seen = _Seen.of([details(c[2]) for c in chosen], covered_toks, frame, event_days)
+            # The event retold in other words earns no top slot: details come first.
+            pool = [x for x in remaining if not seen.restates(details(x[2]))]
+            best = max(pool or remaining, key=lambda x: _gain(x, covered_toks, weights, kinds))
         else:
             best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
@@ -1217,11 +1226,156 @@ def _concept_weights(df: Counter[str]) -> dict[str, float]:
     return out
 
 
-def _restates(s: _Sent, covered: set[str], weights: Mapping[str, float]) -> bool:
-    """Whether a sentence adds (almost) nothing the chosen facts do not already say."""
-    total = sum(weights.get(t, 1.0) for t in s.tokens) or 1.0
-    fresh = sum(weights.get(t, 1.0) for t in s.tokens - covered)
-    return fresh / total < W_RESTATE
+_NOT_NAMES = frozenset(["inc", "ltd", "co", "corp", "llc", "plc", "utc", "gmt", "edt", "est", "et"])
+# What was done: a past-tense verb ("thanked", "invited", "arrived"). Not what was said about
+# it ("reported", "told"), and not an adjective ("the limited options", "closely watched").
+_ACTION = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\btheir )(?<!\bhis )(?<!\bher )"
+    r"\b(?:[a-z]{3,}ed|met|won|lost|led|made|took|gave|held|began|left|came|went|set|hit|ran|"
+    r"rose|fell|sent|paid|sold|bought|became|struck|brought|kept|spent|grew|drew|flew|saw|"
+    r"fought|built|beat|sank|swept|wrote|spoke|broke|chose|stole|threw|sought|found|stood|"
+    r"upheld|cut|quit|shut|spread)\b"
+)
+_NOT_ACTIONS = frozenset(
+    ["said", "told", "reported", "added", "noted", "stated", "quoted", "cited", "posted",
+     "according", "united", "hundred", "indeed", "need", "speed", "seed", "based"]
+)  # fmt: skip
+# ", reported Russia's Sputnik news agency" / "according to TASS": who tells it, not news.
+_ATTRIBUTION = re.compile(
+    r"(?:,\s*|\s+)(?:(?:reported|said|citing|according\s+to|told)\s+(?:the\s+)?[A-Z][^,;:]{0,60}"
+    r"|(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?:\s+(?:news\s+)?agency)?\s+"
+    r"(?:reported|said|says|reports))\s*[.!]?$"
+)
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What a candidate states that a reader could check, apart from its wording: names (each
+    as its words), figures, years and days, actions done, and the words it quotes."""
+
+    names: tuple[frozenset[str], ...]
+    figures: tuple[float, ...]
+    days: frozenset[str]
+    actions: frozenset[str]
+    quoted: frozenset[str]
+
+
+def _word_keys(text: str) -> frozenset[str]:
+    # Six letters: "KisunlaTM" is "Kisunla", "splashed" is "splashdown", "Matsegora's" is one.
+    return frozenset(t[:6] for t in content_tokens(text) if not t[0].isdigit())
+
+
+def _details_of(s: _Sent, index: EntityIndex) -> _Details:
+    """A candidate's names, figures, days, actions and quoted words; whoever a closing
+    attribution names (", Sputnik reported") is the source, not a detail."""
+    said = _ATTRIBUTION.search(s.text)
+    told_from = said.start() if said else len(s.text)
+    names: list[frozenset[str]] = []
+    for m in s.mentions:
+        if " " not in m.text and (m.start <= 1 or m.text.lower() in _NOT_NAMES):
+            continue  # "Despite", "Yesterday": a capitalised first word names nobody
+        if m.start >= told_from:
+            continue
+        ent = index.entity(m.text)
+        words = _word_keys(m.text) | (_word_keys(ent.name) if ent else frozenset())
+        if words:
+            names.append(words)
+    figures = tuple(q.value for q in s.numbers if not q.text.isalpha())
+    days = {f"y{y}" for y in _years(s.text)}
+    for d in s.dates:
+        if d.resolved is not None:
+            days.add(f"d{d.resolved.month}-{d.resolved.day}")
+        elif d.month_day is not None:
+            days.add(f"d{d.month_day[0]}-{d.month_day[1]}")
+    unquoted = _QUOTE_RE.sub(" ", s.text[:told_from])
+    actions = frozenset(_stem(w)[:6] for w in _ACTION.findall(unquoted) if w not in _NOT_ACTIONS)
+    quoted = _word_keys(s.quote) if s.quote else frozenset()
+    return _Details(tuple(names), figures, frozenset(days), actions, quoted)
+
+
+def _event_frame(
+    sents: Sequence[_Sent], details: Callable[[_Sent], _Details]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The event's own actions and days: those two or more outlets open with.
+
+    Outlets retell the event in their own verbs ("approved", "cleared", "granted"); a verb in
+    several openings is the event, not a new thing done. The day they agree on is the one the
+    event fact is given (`_with_event_date`).
+    """
+    actions: dict[str, set[str]] = {}
+    days: dict[str, set[str]] = {}
+    for x in sents:
+        if x.pos <= 1:
+            d = details(x)
+            for a in d.actions:
+                actions.setdefault(a, set()).add(x.source)
+            for day in d.days:
+                days.setdefault(day, set()).add(x.source)
+    return (
+        frozenset(a for a, outlets in actions.items() if len(outlets) >= 2),
+        frozenset(day for day, outlets in days.items() if len(outlets) >= 2),
+    )
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """The details the chosen facts already give, and the event's own actions (`_event_frame`)."""
+
+    words: frozenset[str]
+    figures: tuple[float, ...]
+    days: frozenset[str]
+    frame: frozenset[str]
+
+    @classmethod
+    def of(
+        cls,
+        chosen: Sequence[_Details],
+        tokens: set[str],
+        frame: frozenset[str],
+        event_days: frozenset[str],
+    ) -> _Seen:
+        words = {t[:6] for t in tokens if t[0] not in "@0123456789"}
+        for d in chosen:
+            for n in d.names:
+                words |= n
+        figures = tuple(f for d in chosen for f in d.figures)
+        days = event_days.union(*(d.days for d in chosen))
+        return cls(frozenset(words), figures, days, frame)
+
+    def _known_figure(self, f: float) -> bool:
+        return any(abs(f - g) <= 0.005 * max(f, g) for g in self.figures)
+
+    def restates(self, d: _Details) -> bool:
+        """Whether a candidate retells what the chosen facts say: it repeats several of their
+        names, figures, days and actions and adds at most one detail of its own (or repeats
+        two and adds none). "Met at the cosmodrome on Wednesday" after "hosted at Vostochny on
+        September 13" does; "arrived on September 12 by train" does not."""
+        fresh, shared = self.compare(d)
+        return (shared >= W_FRAME_SHARED and fresh < W_FRAME_FRESH) or (shared >= 2 and not fresh)
+
+    def compare(self, d: _Details) -> tuple[float, float]:
+        """How many details a candidate adds, and how many of the chosen ones it repeats.
+
+        Names, figures and days count one each, actions half (verbs vary more than facts). A
+        name is new when most of its words are ("Amur Region" after "Amur" is not).
+        """
+        new_names = sum(2 * len(n - self.words) > len(n) for n in d.names)
+        new_figures = sum(not self._known_figure(f) for f in d.figures)
+        new_days = len(d.days - self.days)
+        known = self.words | self.frame
+        new_actions = len(d.actions - known)
+        shared = (
+            len(d.names)
+            - new_names
+            + len(d.figures)
+            - new_figures
+            + len(d.days & self.days)
+            + 0.5 * len(d.actions & known)
+        )
+        fresh = new_names + new_figures + new_days + 0.5 * new_actions
+        if d.quoted and 2 * len(d.quoted - self.words) > len(d.quoted):
+            fresh += 1
+        return fresh, shared
 
 
 def _gain(

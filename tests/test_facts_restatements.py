@@ -1,0 +1,72 @@
+"""The first facts of a sheet: the event once, then the details each outlet adds.
+
+Invented story: four outlets open with the same meeting in their own words, and each adds one
+detail further down that nobody else reports.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digests.facts import extract_facts
+from digests.models import Article
+
+_OPENINGS = [
+    "Orlan Foreign Minister Ada Venn met Valdrian Foreign Minister Tomas Reyk at the Kessing "
+    "Palace in Dunmore on Tuesday.",
+    "Ada Venn and Tomas Reyk met for rare talks at the Kessing Palace in Dunmore on Tuesday, "
+    "officials said.",
+    "Valdria's Tomas Reyk hosted Orlan's Ada Venn at the Kessing Palace in Dunmore on Tuesday "
+    "for a long-awaited meeting.",
+    "Orlan's top diplomat Ada Venn met her Valdrian counterpart Tomas Reyk in Dunmore on "
+    "Tuesday in a closely watched meeting.",
+]
+# The same meeting once more, each time in other words and with colour, but nothing new.
+_RETOLD = [
+    "Venn and Reyk shook hands warmly before cameras at the ornate Kessing Palace in Dunmore "
+    "on Tuesday as aides looked on.",
+    "The Tuesday meeting at the Kessing Palace in Dunmore brought Venn and Reyk together after "
+    "months of frosty exchanges between the neighbours.",
+    "Reyk greeted Venn with a broad smile and a brief embrace on the steps of the Kessing "
+    "Palace in Dunmore on Tuesday morning.",
+    "Venn and Reyk spent Tuesday at the Kessing Palace in Dunmore in what aides described as "
+    "a cordial and businesslike atmosphere.",
+]
+_BACKGROUND = [
+    "Orlan and Valdria have quarrelled for years over fishing rights in the Grey Sound.",
+    "Talks between Orlan and Valdria stalled last year over the Grey Sound fishing grounds.",
+    "The Grey Sound fishing dispute has soured relations between Orlan and Valdria for years.",
+    "Orlan and Valdria have long disputed who may fish the waters of the Grey Sound.",
+]
+_DETAILS = [
+    "Venn arrived in Dunmore on Monday by overnight ferry from Port Ilse.",
+    "The two ministers signed a fishing accord covering 4,200 square kilometres of the sound.",
+    "Reyk promised to reopen the Halden border crossing to trucks before the harvest.",
+    "Valdria will free 38 detained trawler crews under the accord, spokeswoman Mira Lent said.",
+]
+
+
+def _story() -> list[Article]:
+    out = []
+    for i, opening in enumerate(_OPENINGS):
+        body = [opening, _RETOLD[i], _BACKGROUND[i], _DETAILS[i]]
+        out.append(
+            Article(
+                id=f"m{i}",
+                title="Venn and Reyk meet in Dunmore",
+                text="\n".join(body),
+                source=f"outlet{i}.example",
+                published=datetime(2026, 4, 8, 9, tzinfo=UTC),
+            )
+        )
+    return out
+
+
+def test_each_outlets_detail_comes_before_the_event_retold() -> None:
+    sheet = extract_facts(_story(), {})
+    top = [f.text for f in sheet.facts[:8]]
+    assert sheet.facts[0].kind == "event" and sheet.facts[0].source_count >= 3
+    details = ["ferry", "4,200 square kilometres", "Halden border crossing", "38 detained"]
+    where = {d: next(i for i, t in enumerate(top) if d in t) for d in details}
+    retold = [i for i, t in enumerate(top) if i and "Kessing Palace in Dunmore" in t]
+    assert all(r > max(where.values()) for r in retold), top
