@@ -363,14 +363,54 @@ _FURNITURE = re.compile(
     r"sign up|share|follow|click|get latest|track the|listen|trending|also read|by\s+[A-Z])",
     re.IGNORECASE,
 )
+_MONTH_DAY = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?) [0-3]?\d"
+)
+_DAY_MONTH = (
+    r"(?:" + _MONTH_DAY + r"|[0-3]?\d (?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December))(?:,? (?:19|20)\d\d)?"
+)
 _CAPTION = re.compile(r"\b(?:Photo|Image|Picture) (?:by|credit|:)|\(PHOTO|/EPA|/AFP|/Reuters", re.I)
 # Photo captions written as sentences: "A sign ... is seen outside ...", "General view of ...".
 _PHOTO = re.compile(
     r"\b(?:is|are) (?:seen|pictured|displayed)\b|^(?:General view|File photo|This (?:handout )?"
-    r"(?:photo|image|picture|handout)|(?:A|The) (?:logo|sign) (?:is|sits|for)|In this (?:file )?"
-    r"photo)|\bphotograph(?:ed)? (?:released|provided|shows)|\bprovided by\b.*\bshows\b|"
-    r"^[A-Z][a-z]+ [A-Z][a-z]+ / [A-Z]",
+    r"(?:photo|image|picture|handout)|(?:A|The) (?:logo|sign)\b[\w ]{0,30}? (?:is|sits|stands|for)\b|"
+    r"In this (?:\w+ )?photo)|\bphotograph(?:ed)? (?:released|provided|shows|distributed)|"
+    r"\bprovided by\b.*\bshows\b|^[A-Z][a-z]+ [A-Z][a-z]+ / [A-Z]",
 )
+# A wire caption ends on its place and full date ("... arrives at court in New York, U.S.,
+# August 11, 2023."), told in the present tense; a report of the past is news.
+_CAPTION_END = re.compile(
+    r"(?:(?<![a-z]day),|[A-Z][\w.]*, on) (?:[A-Z][a-z]+day, )?"
+    + _MONTH_DAY
+    + r", (?:19|20)\d\d\.?$"
+)
+_PAST = re.compile(r"\b(?:was|were|had|did|said|[a-z]{3,}ed)\b")
+# A dateline opening a sentence: "SEOUL:", "MOSCOW/SEOUL -", "CUPERTINO, Calif. (AP) –",
+# "Seoul, 19 June 2024 (dpa/MIA) -", "Jan. 26 (UPI) --".
+_AGENCY = r"\s*\([^()]{1,24}\)"  # "(AP)", "(dpa/MIA)"
+_DASH = r"\.?\s*(?:--|—|–|-)"
+_STATE = r"(?:,\s*[A-Z][a-z]{1,5}\.)?"  # ", Calif."
+_PLACE = r"[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_DATELINE = re.compile(
+    "^(?:"
+    + "|".join(
+        [
+            # "SEOUL:", "MOSCOW/SEOUL -", "CUPERTINO, Calif. (AP) –", "NEW YORK (EFE).—"
+            r"[A-Z]{2}[A-Z'-]+(?:[ /][A-Z][A-Z.'-]+)*" + _STATE + rf"(?:,\s*{_DAY_MONTH})?"
+            rf"(?:{_AGENCY})?(?:{_DASH}|\s*:)",
+            # "Seoul, 19 June 2024 (dpa/MIA) -": a mixed-case place needs an agency or a date
+            _PLACE + _STATE + rf"(?:,\s*{_DAY_MONTH})?{_AGENCY}{_DASH}",
+            _PLACE + _STATE + rf",\s*{_DAY_MONTH}{_DASH}",
+            _DAY_MONTH + _AGENCY + _DASH,  # "Jan. 26 (UPI) --"
+        ]
+    )
+    + r")\s+(?=[\"“‘'A-Z])"
+)
+# "Melbourne: It was ...": an article's opening may name its place with a colon. Elsewhere
+# "Putin: Russia will ..." names a speaker, who must stay.
+_OPENING_PLACE = re.compile("^" + _PLACE + r" ?:\s+(?=[A-Z][a-z])")
 _VENUE = re.compile(
     r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:headquarters|hall|"
     r"theat(?:re|er)|stadium|arena|court(?:house)?|residence|airport|store|cent(?:re|er)|palace|"
@@ -480,9 +520,13 @@ def _content_sentences(article: Article) -> list[str]:
         if title_key and _norm(line) == title_key:
             continue
         for s in split_sentences(line):
-            s = _LEAD_JUNK.sub("", s)
+            s = _DATELINE.sub("", _LEAD_JUNK.sub("", s))
+            if not out:
+                s = _OPENING_PLACE.sub("", s)
             key = _norm(s)
             if len(s.split()) < 5 or key in seen or _PHOTO.search(s):
+                continue
+            if _CAPTION_END.search(s) and not _PAST.search(s):
                 continue
             seen.add(key)
             out.append(s)

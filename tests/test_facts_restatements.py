@@ -70,3 +70,31 @@ def test_each_outlets_detail_comes_before_the_event_retold() -> None:
     where = {d: next(i for i, t in enumerate(top) if d in t) for d in details}
     retold = [i for i, t in enumerate(top) if i and "Kessing Palace in Dunmore" in t]
     assert all(r > max(where.values()) for r in retold), top
+
+
+def test_datelines_and_photo_captions_do_not_become_facts() -> None:
+    when = datetime(2026, 4, 8, 9, tzinfo=UTC)
+    a = Article(
+        id="d1",
+        title="Venn and Reyk meet in Dunmore",
+        text="DUNMORE/PORT ILSE - Ada Venn met Tomas Reyk in Dunmore on Tuesday for talks.\n"
+        "Venn said the talks would continue in Port Ilse next month.\n"
+        "Tomas Reyk greets Ada Venn at the Kessing Palace in Dunmore, Valdria, April 7, 2026.",
+        source="wire.example",
+        published=when,
+    )
+    b = Article(
+        id="d2",
+        title="Venn meets Reyk",
+        text="Dunmore: Ada Venn met Tomas Reyk in Dunmore on Tuesday for talks on fishing.\n"
+        "Apr. 7 (VNA) -- The two ministers agreed to meet again in Port Ilse in May.\n"
+        "Reyk: Valdria wants a lasting accord on the Grey Sound with its neighbour Orlan.",
+        source="other.example",
+        published=when,
+    )
+    texts = [f.text for f in extract_facts([a, b], {}).facts]
+    assert not any(t.startswith(("DUNMORE", "Dunmore:", "Apr. 7")) for t in texts), texts
+    assert any(t.startswith("The two ministers agreed") for t in texts)
+    assert not any("greets Ada Venn" in t for t in texts)  # a caption, not news
+    # Mid-article, "Name:" is who speaks, and stays.
+    assert any(t.startswith("Reyk: Valdria wants") for t in texts)
