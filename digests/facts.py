@@ -960,6 +960,7 @@ def _quote_of(
         if (e := index.entity(mn.text)) is not None
         and e.kind in ("person", "org")
         and not (m.start() < mn.start < m.end())
+        and not re.match(r"['’]s\b", text[mn.end : mn.end + 3])  # "Lyubimova's visit"
     ]
     persons = [p for p in persons if len(p) >= 3 and not re.fullmatch(r"[A-Z.]{1,3}", p)]
     if persons:

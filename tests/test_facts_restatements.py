@@ -98,3 +98,21 @@ def test_datelines_and_photo_captions_do_not_become_facts() -> None:
     assert not any("greets Ada Venn" in t for t in texts)  # a caption, not news
     # Mid-article, "Name:" is who speaks, and stays.
     assert any(t.startswith("Reyk: Valdria wants") for t in texts)
+
+
+def test_a_quote_is_not_given_to_a_name_in_the_possessive() -> None:
+    when = datetime(2026, 4, 8, 9, tzinfo=UTC)
+    praise = (
+        "The Valdrian leader praised Venn's visit as \"an important opportunity to broaden "
+        'friendship between our two nations," state media said.'
+    )
+    arts = [
+        Article("q0", "Venn meets Reyk", "\n".join([_OPENINGS[0], _BACKGROUND[0], praise]),
+                "q0.example", published=when),
+        Article("q1", "Venn meets Reyk", "\n".join([_OPENINGS[1], _BACKGROUND[1]]),
+                "q1.example", published=when),
+    ]  # fmt: skip
+    facts = extract_facts(arts, {}).facts
+    [said] = [f for f in facts if "an important opportunity" in f.text]
+    assert said.kind != "quote"  # its speaker is "the Valdrian leader", whom it does not name
+    assert not said.text.startswith("Ada Venn")
