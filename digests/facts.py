@@ -60,6 +60,11 @@ _LEAD_JUNK = re.compile(
     r"(?:\d{1,2}:\d\d\s*[ap]\.?m\.?\s*[A-Z]{0,4}\s*)?:\s*|editor'?s note:\s*|breaking:\s*)",
     re.IGNORECASE,
 )
+_PROSPECT = re.compile(
+    r"\b(?:will|would|could|is due|are due|(?:is|are) set to|plans? to|expect(?:s|ed|ing)?|"
+    r"forecast|predict(?:s|ed)?|estimates?)\b",
+    re.IGNORECASE,
+)
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
 )
@@ -1152,7 +1157,10 @@ def _rank(
     leads = [x for x in scored if min(m.pos for m in x[1].members) <= 1]
     chosen: list[_Scored] = []
     if leads:
-        chosen.append(leads[0])
+        # What was expected or is to come is not the event; a report of it nearly as well
+        # supported is.
+        done = [x for x in leads if x[0] >= leads[0][0] - 3 and not _PROSPECT.search(x[2].text)]
+        chosen.append((done or leads)[0])
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored[:W_POOL] if x not in chosen]
     weights = _concept_weights(df)

@@ -116,3 +116,24 @@ def test_a_quote_is_not_given_to_a_name_in_the_possessive() -> None:
     [said] = [f for f in facts if "an important opportunity" in f.text]
     assert said.kind != "quote"  # its speaker is "the Valdrian leader", whom it does not name
     assert not said.text.startswith("Ada Venn")
+
+
+def test_the_event_fact_is_what_happened_not_what_was_expected() -> None:
+    when = datetime(2026, 4, 2, 14, tzinfo=UTC)
+    expected = [
+        "Analysts had expected Corvane to deliver about 52,000 scooters in the first quarter.",
+        "Analysts polled by Brightline had expected Corvane to deliver about 52,000 scooters.",
+        "Wall Street analysts were expecting Corvane to deliver around 52,000 scooters.",
+    ]
+    delivered = [
+        "Corvane delivered 48,310 scooters in the first quarter, down 9% from a year earlier.",
+        "Corvane said on Thursday it delivered 48,310 scooters in the first quarter.",
+        "Corvane delivered 48,310 scooters to customers in the first quarter, it said.",
+    ]
+    arts = [
+        Article(f"c{i}", "Corvane deliveries fall", f"{expected[i]}\n{delivered[i]}",
+                f"c{i}.example", published=when)
+        for i in range(3)
+    ]  # fmt: skip
+    first = extract_facts(arts, {}).facts[0]
+    assert first.kind == "event" and "48,310" in first.text, first.text
