@@ -43,7 +43,6 @@ W_NUM = 0.3
 # once retellings are out of the running, what sets a candidate apart is the detail it adds
 # (dev figures rise from 1.5 up to 3 and stay level to 4).
 W_POOL, W_DF, W_DETAIL, W_LEN, W_BASE, W_KIND, W_SEEN = 80, 0.5, 3.0, 0.5, 0.15, 0.3, 0.5
-W_RESTATE = 0.15
 W_REP_DETAIL = 0.3
 W_VAGUE, W_ACT2, W_MULTI = 1.0, 1.0, 0.0
 W_DUP = 0.6
@@ -1441,14 +1440,12 @@ def _gain(
 ) -> float:
     """Coverage selection for the top eight: the weight of details not yet stated, per length.
 
-    Restating the event in other words earns almost nothing, so the eight slots go to distinct
-    aspects (when, where, who, each figure, the consequence, a voice).
+    Retellings are already out of the running (`_Seen.restates`), so the eight slots go to
+    distinct aspects (when, where, who, each figure, the consequence, a voice).
     """
     s = x[2]
     fresh = sum(weights.get(t, 1.0) for t in s.tokens - covered)
     total = sum(weights.get(t, 1.0) for t in s.tokens) or 1.0
-    if fresh / total < W_RESTATE:
-        return -1.0  # a restatement of what the chosen facts already say
     new = fresh + W_SEEN * (total - fresh)
     value = new / (max(8, len(s.tokens)) ** W_LEN) + W_BASE * x[0]
     value += W_MULTI * min(3, len(x[1].sources) - 1)  # confirmed by other outlets

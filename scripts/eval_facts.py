@@ -83,8 +83,11 @@ def flagged(gold: str, texts: list[str]) -> bool:
     return False
 
 
-def explain_misses(articles: list[Article], dups: dict[str, str], golds: list[str]) -> None:
-    """Why reachable gold facts miss the first 8: rank, score and gain of the best candidate."""
+def explain_misses(
+    articles: list[Article], dups: dict[str, str], golds: list[str], top: list[str], raw: list[str]
+) -> None:
+    """Why reachable gold facts miss the first 8 (`top`): rank, score and gain of the best
+    candidate stating them, or that no candidate does (the raw sentence was dropped)."""
     ranking = _rank(articles, dups)
     if ranking is None:
         return
@@ -99,8 +102,13 @@ def explain_misses(articles: list[Article], dups: dict[str, str], golds: list[st
     group_of = {id(m): i for i, (_, g, _) in enumerate(scored) for m in g.members}
     chosen_pos = {id(c[1]): i for i, c in enumerate(chosen)}
     for gold in golds:
+        if covered(gold, top):
+            continue
         hits = [x for x in ranking.sents if covered(gold, [x.text])]
         if not hits:
+            said = next((r for r in raw if covered(gold, [r])), None)
+            if said:
+                print(f"  MISS {gold}\n     no candidate; dropped raw sentence: {said[:150]}")
             continue
 
         # The covering candidate whose group ranks best in the chosen order, else by score.
@@ -185,7 +193,7 @@ def devset(verbose: bool, misses: bool = False) -> None:
             f"  reported {len(sheet.disagreements)}  headline: {choose_headline(articles)}"
         )
         if misses:
-            explain_misses(articles, dups, ev["key_facts"])
+            explain_misses(articles, dups, ev["key_facts"], top, sentences)
         if verbose:
             for k, hit in zip(ev["key_facts"], ok, strict=True):
                 print(f"   {'+' if hit else '-'} {k}")
