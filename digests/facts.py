@@ -1616,7 +1616,7 @@ def _number_conflicts(
             continue  # "336,000" vs "336,681": one count, rounded (a price is stated exactly)
         used.update(cluster)
         ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
-        label = q1.unit or "figure"
+        label = _conflict_label([items[k] for k in cluster])
         times = [_when(lst) for _, lst in ordered]
         rising = [v for v, _ in ordered]
         if (
@@ -1627,7 +1627,7 @@ def _number_conflicts(
         ):
             first, last = ordered[0][1][0][1], ordered[-1][1][0][1]
             ids = tuple(dict.fromkeys(s.article_id for _, lst in ordered for s, _ in lst))
-            text = f"{label.capitalize()} rose from {first.text} to {last.text} in later reports"
+            text = f"{label} rose from {first.text} to {last.text} in later reports"
             srcs = len({s.source for _, lst in ordered for s, _ in lst})
             updates.append(Fact(text, "number", ids, srcs))
             continue
@@ -1637,9 +1637,107 @@ def _number_conflicts(
             q = lst[0][1]
             parts.append(f"{q.text} ({_outlets([s for s, _ in lst])})")
             ids_all.extend(s.article_id for s, _ in lst)
-        text = f"{label.capitalize()}: " + " vs ".join(parts)
+        text = f"{label}: " + " vs ".join(parts)
         disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
     return updates, disagreements
+
+
+# What a figure measures, read from the words next to it (stems, as `find_quantities` gives).
+_CHANGE_WORDS = {
+    "decrease": "Decrease",
+    "decline": "Decline",
+    "drop": "Drop",
+    "fall": "Fall",
+    "fell": "Fall",
+    "rise": "Rise",
+    "rose": "Rise",
+    "increase": "Increase",
+    "gain": "Gain",
+    "jump": "Jump",
+    "plunge": "Plunge",
+    "slump": "Slump",
+    "growth": "Growth",
+    "cut": "Cut",
+}
+_CASUALTY_WORDS = {
+    "kill": "killed",
+    "die": "died",
+    "dead": "dead",
+    "death": "deaths",
+    "injur": "injured",
+    "injure": "injured",
+    "wound": "wounded",
+    "missing": "missing",
+    "evacuat": "evacuated",
+    "displac": "displaced",
+    "arrest": "arrested",
+    "destroy": "destroyed",
+    "damag": "damaged",
+}
+
+
+_PHRASE_STOP_WORDS = (
+    "of in on at to into onto from for by with and or but as than that which who were was are is"
+    " be been have has had per a an the this these those its their his her after before since"
+    " about over under across near during while when where because so not also"
+)
+_PHRASE_STOP = frozenset(_PHRASE_STOP_WORDS.split())
+_DISTANCE_UNITS = frozenset(["mile", "miles", "km", "kilometres", "kilometers", "metres", "meters"])
+_PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
+_PER_HOUR = re.compile(r"^[^.;]{0,30}?\bper hour\b|^\s*(?:mph|kph|km/h)\b", re.IGNORECASE)
+
+
+def _counted_phrase(text: str, q: Quantity) -> str:
+    """The words a figure counts, as the sentence writes them ("elite troops",
+    "storm-related deaths"): up to two words after it, stopping at function words."""
+    rest = text[q.start + len(q.text) :]
+    rest = re.sub(r"^\s*(?:and a half|and half)\b", "", rest)
+    words: list[str] = []
+    for _ in range(2):
+        m = _PHRASE_WORD.match(rest)
+        if not m or m.group(1).lower() in _PHRASE_STOP:
+            break
+        words.append(m.group(1))
+        rest = rest[m.end() :]
+    return " ".join(words)
+
+
+def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
+    """A reader's name for what the figures measure ("Wind speed", "Elite troops",
+    "People killed", "Decline"), from the words the reports put next to them."""
+    n = len(pairs)
+    cues: Counter[str] = Counter()
+    for _, q in pairs:
+        cues.update(set(q.nouns) | set(q.before))
+
+    def common(*stems: str) -> bool:
+        """Most reports put one of these words next to the figure."""
+        return 2 * sum(c for w, c in cues.items() if w.startswith(stems)) >= n
+
+    first_s, first = pairs[0]
+    change = next((_CHANGE_WORDS[w] for w, _ in cues.most_common() if w in _CHANGE_WORDS), "")
+    if first.pct:
+        if common("share", "stock") and change:
+            return f"Share price {change.lower()}"
+        return change or "Percentage"
+    if first.currency:
+        if common("price", "cost", "priced"):
+            return "Price"
+        return "Value" if common("worth", "deal", "valu", "acqui") else "Amount"
+    if any(_PER_HOUR.match(s.text[q.start + len(q.text) :]) for s, q in pairs):
+        return "Wind speed" if common("wind", "gust") else "Speed"
+    phrases = Counter(p for s, q in pairs if (p := _counted_phrase(s.text, q)))
+    phrase = phrases.most_common(1)[0][0] if phrases else ""
+    if phrase.split(" ")[0].lower() in _DISTANCE_UNITS:
+        return "Distance"
+    if common("outage", "without"):
+        return f"{phrase} without power".capitalize() if phrase else "Without power"
+    what = next((v for stem, v in _CASUALTY_WORDS.items() if common(stem)), "")
+    if what and phrase and not any(phrase.lower().startswith(x) for x in _CASUALTY_WORDS):
+        low = phrase.lower()
+        if not any(stem in low for stem in ("death", "dead", "fatalit", "casualt")):
+            return f"{phrase} {what}".capitalize()
+    return phrase.capitalize() if phrase else (first.unit.capitalize() or "Figure")
 
 
 def _years(text: str) -> set[str]:

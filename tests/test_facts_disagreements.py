@@ -85,3 +85,28 @@ def test_leads_dating_the_event_a_day_apart_disagree_but_other_moments_do_not() 
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert any("April 2, 2026" in t and "April 3, 2026" in t for t in texts), texts
     assert not any("April 30" in t for t in texts)
+
+
+def _storm(i: str, source: str, text: str) -> Article:
+    return Article(
+        id=i, title="Storm Verla batters the Quillan coast", text=text, source=source,
+        published=_WHEN,
+    )  # fmt: skip
+
+
+def test_a_disagreement_names_what_the_figures_measure() -> None:
+    a = _storm(
+        "w1", "coast.example",
+        "Storm Verla reached the Quillan coast with winds of 120 miles per hour on Tuesday.\n"
+        "At least four people were killed in Quillan, the coastguard said.\n"
+        "The navy sent 1,200 reserve sailors to the harbour towns.",
+    )  # fmt: skip
+    b = _storm(
+        "w2", "harbour.example",
+        "Storm Verla came ashore on the Quillan coast on Tuesday with winds of 135 miles per hour.\n"
+        "At least seven people were killed as the storm crossed Quillan, officials said.\n"
+        "The navy sent 1,800 reserve sailors to the harbour towns.",
+    )  # fmt: skip
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    labels = {t.split(":")[0] for t in texts}
+    assert {"Wind speed", "People killed", "Reserve sailors"} <= labels, texts
