@@ -18,6 +18,7 @@ from digests.models import Digest, Story
 
 FACTS_IN_DIGEST = 4
 SOURCES_IN_DIGEST = 6
+DISAGREEMENTS_IN_DIGEST = 2  # the rest are one `story N` away
 
 # C0/C1 control characters drive terminals (ESC sequences retitle or clear them), and Unicode
 # bidi embeddings, overrides and isolates reorder what a reader sees ("\u202egnp.exe" shows
@@ -66,6 +67,7 @@ class StoryView:
     more_sources: int
     disagreements: tuple[str, ...]
     published: datetime | None = None
+    more_disagreements: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def story_view(story: Story, number: int, *, all_facts: bool = False) -> StoryVi
     shown = facts if all_facts else facts[:FACTS_IN_DIGEST]
     links = source_links(story)
     shown_links = links if all_facts else links[:SOURCES_IN_DIGEST]
+    differ = tuple(d.text for d in story.disagreements)
+    shown_differ = differ if all_facts else differ[:DISAGREEMENTS_IN_DIGEST]
     url = next((a.url for a in story.articles if a.url), None)
     return StoryView(
         number=number,
@@ -120,8 +124,9 @@ def story_view(story: Story, number: int, *, all_facts: bool = False) -> StoryVi
         more_facts=len(facts) - len(shown),
         sources=shown_links,
         more_sources=len(links) - len(shown_links),
-        disagreements=tuple(d.text for d in story.disagreements),
+        disagreements=shown_differ,
         published=story.latest,
+        more_disagreements=len(differ) - len(shown_differ),
     )
 
 
@@ -154,6 +159,10 @@ def render_text(view: DigestView) -> str:
             lines.append(f"   (+{s.more_facts} more facts: /digest story {s.number})")
         for d in s.disagreements:
             lines.append(f"   ! Sources differ: {one_line(d)}")
+        if s.more_disagreements:
+            lines.append(
+                f"   (+{s.more_disagreements} more disagreements: /digest story {s.number})"
+            )
         lines.append(f"   {_sources_line(s)}")
     return "\n".join(lines) + "\n"
 
@@ -196,6 +205,8 @@ def render_markdown(view: DigestView) -> str:
             lines.append(f"- _+{s.more_facts} more facts_")
         for d in s.disagreements:
             lines.append(f"- ⚠ Sources differ: {md_escape(d)}")
+        if s.more_disagreements:
+            lines.append(f"- _+{s.more_disagreements} more disagreements_")
         links = ", ".join(_md_link(x.label, x.url) for x in s.sources)
         more = f" and {s.more_sources} more" if s.more_sources else ""
         count = len(s.sources) + s.more_sources

@@ -176,6 +176,8 @@ def story_embed(view: StoryView) -> Embed:
         }
     )
     differ = [f"⚠ {neutralise_mentions(d)}" for d in view.disagreements]
+    if view.more_disagreements:
+        differ.append(f"+{view.more_disagreements} more: /digest story {view.number}")
     groups = _chunks(differ, FIELD_VALUE_MAX)
     room = FIELDS_MAX - len(fields)
     if len(groups) > room:

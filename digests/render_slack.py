@@ -185,8 +185,10 @@ def _story_section_text(story: StoryView) -> str:
         f"⚠ Sources differ: {_escaped_fit(d, DISAGREEMENT_LIMIT)}"
         for d in story.disagreements[:DISAGREEMENTS_SHOWN]
     ]
-    if len(story.disagreements) > DISAGREEMENTS_SHOWN:
-        warnings.append(f"⚠ +{len(story.disagreements) - DISAGREEMENTS_SHOWN} more disagreements")
+    hidden_differ = max(0, len(story.disagreements) - DISAGREEMENTS_SHOWN)
+    hidden_differ += story.more_disagreements
+    if hidden_differ:
+        warnings.append(f"⚠ +{hidden_differ} more disagreements")
     head = _headline_line(story)
     tail = "\n".join(
         [*warnings, _sources_line(story.sources, story.more_sources, SOURCES_LINE_LIMIT)]

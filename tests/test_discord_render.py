@@ -231,3 +231,9 @@ def test_update_message() -> None:
     )
     assert "+1 source: [AP](https://ap.example/x)" in message["content"]
     assert "Held in Seoul" in message["content"]
+
+
+def test_disagreements_left_for_story_detail_point_to_it() -> None:
+    view = story(4, disagreements=("A 3 vs B 4",), more_disagreements=2)
+    shown = " ".join(strings(render_digest_messages(DigestView("D", WHEN, (view,)))[0]))
+    assert "+2 more: /digest story 4" in shown

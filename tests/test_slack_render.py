@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,9 @@ def test_manifest_declares_command_scopes_and_interactivity() -> None:
     manifest = yaml.safe_load(text)
     assert manifest["features"]["slash_commands"][0]["command"] == "/digest"
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_disagreements_left_for_story_detail_are_counted() -> None:
+    view = replace(story(1), disagreements=("A 3 vs B 4", "C 5 vs D 6"), more_disagreements=3)
+    shown = " ".join(texts(render_digest_messages(digest([view]))[0]))
+    assert "+3 more disagreements" in shown
