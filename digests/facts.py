@@ -795,18 +795,34 @@ def _usable_title(t: str, source: str) -> bool:
     return _norm(t) != _norm(source)
 
 
+def _stand_in_title(title: str, text: str) -> bool:
+    """A title made from the article's own first sentence (what ingest gives a record that
+    has none): it reads as a sentence or is cut short, and the text opens with it."""
+    t = title.strip()
+    if not t.endswith((".", "…")):
+        return False
+    return text.lstrip().startswith(t.rstrip("…").rstrip())
+
+
 def choose_headline(articles: Sequence[Article]) -> str:
     """The clearest title: informative, medium length, and worded like the other sources."""
     cands: list[tuple[str, str]] = []
+    stand_ins: list[tuple[str, str]] = []
     for a in articles:
         if a.title:
             t = clean_title(a.title, a.source)
+            if _stand_in_title(a.title, a.text):
+                if _usable_title(t, a.source):
+                    stand_ins.append((t, a.source))
+                continue
             first, dot, _rest = t.partition(". ")
             if dot and len(first.split()) >= 5:
                 t = first  # "Storm rips off roof. Look at the damage": keep the news part
             if _usable_title(t, a.source):
                 # A live blog's title describes one moment of a moving story.
                 cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
+    # An outlet's own headline beats one made from an article's first sentence.
+    cands = cands or stand_ins
     if cands:
         toks = [set(content_tokens(t)) for t, _ in cands]
         best, best_score = cands[0][0], -1e9

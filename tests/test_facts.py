@@ -164,6 +164,21 @@ def test_headline_without_titles_uses_a_short_lead() -> None:
     assert len(head.split()) <= 17
 
 
+def test_an_outlet_headline_beats_one_made_from_a_first_sentence() -> None:
+    lead = (
+        "Velish premier Ana Dorosheva signed the Harlow river treaty with three neighbours on "
+        "Monday after two years of talks over water rights in the upper valley."
+    )
+    stand_in = lead[:100].rsplit(" ", 1)[0] + "…"  # what ingest gives a record without one
+    arts = [
+        Article("s1", stand_in, lead + " Farmers welcomed it.", "one.example"),
+        Article("s2", lead, lead + " Critics were unmoved.", "two.example"),
+        Article("s3", "Velish premier signs Harlow water treaty", "Ana Dorosheva signed.", "t.ex"),
+    ]
+    assert choose_headline(arts) == "Velish premier signs Harlow water treaty"
+    assert choose_headline(arts[:2]).startswith("Velish premier Ana Dorosheva signed")
+
+
 def test_ten_articles_are_fast() -> None:
     arts = [
         Article(f"p{i}", B.title, A.text + "\n" + B.text * 3, f"s{i}.example") for i in range(10)
