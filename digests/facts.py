@@ -1086,7 +1086,11 @@ def extract_facts(
     *,
     limit: int = MAX_FACTS,
 ) -> FactSheet:
-    """The story's key facts, most important first, and the figures its sources disagree on."""
+    """The story's key facts, most important first, and the figures its sources disagree on.
+
+    Articles are read earliest report first (then by id), so the sheet does not depend on
+    the order a story's articles happened to arrive in."""
+    articles = sorted(articles, key=_report_order)
     ranking = _rank(articles, duplicates, limit)
     if ranking is None:
         return FactSheet((), ())
@@ -1115,12 +1119,20 @@ def extract_facts(
     return FactSheet(tuple(facts), tuple(disagreements))
 
 
+_NO_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def _report_order(article: Article) -> tuple[datetime, str]:
+    return (article.published or _NO_TIME, article.id)
+
+
 def _rank(
     articles: Sequence[Article], duplicates: Mapping[str, str], limit: int = MAX_FACTS
 ) -> _Ranking | None:
     """Candidate facts scored on their own, then the sheet's order chosen from them."""
     if not articles:
         return None
+    articles = sorted(articles, key=_report_order)
     sources = _source_map(articles, duplicates)
     sents, index = _prepare(articles, sources)
     if not sents:
@@ -1605,8 +1617,8 @@ def _number_conflicts(
         if i in used:
             continue
         cluster = [i]
-        for j in range(i + 1, len(items)):
-            if j in used:
+        for j in range(len(items)):  # earlier items too: the result must not hang on order
+            if j == i or j in used:
                 continue
             s2, q2 = items[j]
             if not _same_quantity(s1, q1, s2, q2, by_source):

@@ -110,3 +110,17 @@ def test_a_disagreement_names_what_the_figures_measure() -> None:
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     labels = {t.split(":")[0] for t in texts}
     assert {"Wind speed", "People killed", "Reserve sailors"} <= labels, texts
+
+
+def test_the_sheet_does_not_depend_on_the_order_articles_arrive_in() -> None:
+    arts = [
+        _article("o1", "one.example", "Orvel Motors delivered 212,400 cars, beating the 205,000 "
+                 "analysts expected.\nOrvel shares rose 4% after the report."),
+        _article("o2", "two.example", "Analysts had expected 208,000 deliveries.\nOrvel Motors "
+                 "delivered 212,400 cars in the quarter.\nOrvel shares rose 6% on the day."),
+        _article("o3", "three.example", "Orvel shares ended the day up 4%.\nThe carmaker said it "
+                 "delivered 212,400 cars and expects more in the second quarter."),
+    ]  # fmt: skip
+    first = extract_facts(arts, {})
+    for order in ([2, 0, 1], [1, 2, 0], [2, 1, 0]):
+        assert extract_facts([arts[i] for i in order], {}) == first
