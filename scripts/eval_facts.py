@@ -1,6 +1,6 @@
 """Dev check of key facts against pages-devset gold facts and the two seed articles.
 
-Usage: python scripts/eval_facts.py [--verbose] [--misses]
+Usage: python scripts/eval_facts.py [--verbose] [--misses] [--misses]
 
 A gold key fact counts as found when one of a story's first 8 facts covers most of its content
 words (and most of its numbers). Since an extractive sheet cannot state what no single source
@@ -209,6 +209,34 @@ def devset(verbose: bool, misses: bool = False) -> None:
     print(f"slowest extract_facts: {worst * 1000:.1f} ms")
 
 
+def end_to_end() -> None:
+    """The acceptance path: ingest the JSONL file, cluster it, and score each gold event
+    against the facts of the story holding most of its articles (our own copy detection,
+    headlines and datelines, not the set's annotations)."""
+    from digests.ingest import read_paths
+    from digests.pipeline import cluster_batch
+
+    base = SHARED / "data" / "pages-devset"
+    events = [json.loads(line) for line in (base / "events.jsonl").open()]
+    gold = {r["id"]: r["event_id"] for r in map(json.loads, (base / "articles.jsonl").open())}
+    result = cluster_batch(read_paths([base / "articles.jsonl"]).articles)
+    found = total = joint = dfound = dtotal = 0
+    for ev in events:
+        story = max(
+            result.stories,
+            key=lambda s: sum(gold.get(a.id) == ev["event_id"] for a in s.articles),
+        )
+        top = [f.text for f in story.facts[:8]]
+        found += sum(covered(k, top) for k in ev["key_facts"])
+        joint += sum(covered(k, [" ".join(top)]) for k in ev["key_facts"])
+        total += len(ev["key_facts"])
+        texts = [d.text for d in story.disagreements] + [f.text for f in top if "rose from" in f]
+        dfound += sum(flagged(d, texts) for d in ev["disagreements"])
+        dtotal += len(ev["disagreements"])
+    print(f"end to end (ingest + cluster): key facts in first 8 {found}/{total},")
+    print(f"  joint {joint}/{total}; disagreements flagged {dfound}/{dtotal}")
+
+
 def seed_article(path: Path) -> Article:
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()]
     body = [ln for ln in lines if ln.strip()]
@@ -247,6 +275,7 @@ def main() -> None:
     verbose = "--verbose" in sys.argv
     seeds(verbose)
     devset(verbose, "--misses" in sys.argv)
+    end_to_end()
 
 
 if __name__ == "__main__":
