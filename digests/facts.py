@@ -13,7 +13,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -541,6 +541,17 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
 
+def sentence_key(sentence: str) -> str:
+    """A sentence's identity across articles: case, punctuation and spacing ignored."""
+    return _norm(sentence)
+
+
+def article_sentences(article: Article) -> list[str]:
+    """The prose sentences facts are drawn from (page furniture, captions and datelines
+    left out)."""
+    return _content_sentences(article)
+
+
 @lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     w = w.lower().replace("’", "'")
@@ -892,10 +903,18 @@ def _year_hint(articles: Sequence[Article]) -> date | None:
 
 
 def _prepare(
-    articles: Sequence[Article], sources: Mapping[str, str]
+    articles: Sequence[Article],
+    sources: Mapping[str, str],
+    boilerplate: Mapping[str, Collection[str]],
 ) -> tuple[list[_Sent], EntityIndex]:
     hint = _year_hint(articles)
-    per_article: list[tuple[Article, list[str]]] = [(a, _content_sentences(a)) for a in articles]
+    per_article: list[tuple[Article, list[str]]] = []
+    for a in articles:
+        skip = boilerplate.get(a.source, ())
+        texts = _content_sentences(a)
+        per_article.append(
+            (a, [t for t in texts if sentence_key(t) not in skip] if skip else texts)
+        )
     index = EntityIndex("\n".join(s) for _, s in per_article)
     sents: list[_Sent] = []
     for a, texts in per_article:
@@ -1085,13 +1104,16 @@ def extract_facts(
     duplicates: Mapping[str, str],
     *,
     limit: int = MAX_FACTS,
+    boilerplate: Mapping[str, Collection[str]] | None = None,
 ) -> FactSheet:
     """The story's key facts, most important first, and the figures its sources disagree on.
 
     Articles are read earliest report first (then by id), so the sheet does not depend on
-    the order a story's articles happened to arrive in."""
+    the order a story's articles happened to arrive in. `boilerplate` holds, per source, the
+    sentence keys (`sentence_key`) that outlet repeats across stories (see
+    `digests.boilerplate`): they are never facts."""
     articles = sorted(articles, key=_report_order)
-    ranking = _rank(articles, duplicates, limit)
+    ranking = _rank(articles, duplicates, limit, boilerplate)
     if ranking is None:
         return FactSheet((), ())
     sents, index, sources, chosen = ranking.sents, ranking.index, ranking.sources, ranking.chosen
@@ -1127,14 +1149,17 @@ def _report_order(article: Article) -> tuple[datetime, str]:
 
 
 def _rank(
-    articles: Sequence[Article], duplicates: Mapping[str, str], limit: int = MAX_FACTS
+    articles: Sequence[Article],
+    duplicates: Mapping[str, str],
+    limit: int = MAX_FACTS,
+    boilerplate: Mapping[str, Collection[str]] | None = None,
 ) -> _Ranking | None:
     """Candidate facts scored on their own, then the sheet's order chosen from them."""
     if not articles:
         return None
     articles = sorted(articles, key=_report_order)
     sources = _source_map(articles, duplicates)
-    sents, index = _prepare(articles, sources)
+    sents, index = _prepare(articles, sources, boilerplate or {})
     if not sents:
         return None
     n_sources = len(set(sources.values()))

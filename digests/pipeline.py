@@ -6,10 +6,11 @@ Pure domain: the store and the clock are passed in, nothing here opens a socket.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from digests.boilerplate import recurring_sentences, sentence_keys
 from digests.cluster import StoryClusterer, cluster_articles, story_id_for
 from digests.facts import FactSheet, choose_headline, extract_facts
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
@@ -98,10 +99,16 @@ def fold_sources(articles: Sequence[Article], duplicates: Mapping[str, str]) -> 
     return tuple(sources)
 
 
-def build_story(story_id: str, articles: Sequence[Article], duplicates: Mapping[str, str]) -> Story:
-    """A story's view of its articles; a fact-extraction failure costs facts, not the story."""
+def build_story(
+    story_id: str,
+    articles: Sequence[Article],
+    duplicates: Mapping[str, str],
+    boilerplate: Mapping[str, Collection[str]] | None = None,
+) -> Story:
+    """A story's view of its articles; a fact-extraction failure costs facts, not the story.
+    `boilerplate`: per source, sentences it repeats across stories (never facts)."""
     try:
-        sheet = extract_facts(articles, duplicates)
+        sheet = extract_facts(articles, duplicates, boilerplate=boilerplate)
     except Exception:
         log.exception("fact extraction failed for story %s", story_id)
         sheet = FactSheet((), ())
@@ -182,6 +189,7 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
             copy_id, story_id, False, 1.0, (f"exact copy of {original} ({reason})",), original
         )
     by_id = {a.id: a for a in kept}
+    boilerplate = recurring_sentences([by_id[i] for i in members[g.id]] for g in groups)
     stories = []
     for group in groups:
         ids = members[group.id]
@@ -190,7 +198,7 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
             duplicate_of = assignments[i].duplicate_of
             if duplicate_of:
                 dups[i] = duplicate_of
-        stories.append(build_story(group.id, [by_id[i] for i in ids], dups))
+        stories.append(build_story(group.id, [by_id[i] for i in ids], dups, boilerplate))
     return BatchResult(tuple(stories), assignments)
 
 
@@ -234,6 +242,10 @@ class Newsroom:
         self._seen_at: dict[str, datetime] = {}  # article id -> when it arrived (recent ones)
         self._recent: list[Article] = []  # the review window, in placement order
         self._cache: dict[tuple[str, tuple[str, ...]], Story] = {}
+        # Sentences each outlet repeats across the window's stories (see digests.boilerplate),
+        # and each recent article's sentence keys, so a review does not split texts again.
+        self._boilerplate: dict[str, frozenset[str]] = {}
+        self._keys: dict[str, frozenset[str]] = {}
         self._dirty = False
         self._reviewed_at = _EPOCH
         now = clock()
@@ -295,6 +307,7 @@ class Newsroom:
         self._seen_at = {k: v for k, v in self._seen_at.items() if k in keep}
         if self._recent:
             self._clusterer.refine(self._recent)
+        self._find_boilerplate()
         self._activity = {}
         for group in self._clusterer.groups():
             times = [self._seen_at[i] for i in group.article_ids if i in self._seen_at]
@@ -348,6 +361,20 @@ class Newsroom:
         started = {g.id for g in self._clusterer.groups()} - before.keys()
         return IngestReport(len(fresh), duplicates, len(started))
 
+    def _find_boilerplate(self) -> None:
+        """Recompute what the review window's outlets repeat across stories; stories built
+        with an older answer are built again."""
+        self._keys = {a.id: self._keys.get(a.id) or sentence_keys(a) for a in self._recent}
+        by_story: dict[str, list[Article]] = {}
+        for article in self._recent:
+            placed = self._clusterer.assignment(article.id)
+            if placed is not None:
+                by_story.setdefault(placed.story_id, []).append(article)
+        found = recurring_sentences(by_story.values(), lambda a: self._keys[a.id])
+        if found != self._boilerplate:
+            self._boilerplate = found
+            self._cache.clear()
+
     def story(self, story_id: str) -> Story | None:
         """A story with its facts; built once per set of articles (facts cost milliseconds)."""
         ids = tuple(self._store.story_article_ids(story_id))
@@ -362,7 +389,7 @@ class Newsroom:
             found = self._store.assignment_for(aid)
             if found is not None and found.duplicate_of:
                 dups[aid] = found.duplicate_of
-        story = build_story(story_id, articles, dups)
+        story = build_story(story_id, articles, dups, self._boilerplate)
         if len(self._cache) >= 4096:
             self._cache.clear()
         self._cache[(story_id, ids)] = story
