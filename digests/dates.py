@@ -296,6 +296,8 @@ def _mention(
         # "Thursday (September 26)" already carries its date.
         if re.match(r"\s*\(?\s*,?\s*" + _MON, sentence[e : e + 16]):
             return DateMention(s, e, text, False, form="weekday")
+        if re.search(r"\b(?:a|an|every|each|any|one)\s+$", sentence[max(0, s - 8) : s], re.I):
+            return DateMention(s, e, text, False, form="weekday")  # "on a Sunday evening"
         if ref_day is None:
             return DateMention(s, e, text, True, form="weekday")
         ahead = (wd - ref_day.weekday()) % 7
@@ -334,8 +336,11 @@ def annotate(sentence: str, mentions: list[DateMention]) -> str:
             continue
         if sentence[dm.end : dm.end + 2] == " (" or sentence[dm.start - 1 : dm.start] == "(":
             continue  # the writer already explained it, or this is the explanation
-        out.append(sentence[pos : dm.end])
+        end = dm.end
+        if sentence[end : end + 2] in ("'s", "’s"):
+            end += 2  # "Sunday's (November 22) quake", not "Sunday (November 22)'s quake"
+        out.append(sentence[pos:end])
         out.append(f" ({note})")
-        pos = dm.end
+        pos = end
     out.append(sentence[pos:])
     return "".join(out)

@@ -62,3 +62,20 @@ def test_reference_date_prefers_dateline_and_borrows_the_year() -> None:
     bare = Article(id="a2", title="", text="VELAN, March 11 (XNA) - Text.", source="x")
     assert reference_date(bare) == RefDate(3, 11, None)
     assert reference_date(bare, year_hint=date(2026, 3, 12)) == RefDate(3, 11, 2026)
+
+
+def test_a_weekday_after_an_article_is_not_resolved() -> None:
+    from digests.dates import RefDate, annotate, find_dates
+
+    ref = RefDate(11, 23, 2026)
+    text = "The tremor struck at 9:42 p.m. on a Sunday evening, as most do here every Sunday."
+    assert annotate(text, find_dates(text, ref)) == text
+
+
+def test_a_resolved_weekday_note_follows_its_possessive() -> None:
+    from digests.dates import RefDate, annotate, find_dates
+
+    text = "The toll from Sunday’s earthquake rose to 19."
+    assert annotate(text, find_dates(text, RefDate(11, 23, 2026))) == (
+        "The toll from Sunday’s (November 22, 2026) earthquake rose to 19."
+    )
