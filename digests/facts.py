@@ -462,6 +462,7 @@ class _Sent:
     rare: int = 0  # details no other part of the story gives (see _rare_details)
     outlet: str = ""  # the outlet's name as shown to readers (`source` is a grouping key)
     whole: bool = True  # False for a clause-level shortening of a source sentence
+    day: date | None = None  # the day the article speaks from (publication or dateline)
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -951,6 +952,7 @@ def _prepare(
                     quote=quote,
                     speaker=speaker,
                     published=a.published,
+                    day=ref.as_date() if ref is not None else None,
                     outlet=a.source,
                 )
             )
@@ -1630,11 +1632,16 @@ def _number_conflicts(
         if (q.nouns or q.before) and not _in_range(s.text, q)
     ]
     # Two figures one sentence states side by side (deliveries vs production) are different
-    # quantities, whatever words follow them elsewhere.
-    stated = [{q.value for q in s.numbers} for s in sents if len(s.numbers) > 1]
+    # quantities, whatever words follow them elsewhere; unless the sentence sets two
+    # sources' estimates against each other ("police said 1,200, the union claimed 1,400").
+    competing = {id(s) for s in sents if _competing(s)}
+    stated = [
+        {q.value for q in s.numbers} for s in sents if len(s.numbers) > 1 and id(s) not in competing
+    ]
     by_source: dict[str, set[float]] = {}
     for s in sents:
-        by_source.setdefault(s.source, set()).update(q.value for q in s.numbers)
+        if id(s) not in competing:
+            by_source.setdefault(s.source, set()).update(q.value for q in s.numbers)
     used: set[int] = set()
     updates: list[Fact] = []
     disagreements: list[Disagreement] = []
@@ -1660,7 +1667,8 @@ def _number_conflicts(
         per_source: dict[str, set[float]] = {}
         for v, lst in values.items():
             for s, _ in lst:
-                per_source.setdefault(s.source, set()).add(v)
+                if id(s) not in competing:
+                    per_source.setdefault(s.source, set()).add(v)
         if len(values) < 2 or len({s.source for k in cluster for s in [items[k][0]]}) < 2:
             continue
         if any(len(vs) > 1 for vs in per_source.values()):
@@ -1735,6 +1743,11 @@ _PHRASE_STOP_WORDS = (
     " about over under across near during while when where because so not also"
 )
 _PHRASE_STOP = frozenset(_PHRASE_STOP_WORDS.split())
+_PHRASE_VERB_WORDS = (
+    "took take takes went go goes came come comes made make makes left leave leaves rose fell"
+    " remain remains must may will would could can did do does"
+)
+_PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split())
 _DISTANCE_UNITS = frozenset(["mile", "miles", "km", "kilometres", "kilometers", "metres", "meters"])
 _PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
 _PER_HOUR = re.compile(r"^[^.;]{0,30}?\bper hour\b|^\s*(?:mph|kph|km/h)\b", re.IGNORECASE)
@@ -1750,6 +1763,8 @@ def _counted_phrase(text: str, q: Quantity) -> str:
         m = _PHRASE_WORD.match(rest)
         if not m or m.group(1).lower() in _PHRASE_STOP:
             break
+        if words and (m.group(1).lower().endswith("ed") or m.group(1).lower() in _PHRASE_VERBS):
+            break  # "people filled", "vehicles delivered": the noun is enough
         words.append(m.group(1))
         rest = rest[m.end() :]
     return " ".join(words)
@@ -1791,6 +1806,35 @@ def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
         if not any(stem in low for stem in ("death", "dead", "fatalit", "casualt")):
             return f"{phrase} {what}".capitalize()
     return phrase.capitalize() if phrase else (first.unit.capitalize() or "Figure")
+
+
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|estimated|estimates?|claimed|claims?|put|puts|gave|gives|counted|"
+    r"reported|according to|by (?:its|their|the) (?:own )?(?:count|estimate))\b",
+    re.IGNORECASE,
+)
+
+
+def _competing(s: _Sent) -> bool:
+    """Two figures for one thing in one sentence, set against each other (see below)."""
+    if len(s.numbers) < 2 or not _competing_estimates(s.text):
+        return False
+    return any(
+        not a.nouns or not b.nouns or set(a.nouns) & set(b.nouns)
+        for i, a in enumerate(s.numbers)
+        for b in s.numbers[i + 1 :]
+        if a.pct == b.pct and a.currency == b.currency
+    )
+
+
+def _competing_estimates(text: str) -> bool:
+    """A sentence giving two sources' figures for one thing: two attributions, or estimates
+    said to vary ("police said about 1,200 took part, while the union claimed 1,400")."""
+    if re.search(r"\bestimates?\b[^.]{0,40}\b(?:varied|vary|differ|differed)\b", text, re.I):
+        return True
+    return len(_ATTRIBUTION.findall(text)) >= 2 and bool(
+        re.search(r"\b(?:while|whereas|but|against|compared with)\b|;", text)
+    )
 
 
 def _years(text: str) -> set[str]:
@@ -1935,8 +1979,12 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
             # a wrong year); any other pair must be close restatements to be one moment.
             if (day_a.month, day_a.day) == (day_b.month, day_b.day):
                 need = 0.15
-            elif max(a.pos, b.pos) <= 1 and abs((day_a - day_b).days) <= 2:
-                need = 0.15  # two leads dating the story's event a day or two apart
+            elif (
+                max(a.pos, b.pos) <= 1
+                and abs((day_a - day_b).days) <= 2
+                and not _published_apart(a, b)
+            ):
+                need = 0.15  # two leads of one day's reports dating the event a day apart
             elif _FUTURE_TENSE.search(a.text) or _FUTURE_TENSE.search(b.text):
                 continue  # "will meet on Thursday" is another moment than the event's
             else:
@@ -1944,6 +1992,12 @@ def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
             if _sim(a.tokens, b.tokens) >= need:
                 pairs.append(("Date", da[0].display, a, db[0].display, b))
     return _merge_pairs(pairs)
+
+
+def _published_apart(a: _Sent, b: _Sent) -> bool:
+    """Published (or datelined) on different days: each lead dates its own day's news
+    (Sunday's quake, Monday's aftershocks), so leads a day apart are not a conflict."""
+    return a.day is not None and b.day is not None and a.day != b.day
 
 
 def _merge_pairs(pairs: list[tuple[str, str, _Sent, str, _Sent]]) -> list[Disagreement]:

@@ -236,6 +236,18 @@ def test_demo_clusters_into_exactly_the_written_stories() -> None:
         )
 
 
+def test_demo_shows_the_written_disagreement_and_no_invented_one() -> None:
+    from digests.ingest import read_paths
+    from digests.pipeline import cluster_batch
+
+    batch = cluster_batch(read_paths([DEMO]).articles)
+    by_story = {s.headline: [d.text for d in s.disagreements] for s in batch.stories}
+    march = next(t for h, t in by_story.items() if "march" in h.lower())
+    assert any("1,200" in d and "1,400" in d for d in march), march  # police vs organisers
+    quake = next(t for h, t in by_story.items() if "Tarvane" in h)
+    assert not any(d.startswith("Date") for d in quake), quake  # Sunday's news, Monday's news
+
+
 def test_the_bot_path_finds_the_same_stories_and_keeps_them_across_a_restart(
     tmp_path: Path,
 ) -> None:

@@ -124,3 +124,39 @@ def test_the_sheet_does_not_depend_on_the_order_articles_arrive_in() -> None:
     first = extract_facts(arts, {})
     for order in ([2, 0, 1], [1, 2, 0], [2, 1, 0]):
         assert extract_facts([arts[i] for i in order], {}) == first
+
+
+def test_leads_of_reports_from_different_days_are_not_a_date_conflict() -> None:
+    day_one = Article(
+        id="q1", title="Quake hits Tarn province", source="first.example",
+        text="A magnitude 6.1 earthquake struck Tarn province on Sunday, killing at least 9 "
+        "people in the port town of Velle, officials said.",
+        published=datetime(2026, 5, 3, 20, tzinfo=UTC),
+    )  # fmt: skip
+    day_two = Article(
+        id="q2", title="Tarn quake toll rises", source="second.example",
+        text="The toll from the Tarn province earthquake rose to 14 on Monday as rescuers in "
+        "the port town of Velle reached the old quarter, officials said.",
+        published=datetime(2026, 5, 4, 9, tzinfo=UTC),
+    )  # fmt: skip
+    texts = [d.text for d in extract_facts([day_one, day_two], {}).disagreements]
+    assert not any(t.startswith("Date") for t in texts), texts
+
+
+def test_an_outlet_quoting_both_estimates_does_not_hide_the_disagreement() -> None:
+    def march(i: str, source: str, text: str) -> Article:
+        return Article(
+            id=i, title="Dockers march in Port Tarn", text=text, source=source,
+            published=_WHEN,
+        )  # fmt: skip
+
+    arts = [
+        march("d1", "police.example", "About 1,200 people marched through Port Tarn on "
+              "Monday against plans to automate the container terminal, police said."),
+        march("d2", "union.example", "Some 1,600 people marched through Port Tarn on Monday "
+              "against plans to automate the container terminal, organisers said."),
+        march("d3", "both.example", "Estimates of the march varied: police said about 1,200 "
+              "people took part, while the union claimed 1,600."),
+    ]  # fmt: skip
+    texts = [d.text for d in extract_facts(arts, {}).disagreements]
+    assert any("1,200" in t and "1,600" in t and t.startswith("People") for t in texts), texts
