@@ -64,6 +64,16 @@ _PROSPECT = re.compile(
     r"forecast|predict(?:s|ed)?|estimates?)\b",
     re.IGNORECASE,
 )
+_SUBORDINATE = re.compile(r",\s*(?:which|who|whose|where|as|while|amid|after)\b|\bwhich\b")
+
+
+def _main(text: str) -> str:
+    """A sentence up to its first relative or subordinate clause: "marched on Monday, which
+    unions say could cost jobs" reports a march, not a prospect."""
+    m = _SUBORDINATE.search(text)
+    return text[: m.start()] if m else text
+
+
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
 )
@@ -1213,7 +1223,9 @@ def _rank(
     if leads:
         # What was expected or is to come is not the event; a report of it nearly as well
         # supported is.
-        done = [x for x in leads if x[0] >= leads[0][0] - 3 and not _PROSPECT.search(x[2].text)]
+        done = [
+            x for x in leads if x[0] >= leads[0][0] - 3 and not _PROSPECT.search(_main(x[2].text))
+        ]
         chosen.append((done or leads)[0])
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored[:W_POOL] if x not in chosen]

@@ -216,3 +216,20 @@ def test_devset_floor() -> None:
     # Floors a little under the measured 43/100 and 22/51: fail on regressions, not on noise.
     assert int(facts.split(":")[1].split("/")[0]) >= 40
     assert int(flagged.split(":")[1].split("/")[0]) >= 20
+
+
+def test_a_lead_with_a_could_clause_still_states_the_event() -> None:
+    lead = (
+        "About 900 farmers drove tractors into Tarn on Monday to protest against the closure "
+        "of the grain port, which the union says could cost 300 jobs."
+    )
+    arts = [
+        Article("f1", "Farmers protest in Tarn", lead + "\nThe convoy set off from Velle at "
+                "dawn and ended at the town hall, where speeches lasted an hour.", "one.example"),
+        Article("f2", "Tarn farmers rally", "Farmers will meet port officials on Thursday "
+                "after about 900 of them drove tractors into Tarn on Monday.\nThe port "
+                "handles 40 ships a year.", "two.example"),
+    ]  # fmt: skip
+    sheet = extract_facts(arts, {})
+    assert sheet.facts[0].kind == "event"
+    assert "About 900 farmers drove tractors into Tarn" in sheet.facts[0].text
