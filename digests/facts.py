@@ -478,6 +478,11 @@ class _Sent:
 # ---------------------------------------------------------------- sentences and cleaning
 
 
+# "majors.The Italian": a lost space between sentences (a lower-case word of three letters
+# or more, a full stop, a capitalised word); "U.S.", "St.Louis" and domains do not match.
+_GLUED = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z]+\b)")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text; line breaks always end one, abbreviations ("Gov.", "U.S.") do not."""
     out: list[str] = []
@@ -485,7 +490,7 @@ def split_sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        pieces = _SPLIT.split(line)
+        pieces = _SPLIT.split(_GLUED.sub(". ", line))
         # re.split with a group yields text, closing-quote, text, ...: glue quotes back on.
         buf = ""
         chunks: list[str] = []

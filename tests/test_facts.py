@@ -233,3 +233,14 @@ def test_a_lead_with_a_could_clause_still_states_the_event() -> None:
     sheet = extract_facts(arts, {})
     assert sheet.facts[0].kind == "event"
     assert "About 900 farmers drove tractors into Tarn" in sheet.facts[0].text
+
+
+def test_a_lost_space_after_a_full_stop_still_ends_the_sentence() -> None:
+    text = "Orvik won a 21st straight match at the majors.The Tarnian is the fifth to do so."
+    assert split_sentences(text) == [
+        "Orvik won a 21st straight match at the majors.",
+        "The Tarnian is the fifth to do so.",
+    ]
+    assert split_sentences("He moved to the U.S. in 2004 and to St.Louis later.") == [
+        "He moved to the U.S. in 2004 and to St.Louis later."
+    ]
