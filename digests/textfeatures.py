@@ -60,6 +60,10 @@ _DATE_ANY = re.compile(
 _WEEKDAY = re.compile(
     r"(?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+_FUTURE = re.compile(
+    r"\b(?:will|would|(?:is|are) (?:due|set|scheduled|expected) to|plans? to|to (?:meet|resume|"
+    r"hold|begin|start|vote|sit))\b"
+)
 _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", re.IGNORECASE)
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
 LEAD_CHARS = 400
@@ -182,8 +186,12 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     if published is not None and "day" in text:  # every weekday name ends in "day"
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())
-            back = (published.weekday() - wd) % 7
-            seen = published.date() - timedelta(days=back)
+            if _FUTURE.search(text, max(0, m.start() - 40), m.start()):
+                # "talks will resume on Thursday": the coming one, not the last
+                seen = published.date() + timedelta(days=(wd - published.weekday()) % 7)
+            else:
+                back = (published.weekday() - wd) % 7
+                seen = published.date() - timedelta(days=back)
             feats.add(f"@{seen.month:02d}-{seen.day:02d}")
             full.add(seen)
     return feats, full, first[1] if first is not None else None

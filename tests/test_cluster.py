@@ -462,3 +462,13 @@ def test_batch_pauses_the_cycle_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # a caller's own choice is kept
     finally:
         gc.enable()
+
+
+def test_a_coming_weekday_is_dated_forward() -> None:
+    from digests.textfeatures import extract_dates
+
+    tuesday = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    feats, full, _ = extract_dates("Port bosses will meet the union on Thursday.", tuesday)
+    assert "@11-26" in feats and "@11-19" not in feats
+    feats, _, _ = extract_dates("The crane collapsed early on Sunday.", tuesday)
+    assert "@11-22" in feats
