@@ -28,6 +28,7 @@ from digests.dates import (
 )
 from digests.entities import EntityIndex, Mention, find_mentions
 from digests.models import Article, Disagreement, Fact, FactKind
+from digests.textfeatures import figures_match
 
 logger = logging.getLogger(__name__)
 
@@ -1032,6 +1033,80 @@ def _sim(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b))
 
 
+# Nouns that count people, however an outlet names them: "1,400 people" and "1,200
+# dockworkers and supporters" count one crowd (stems, as `find_quantities` gives them).
+_PEOPLE = frozenset(
+    ["people", "person", "resident", "worker", "supporter", "protester", "demonstrator",
+     "marcher", "participant", "employe", "staff", "member", "civilian", "children", "adult",
+     "passenger", "student", "voter", "spectator", "fan", "fans", "troop", "soldier", "migrant",
+     "refuge", "crowd", "attende", "visitor", "pilgrim", "volunteer", "union", "unionist"]
+)  # fmt: skip
+_FORMER = re.compile(r"\b(?:from|than|compared\s+(?:with|to))\s*$", re.IGNORECASE)
+
+
+def _counts(q: Quantity) -> frozenset[str]:
+    """The words saying what a figure counts, people of any name as one."""
+    return frozenset(
+        "#people" if w in _PEOPLE or w.endswith("worker") else w for w in q.nouns + q.before
+    )
+
+
+def _agree(a: float, b: float) -> bool:
+    """Same figure up to rounding: "about 384,000" and 384,122, "14%" and 13.5%."""
+    if figures_match(a, b):
+        return True
+    lo, hi = sorted((a, b))
+    if hi > 1.05 * lo:
+        return False
+    # the rounder of the two is the other rounded half up to its last non-zero digit
+    rough, exact = (a, b) if _last_digit(a) >= _last_digit(b) else (b, a)
+    unit = 10.0 ** _last_digit(rough)
+    return math.floor(exact / unit + 0.5) * unit == rough
+
+
+def _last_digit(v: float) -> int:
+    """The power of ten of a figure's last non-zero digit (1,200 -> 2, 13.5 -> -1)."""
+    for p in range(12, -4, -1):
+        if abs(v / 10.0**p - round(v / 10.0**p)) < 1e-9:
+            return p
+    return -4
+
+
+def _claimed(s: _Sent) -> list[Quantity]:
+    """The figures a sentence states as they now stand: not a range's ends, nor a former
+    value ("raised the toll from 12")."""
+    return [
+        q
+        for q in s.numbers
+        if q.value and not _in_range(s.text, q) and not _FORMER.search(s.text[: q.start])
+    ]
+
+
+def _same_count(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures, from sentences already worded alike, count one thing: the same
+    kind of number and the same counted words (or no counted word at all, "has risen to
+    19,"), within a plausible ratio."""
+    if a.pct != b.pct or a.currency != b.currency:
+        return False
+    if max(a.value, b.value) > 4 * min(a.value, b.value):
+        return False
+    return not a.nouns or not b.nouns or bool(_counts(a) & _counts(b))
+
+
+def _contradicts(a: _Sent, b: _Sent) -> bool:
+    """Whether two sentences give different figures for one counted thing ("some 1,400
+    people" vs "about 1,200 dockworkers", "risen to 19" vs "at least 12 people"): then one
+    cannot confirm the other. A sentence stating the same figures, plus others, agrees."""
+    if not a.numbers or not b.numbers:
+        return False
+    qa, qb = _claimed(a), _claimed(b)
+    only_a = [q for q in qa if not any(_agree(q.value, r.value) for r in b.numbers)]
+    if not only_a:
+        return False
+    only_b = [r for r in qb if not any(_agree(q.value, r.value) for q in a.numbers)]
+    return any(_same_count(q, r) for q in only_a for r in only_b)
+
+
 @dataclass
 class _Group:
     members: list[_Sent]
@@ -1057,7 +1132,11 @@ def _group(sents: list[_Sent], threshold: float | None = None) -> list[_Group]:
         for gi, _ in cand.most_common(12):
             g = groups[gi]
             sim = max(_sim(s.tokens, m.tokens) for m in g.members[:3])
-            if sim > best_sim and s.article_id not in {m.article_id for m in g.members}:
+            if (
+                sim > best_sim
+                and s.article_id not in {m.article_id for m in g.members}
+                and not any(_contradicts(m, s) for m in g.members)
+            ):
                 best, best_sim = gi, sim
         if best >= 0:
             groups[best].members.append(s)
@@ -1141,14 +1220,19 @@ def extract_facts(
     disagreements.extend(_time_and_date_conflicts(wholes))
     facts: list[Fact] = []
     chosen_groups = [c[1] for c in chosen]
-    for g, found in zip(chosen_groups, _support(chosen_groups, sents), strict=True):
+    reps = [c[2] for c in chosen]
+    for g, found in zip(chosen_groups, _support(chosen_groups, reps, sents), strict=True):
         g.support = found
     for i, (_, g, rep) in enumerate(chosen):
         kind: FactKind = "event" if i == 0 and ranking.has_lead else _kind_of(rep, index)
         backing = g.members + [x for x in g.support if x not in g.members]
         text = _fact_text(rep, kind)
         if kind == "event":
-            early = [x for x in sents if x.pos <= 2 and x.source != rep.source]
+            early = [
+                x
+                for x in sents
+                if x.pos <= 2 and x.source != rep.source and not _contradicts(rep, x)
+            ]
             text, dated = _with_event_date(text, rep, backing, early)
             if dated is not None and dated not in backing:
                 backing.append(dated)
@@ -1268,8 +1352,9 @@ def _rank(
     return _Ranking(sents, index, sources, scored, chosen, bool(leads))
 
 
-def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:
-    """Sentences elsewhere that state a group's fact in looser words: they confirm it.
+def _support(groups: list[_Group], reps: list[_Sent], sents: list[_Sent]) -> list[list[_Sent]]:
+    """Sentences elsewhere that state a group's fact (its representative) in looser words:
+    they confirm it, unless their figures say otherwise.
 
     Groups are kept tight so each fact stays one clear statement; confirmation is counted
     more generously, so a paraphrase in another outlet still cites that outlet.
@@ -1279,8 +1364,7 @@ def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:
         for t in s.tokens:
             index.setdefault(t, []).append(i)
     out: list[list[_Sent]] = []
-    for g in groups:
-        rep = g.members[0]
+    for g, rep in zip(groups, reps, strict=True):
         cand: Counter[int] = Counter()
         for t in rep.tokens:
             if len(index.get(t, ())) <= len(sents) // 2 + 1:
@@ -1292,7 +1376,7 @@ def _support(groups: list[_Group], sents: list[_Sent]) -> list[list[_Sent]]:
             s = sents[i]
             if n < 3 or s.article_id in have:
                 continue
-            if _sim(rep.tokens, s.tokens) >= W_SUPPORT:
+            if _sim(rep.tokens, s.tokens) >= W_SUPPORT and not _contradicts(rep, s):
                 found.append(s)
                 have.add(s.article_id)
         out.append(found)
