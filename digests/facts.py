@@ -843,8 +843,8 @@ def choose_headline(articles: Sequence[Article]) -> str:
                 if _usable_title(t, a.source):
                     stand_ins.append((t, a.source))
                 continue
-            first, dot, _rest = t.partition(". ")
-            if dot and len(first.split()) >= 5:
+            first = _first_sentence(t)
+            if first != t and len(first.split()) >= 5:
                 t = first  # "Storm rips off roof. Look at the damage": keep the news part
             if _usable_title(t, a.source):
                 # A live blog's title describes one moment of a moving story.
@@ -880,6 +880,14 @@ def choose_headline(articles: Sequence[Article]) -> str:
         ),
     )
     return _shorten(leads[best_i], 16)
+
+
+def _first_sentence(title: str) -> str:
+    """A title up to its first full stop that ends a sentence: "after Nov. 8 quake" goes on."""
+    for m in re.finditer(r"\. ", title):
+        if not _ends_with_abbrev(title[: m.start() + 1]):
+            return title[: m.start()]
+    return title
 
 
 def _shorten(sentence: str, max_words: int) -> str:

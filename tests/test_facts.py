@@ -157,6 +157,14 @@ def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
     )
 
 
+def test_headline_is_not_cut_at_an_abbreviation() -> None:
+    title = "Velan ferry repairs to cost 12 million after Jan. 4 storm. See the damage"
+    art = Article("h6", title, "The storm hit the harbour.", "velanpost.example")
+    assert choose_headline([art]) == "Velan ferry repairs to cost 12 million after Jan. 4 storm"
+    gov = Article("h7", "Gov. Ana Lee opens the Harlow bridge to traffic", "x.", "g.example")
+    assert choose_headline([gov]) == "Gov. Ana Lee opens the Harlow bridge to traffic"
+
+
 def test_headline_without_titles_uses_a_short_lead() -> None:
     art = Article("h5", "", A.text, "x.example")
     head = choose_headline([art])
