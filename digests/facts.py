@@ -479,6 +479,14 @@ class _Sent:
 # ---------------------------------------------------------------- sentences and cleaning
 
 
+# Verbs that attribute words to a speaker.
+_SPEECH_VERBS = frozenset(
+    ["said", "says", "told", "tells", "asked", "asks", "added", "wrote", "shouted", "replied",
+     "warned", "noted", "explained", "insisted", "declared", "demanded", "cried", "yelled",
+     "exclaimed", "wondered", "tweeted", "posted", "recalled", "continued"]
+)  # fmt: skip
+
+
 # "majors.The Italian": a lost space between sentences (a lower-case word of three letters
 # or more, a full stop, a capitalised word); "U.S.", "St.Louis" and domains do not match.
 _GLUED = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z]+\b)")
@@ -1716,14 +1724,28 @@ def _with_extras(
 
 
 def _best_role(roles: Sequence[str]) -> str:
+    """The first role written as clean words (see `_clean_role`), or "" when none is."""
     for r in roles:
-        words = r.split()
-        if words and words[0][:1].isupper() or (words and words[0].islower()):
-            clean = re.sub(r"^\W+|\W+$", "", r)
-            clean = re.sub(r"^.*?(?:\)\s*[-–—]+\s*)", "", clean)
-            if 1 <= len(clean.split()) <= 6:
-                return clean
+        clean = _clean_role(r)
+        if clean:
+            return clean
     return ""
+
+
+_ROLE_WORD = re.compile(r"[A-Za-z][\w’'.&-]*")
+
+
+def _clean_role(role: str) -> str:
+    """The role words after any quotation or clause the words before a name ran into:
+    'time," NSS director' is "NSS director", 'Lunne," said association chair' is
+    "association chair"; "" unless one to six plain words remain."""
+    tail = re.split(r"[\"“”‘«»()\[\],;:!?]|\.\s|\s[-–—]+\s", role)[-1]
+    words = tail.split()
+    while words and words[0].lower() in _SPEECH_VERBS:
+        words = words[1:]
+    if not 1 <= len(words) <= 6 or not all(_ROLE_WORD.fullmatch(w) for w in words):
+        return ""
+    return " ".join(words).rstrip(".")
 
 
 # ---------------------------------------------------------------- disagreements and updates

@@ -252,3 +252,25 @@ def test_a_lost_space_after_a_full_stop_still_ends_the_sentence() -> None:
     assert split_sentences("He moved to the U.S. in 2004 and to St.Louis later.") == [
         "He moved to the U.S. in 2004 and to St.Louis later."
     ]
+
+
+def test_a_role_is_clean_words_without_the_quotation_before_it() -> None:
+    text = (
+        "Dock workers in Port Velan voted on Monday to strike over cuts to overtime pay.\n"
+        '"We have waited two years for the board to sit down with us, we have written letter '
+        "after letter, we have offered to share the savings it wants, and every time the answer "
+        'has been the same, so this time we will not wait," union secretary Lora Venn said.\n'
+        "Lora Venn said the strike would begin next week unless the board withdrew the cuts."
+    )
+    other = (
+        "Port Velan dock workers backed a strike over overtime pay on Monday.\n"
+        "Lora Venn told members the board had ignored their letters for months."
+    )
+    arts = [
+        Article("w1", "Velan dockers vote to strike", text, "velanpost.example"),
+        Article("w2", "Velan dockers back strike", other, "harbour.example"),
+    ]
+    who = [f.text for f in extract_facts(arts, {}).facts if f.kind == "who"]
+    assert who, who
+    assert all(not any(c in t for c in "\"“”,") for t in who), who
+    assert any(t.startswith("union secretary Lora Venn") for t in who), who
