@@ -485,6 +485,42 @@ _SPEECH_VERBS = frozenset(
      "warned", "noted", "explained", "insisted", "declared", "demanded", "cried", "yelled",
      "exclaimed", "wondered", "tweeted", "posted", "recalled", "continued"]
 )  # fmt: skip
+# A quotation ending in a question or exclamation mark, closing quote included.
+_ASKED = re.compile(r"[?!][\"”’']$")
+_ASKED_THEN = re.compile(r"[?!][\"”]\s+(?=\S)")
+
+
+def _attribution_of(quotation: str, after: str) -> bool:
+    """Whether `after` only says who spoke the quotation ending `quotation` ("“Who will pay
+    for this?” the chairman told the crowd."): it stays with it, as one sentence."""
+    return bool(_ASKED.search(quotation)) and _says(after)
+
+
+def _says(text: str) -> bool:
+    """A short attribution: a speech verb within twelve words ("UHW chairman Viktor Salo
+    told the crowd.")."""
+    words = text.split()
+    return len(words) <= 12 and any(w.strip(",.;:!?").lower() in _SPEECH_VERBS for w in words)
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a text's quotation marks do not pair up (it ends a quotation begun before)."""
+    return text.count('"') % 2 == 1 or text.count("”") > text.count("“")
+
+
+def _join_quotation(merged: list[str]) -> None:
+    """When the last piece ends a question or exclamation quoted over several pieces and
+    says who spoke it, join the quotation's earlier pieces to it (up to three): "“Retraining
+    for what? For watching robots?” Salo told the crowd." is one sentence."""
+    last = merged[-1]
+    ends = [m.end() for m in _ASKED_THEN.finditer(last)]
+    if not ends or not _open_quote(last) or not _says(last[ends[-1] :]):
+        return
+    for n in range(2, min(4, len(merged)) + 1):
+        joined = " ".join(merged[-n:])
+        if not _open_quote(joined):
+            merged[-n:] = [joined]
+            return
 
 
 # "majors.The Italian": a lost space between sentences (a lower-case word of three letters
@@ -514,10 +550,11 @@ def split_sentences(text: str) -> list[str]:
             chunks.append(buf)
         merged: list[str] = []
         for chunk in chunks:
-            if merged and _ends_with_abbrev(merged[-1]):
+            if merged and (_ends_with_abbrev(merged[-1]) or _attribution_of(merged[-1], chunk)):
                 merged[-1] = merged[-1] + " " + chunk
             else:
                 merged.append(chunk)
+            _join_quotation(merged)
         out.extend(c.strip() for c in merged if c.strip())
     return out
 

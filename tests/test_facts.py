@@ -272,5 +272,26 @@ def test_a_role_is_clean_words_without_the_quotation_before_it() -> None:
     ]
     who = [f.text for f in extract_facts(arts, {}).facts if f.kind == "who"]
     assert who, who
-    assert all(not any(c in t for c in "\"“”,") for t in who), who
+    assert all(not any(c in t for c in '"“”,') for t in who), who
     assert any(t.startswith("union secretary Lora Venn") for t in who), who
+
+
+def test_an_attribution_stays_with_the_question_it_follows() -> None:
+    text = (
+        "Nurses marched on Tuesday. “Who will pay for this?” Union secretary Lora Venn "
+        "asked the crowd. “Not us!” Venn shouted. The board said nothing! Talks resume today."
+    )
+    assert split_sentences(text) == [
+        "Nurses marched on Tuesday.",
+        "“Who will pay for this?” Union secretary Lora Venn asked the crowd.",
+        "“Not us!” Venn shouted.",
+        "The board said nothing!",
+        "Talks resume today.",
+    ]
+    several = "“Strike? Now? With winter coming?” Venn asked. The board left."
+    assert split_sentences(several) == [
+        "“Strike? Now? With winter coming?” Venn asked.",
+        "The board left.",
+    ]
+    quoted = "“Is it over?” Venn told reporters the board had walked out of talks twice this week."
+    assert len(split_sentences(quoted)) == 2  # a long sentence after it is a sentence of its own
