@@ -1856,7 +1856,7 @@ def _number_conflicts(
         ):
             first, last = ordered[0][1][0][1], ordered[-1][1][0][1]
             ids = tuple(dict.fromkeys(s.article_id for _, lst in ordered for s, _ in lst))
-            text = f"{label} rose from {first.text} to {last.text} in later reports"
+            text = f"{label} rose from {_inline(first)} to {_inline(last)} in later reports"
             srcs = len({s.source for _, lst in ordered for s, _ in lst})
             updates.append(Fact(text, "number", ids, srcs))
             continue
@@ -1864,7 +1864,7 @@ def _number_conflicts(
         ids_all: list[str] = []
         for _, lst in sorted(values.items(), key=lambda kv: -len(kv[1])):
             q = lst[0][1]
-            parts.append(f"{q.text} ({_outlets([s for s, _ in lst])})")
+            parts.append(f"{_inline(q)} ({_outlets([s for s, _ in lst])})")
             ids_all.extend(s.article_id for s, _ in lst)
         text = f"{label}: " + " vs ".join(parts)
         disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
@@ -2191,13 +2191,15 @@ def _merge_pairs(pairs: list[tuple[str, str, _Sent, str, _Sent]]) -> list[Disagr
 
 
 def _outlets(sents: Sequence[_Sent]) -> str:
-    """`outlet [id, id], outlet [id]`: who said it, syndicated copies under their original."""
-    by: dict[str, list[str]] = {}
-    for x in sents:
-        ids = by.setdefault(x.outlet or x.source, [])
-        if x.article_id not in ids:
-            ids.append(x.article_id)
-    return ", ".join(f"{src} [{', '.join(ids)}]" for src, ids in by.items())
+    """`outlet, outlet`: who said it, by the names readers know (the articles themselves are
+    the disagreement's `article_ids`; an id can be a whole URL)."""
+    return ", ".join(dict.fromkeys(x.outlet or x.source for x in sents))
+
+
+def _inline(q: Quantity) -> str:
+    """A figure as written, for the middle of a line: "Some 1,400" opened its sentence,
+    "some 1,400" is how it reads after a label."""
+    return q.text[0].lower() + q.text[1:] if q.hedge else q.text
 
 
 from digests.answers import Answer, answer_question  # noqa: E402  (re-export; imports us lazily)

@@ -102,6 +102,10 @@ def test_different_figures_become_a_disagreement_citing_both() -> None:
     assert "4,500" in d.text
     assert set(d.article_ids) == {"n1", "n2"}
     assert "harlowcourier.example" in d.text and "osterbytimes.example" in d.text
+    # outlets by name only, and a hedge reads in lower case after the label
+    assert "n1" not in d.text and "[" not in d.text, d.text
+    assert "about 3,200" in d.text and "some 4,500" in d.text.lower(), d.text
+    assert "About" not in d.text and "Some" not in d.text, d.text
 
 
 def _toll(aid: str, source: str, n: str, hour: int) -> Article:
