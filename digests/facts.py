@@ -76,7 +76,8 @@ def _main(text: str) -> str:
 
 
 _VAGUE_START = re.compile(
-    r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So)\b"
+    r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So|"
+    r"Yet|Meanwhile|Then(?!-)|Even so|Nonetheless|Nevertheless)\b"
 )
 
 _ABBREV = frozenset(

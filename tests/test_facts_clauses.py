@@ -28,6 +28,15 @@ def test_independent_clause_after_semicolon_stands_alone() -> None:
     assert "The upper stage broke apart over the ocean about 30 minutes later." in out
 
 
+def test_a_clause_leaning_on_the_one_before_does_not_stand_alone() -> None:
+    s = "The union asked the port board for talks on the overtime cuts on Monday; yet the board refused to meet before the end of the month."
+    out = clauses(s)
+    assert "The union asked the port board for talks on the overtime cuts on Monday." in out
+    assert not any(c.startswith("Yet") for c in out), out
+    s = "The ferry resumed its Velan crossings on Friday after two weeks of repairs; meanwhile the harbour stayed closed to smaller boats."
+    assert not any(c.startswith("Meanwhile") for c in clauses(s))
+
+
 def test_no_unsafe_shortenings() -> None:
     # a subordinate opening, a quote, a short sentence: nothing is cut
     assert clauses("If the court approves the deal, which is likely, shares would rise.") == []

@@ -75,3 +75,27 @@ def test_power_outage_counts_in_different_words_are_compared() -> None:
     assert all(
         {"o1", "o2"} <= set(d.article_ids) for d in sheet.disagreements if "million" in d.text
     )
+
+
+def test_a_fact_opening_with_yet_leans_on_a_sentence_the_reader_does_not_see() -> None:
+    a = Article(
+        "v1", "Velan ferry back in service",
+        "The Velan ferry resumed its crossings to Orsa island on Friday after two weeks of "
+        "repairs.\n"
+        "Yet the harbour authority kept the north pier closed to smaller boats until further "
+        "notice.\n"
+        "The ferry company said the repairs to the hull had cost about 300,000 crowns.\n"
+        "Passengers queued from dawn at the south pier for the first crossing.",
+        "one.example",
+    )  # fmt: skip
+    b = Article(
+        "v2", "Ferry returns",
+        "Ferry crossings between Velan and Orsa island resumed on Friday after a two-week "
+        "repair.\n"
+        "The first crossing left the south pier at 7 a.m. with 212 passengers on board.",
+        "two.example",
+    )  # fmt: skip
+    texts = [f.text for f in extract_facts([a, b], {}).facts]
+    yet = next(i for i, t in enumerate(texts) if t.startswith("Yet"))
+    queued = next(i for i, t in enumerate(texts) if t.startswith("Passengers queued"))
+    assert queued < yet, texts
