@@ -2057,7 +2057,7 @@ def _same_quantity(
     if y1 and y2 and not y1 & y2:
         return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods
     shared_nouns = set(q1.nouns) & set(q2.nouns)
-    shared_ctx = (set(q1.nouns) | set(q1.before)) & (set(q2.nouns) | set(q2.before))
+    shared_ctx = _counts(q1) & _counts(q2)  # "1,400 people" and "1,200 dockworkers"
     if not shared_ctx or q1.value == 0 or q2.value == 0:
         return False
     ratio = max(q1.value, q2.value) / min(q1.value, q2.value)

@@ -160,3 +160,18 @@ def test_an_outlet_quoting_both_estimates_does_not_hide_the_disagreement() -> No
     ]  # fmt: skip
     texts = [d.text for d in extract_facts(arts, {}).disagreements]
     assert any("1,200" in t and "1,600" in t and t.startswith("People") for t in texts), texts
+
+
+def test_crowds_counted_in_different_words_are_compared() -> None:
+    a = _article(
+        "p1", "ledger.example",
+        "Some 2,600 people filled Harbour Square in Velmar on Tuesday to back the striking "
+        "nurses.",
+    )  # fmt: skip
+    b = _article(
+        "p2", "wire.example",
+        "About 2,100 nurses and their supporters rallied in Harbour Square in Velmar on "
+        "Tuesday.",
+    )  # fmt: skip
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert any("2,600" in t and "2,100" in t for t in texts), texts
