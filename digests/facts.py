@@ -1120,8 +1120,10 @@ def _agree(a: float, b: float) -> bool:
 
 def _last_digit(v: float) -> int:
     """The power of ten of a figure's last non-zero digit (1,200 -> 2, 13.5 -> -1)."""
-    for p in range(12, -4, -1):
-        if abs(v / 10.0**p - round(v / 10.0**p)) < 1e-9:
+    if v <= 0:
+        return 0
+    for p in range(math.floor(math.log10(v)), -4, -1):
+        if abs(v / 10.0**p - round(v / 10.0**p)) < 1e-6:
             return p
     return -4
 

@@ -66,3 +66,16 @@ def test_a_risen_toll_is_not_confirmed_by_the_earlier_lower_one() -> None:
     )  # fmt: skip
     facts = extract_facts([early, later, same], {}).facts
     assert _citing(facts, "risen to 15") == {"d2", "d3"}, facts
+
+
+def test_a_figure_rounded_by_one_outlet_still_confirms_but_another_figure_does_not() -> None:
+    lead = "Orvel Motors said on Thursday its car sales in Velish fell {} in March from a year earlier."
+    arts = [
+        _article("s1", "one.example", lead.format("13.5 percent") + "\nLoan rates were blamed."),
+        _article(
+            "s2", "two.example", lead.format("14 percent") + "\nDealers expect a better spring."
+        ),
+        _article("s3", "three.example", lead.format("9 percent") + "\nAnalysts were surprised."),
+    ]
+    facts = extract_facts(arts, {}).facts
+    assert _citing(facts, "car sales") == {"s1", "s2"}, facts
