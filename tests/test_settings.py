@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, load_settings, parse_duration
+from bot.settings import ConfigError, check_cron, load_settings, parse_duration
 
 GOOD = """
 [storage]
@@ -106,3 +106,90 @@ def test_example_config_is_valid() -> None:
     root = Path(__file__).resolve().parents[1]
     settings, _ = load_settings(root / "config" / "example.toml", env={})
     assert settings.sources
+
+
+def test_cross_checks_and_cron_are_listed_with_the_field_errors(tmp_path: Path) -> None:
+    bad = """
+[[sources]]
+name = "wire"
+url = "https://example.org/feed.xml"
+poll = "often"
+
+[[sources]]
+name = "wire"
+path = "inbox/"
+
+[[channels]]
+platform = "console"
+id = "stdout"
+schedule = "0 25 * * *"
+sources = ["wire", "nope"]
+
+[[channels]]
+platform = "console"
+id = "stdout"
+schedule = "every day"
+
+[slack]
+port = 99999
+"""
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, bad), env={})
+    assert info.value.problems == [
+        "sources.0.poll: 'often' is not a duration like '20s', '10m', '1h'",
+        "sources.1.name: 'wire' is already the name of sources.0",
+        "channels.0.schedule: '0 25 * * *' is not a valid cron expression: "
+        "hour '25' is out of range (allowed 0-23)",
+        "channels.0.sources.1: no source is named 'nope'",
+        "channels.1.schedule: 'every day' is not a 5-field cron expression like '0 8 * * *'",
+        "channels.1: console:stdout is already configured as channels.0",
+        "slack.port: Input should be less than or equal to 65535",
+    ]
+
+
+def test_cross_checks_alone_are_one_line_each(tmp_path: Path) -> None:
+    text = (
+        GOOD.replace('sources = ["wire"]', 'sources = ["ghost"]')
+        + '\n[[sources]]\nname = "wire"\npath = "inbox/"\n'
+        + '\n[[channels]]\nplatform = "slack"\nid = "C0123456"\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text), env={})
+    assert info.value.problems == [
+        "sources.1.name: 'wire' is already the name of sources.0",
+        "channels.0.sources.0: no source is named 'ghost'",
+        "channels.1: slack:C0123456 is already configured as channels.0",
+    ]
+
+
+def test_cron_problems_name_the_field_and_its_range() -> None:
+    with pytest.raises(ValueError) as info:
+        check_cron("99 99 * * *")
+    message = str(info.value)
+    assert "minute '99' is out of range (allowed 0-59)" in message
+    assert "hour '99' is out of range (allowed 0-23)" in message
+    assert "Error validating" not in message and "maximum value" not in message
+    with pytest.raises(ValueError, match=r"day of month '0' is out of range \(allowed 1-31\)"):
+        check_cron("0 8 0 * *")
+    with pytest.raises(ValueError, match=r"day of week 'someday' is not valid \(allowed 0-6"):
+        check_cron("0 8 * * someday")
+    assert check_cron("*/15 8-18 1,15 jan-jun mon-fri") == "*/15 8-18 1,15 jan-jun mon-fri"
+
+
+def test_bad_database_urls_stop_start_up(tmp_path: Path) -> None:
+    text = GOOD.replace('"sqlite:///x.db"', '"mysql://news:s3cret@db.example/news"')
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text), env={"NEWSDIGEST_DATABASE_URL": "not a url"})
+    [config_url, env_url] = info.value.problems
+    assert config_url.startswith("storage.url: 'mysql://news:***@db.example/news' is not a")
+    assert "s3cret" not in config_url
+    assert env_url.startswith("NEWSDIGEST_DATABASE_URL: 'not a url' is not a database URL")
+    good = write(tmp_path, GOOD)
+    for url in ("sqlite://", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"):
+        settings, _ = load_settings(good, env={"NEWSDIGEST_DATABASE_URL": url})
+        assert settings.storage.url == url
+
+
+def test_short_poll_message_says_how_far_apart() -> None:
+    with pytest.raises(ValueError, match="polls must be at least 10 seconds apart"):
+        parse_duration("5s")
