@@ -18,6 +18,32 @@ from digests.render import digest_view, render_json, render_markdown, render_tex
 log = logging.getLogger(__name__)
 
 FORMATS = ("text", "markdown", "slack", "discord", "json")
+# Third-party loggers that narrate their own recoverable trouble ("discarding data: None" for
+# an empty page) at WARNING; we already report the skipped input in our own words.
+QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
+# Loggers whose warnings are about the bot's own operation (retries, missed jobs): kept.
+TERSE_LOGGERS = ("httpx", "apscheduler", "discord", "slack_bolt", "alembic")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (a limit of 0 or -1 makes no digest)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml is the one place it is written)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdigest")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _is_url(value: str) -> bool:
@@ -152,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Group news from many outlets into stories and post digests to chat.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("cluster", help="group articles into stories")
@@ -162,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="print the digest that would be posted")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory or feed URL")
     p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--limit", type=int, default=10, help="stories in the digest (default 10)")
+    p.add_argument(
+        "--limit", type=positive_int, default=10, help="stories in the digest (default 10)"
+    )
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("run", help="run the bot (scheduler + chat platforms)")
@@ -189,8 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if not args.verbose:
-        for noisy in ("httpx", "apscheduler", "discord", "trafilatura", "slack_bolt", "alembic"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        for name in TERSE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

@@ -210,3 +210,64 @@ def test_cluster_reads_a_feed_url(tmp_path: Path) -> None:
     assert "utm_source" not in (article["url"] or "")
     assert "alert" not in json.dumps(story)
     assert "missing.xml" in done.stderr and "404" in done.stderr
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "two"])
+def test_digest_limit_below_one_is_a_usage_error(tmp_path: Path, limit: str) -> None:
+    (tmp_path / "a.txt").write_text(MEETING_A, encoding="utf-8")
+    done = run_cli("digest", str(tmp_path), "--limit", limit)
+    assert done.returncode == 2
+    assert "--limit" in done.stderr and repr(limit) in done.stderr
+    assert done.stdout == ""
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    done = run_cli("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"newsdigest {version('newsdigest')}"
+
+
+def test_empty_page_is_skipped_without_library_warnings(tmp_path: Path) -> None:
+    (tmp_path / "empty.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(MEETING_A, encoding="utf-8")
+    done = run_cli("cluster", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"newsdigest: skipped {tmp_path / 'empty.html'}: no article text found in the page"
+    ]
+
+
+def test_run_lists_every_config_problem_at_once(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(
+        """
+[[sources]]
+name = "wire"
+path = "inbox/"
+poll = "5s"
+
+[[sources]]
+name = "wire"
+path = "inbox2/"
+
+[[channels]]
+platform = "console"
+id = "stdout"
+schedule = "0 25 * * *"
+sources = ["nope"]
+""",
+        encoding="utf-8",
+    )
+    done = run_cli("run", "--config", str(config), "--once", cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert lines[0] == "newsdigest: invalid configuration:"
+    assert lines[1:] == [
+        "  - sources.0.poll: '5s' is too short: polls must be at least 10 seconds apart",
+        "  - sources.1.name: 'wire' is already the name of sources.0",
+        "  - channels.0.schedule: '0 25 * * *' is not a valid cron expression: "
+        "hour '25' is out of range (allowed 0-23)",
+        "  - channels.0.sources.0: no source is named 'nope'",
+    ]
