@@ -7,7 +7,7 @@ and render the Reply; every sub-command is implemented (and tested) here once.
 from __future__ import annotations
 
 import logging
-import shlex
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,6 +33,7 @@ HELP = """\
 /digest unsubscribe NAME — remove a feed from this channel (needs channel-manage rights)
 /digest schedule CRON [TZ] — when the daily digest is posted (needs channel-manage rights)
 /digest mute WORD — never post stories mentioning WORD here (needs channel-manage rights)
+/digest unmute WORD — post stories mentioning WORD here again (needs channel-manage rights)
 /digest help — this list
 Add "share" at the end of story, sources, ask, search or why to answer in the channel."""
 
@@ -41,9 +42,26 @@ class CommandError(Exception):
     """A user mistake; its message is shown to the user as is."""
 
 
+QUOTES = "\"'“”‘’„«»`"
+# A cron expression typed in quotes, then optionally a time zone: "0 8 * * *" Europe/Berlin
+_QUOTED = re.compile(rf"^[{QUOTES}](?P<inner>[^{QUOTES}]*)[{QUOTES}]\s*(?P<rest>.*)$")
+
+
+def one_word(args: Sequence[str], usage: str) -> str:
+    """The one argument of `mute WORD` and the like, without a pair of quotes around it
+    (`mute "war"` mutes war, as it did when chat text was shell-parsed)."""
+    word = args[0] if len(args) == 1 else ""
+    if len(word) > 1 and word[0] in QUOTES and word[-1] in QUOTES:
+        word = word[1:-1]
+    if not word.strip():
+        raise CommandError(f"Usage: /digest {usage}")
+    return word
+
+
 def chat_url(text: str) -> str:
-    """A URL as chat clients send it: Slack wraps links as `<url>` or `<url|label>`."""
-    return text.strip().strip("<>").split("|", 1)[0].strip()
+    """A URL as chat clients send it: Slack wraps links as `<url>` or `<url|label>`, and
+    people paste them inside quotes (a stray quote would make the URL another one)."""
+    return text.strip().strip(QUOTES).strip("<>").split("|", 1)[0].strip().strip(QUOTES)
 
 
 def refuse_private_literal(url: str) -> None:
@@ -70,6 +88,9 @@ class CommandRequest:
     text: str
     can_manage: bool = False
     user_name: str = ""
+    # The command and its arguments as the platform already separated them (Discord options);
+    # None: `text` is what a user typed, split on whitespace.
+    words: tuple[str, ...] | None = None
 
     @property
     def channel(self) -> ChannelRef:
@@ -124,17 +145,16 @@ class CommandHandler:
         return [(label, value) for label, value in items if typed in label.lower()][:25]
 
     async def handle(self, request: CommandRequest) -> Reply:
-        try:
-            words = shlex.split(request.text)
-        except ValueError:
-            words = request.text.split()
+        # Chat text is prose, not shell: "what's the quake's magnitude?" must survive as typed,
+        # so words are split on whitespace only (`schedule` strips its own quotes).
+        words = list(request.words) if request.words is not None else request.text.split()
         if not words:
             return Reply(HELP)
         name, args = words[0].lower(), words[1:]
         # "/digest story 2 share": the answer goes to the channel instead of to the asker.
+        # The same rule for every command, `ask` included: to ask about "market share",
+        # end the question with "?".
         share = name in SHAREABLE and len(args) > 1 and args[-1].lower() == "share"
-        if share and name == "ask" and not args[-2].endswith("?"):
-            share = False  # "ask 2 what is its market share": part of the question
         if share:
             args = args[:-1]
         reply = await self._dispatch(request, name, args)
@@ -171,7 +191,9 @@ class CommandHandler:
         return Reply(f"Posted a digest of {count} stor{'y' if count == 1 else 'ies'}.")
 
     def _story(self, request: CommandRequest, args: Sequence[str], usage: str) -> Story:
-        if not args or not args[0].isdigit():
+        # ASCII digits only: "²".isdigit() is true but int() rejects it, and "١" would
+        # silently become story 1.
+        if not args or not (args[0].isascii() and args[0].isdigit()):
             raise CommandError(f"Usage: /digest {usage}")
         number = int(args[0])
         story = self._service.numbered_story(request.channel, number)
@@ -245,35 +267,35 @@ class CommandHandler:
         return Reply(f"Subscribed this channel to `{name}`.", ephemeral=False)
 
     async def _cmd_unsubscribe(self, request: CommandRequest, args: Sequence[str]) -> Reply:
-        if len(args) != 1:
-            raise CommandError("Usage: /digest unsubscribe NAME")
-        if not self._service.unsubscribe(request.channel, args[0]):
-            raise CommandError(
-                f"This channel has no source named `{args[0]}` (see `/digest feeds`)."
-            )
-        return Reply(f"Unsubscribed this channel from `{args[0]}`.", ephemeral=False)
+        name = one_word(args, "unsubscribe NAME")
+        if not self._service.unsubscribe(request.channel, name):
+            raise CommandError(f"This channel has no source named `{name}` (see `/digest feeds`).")
+        return Reply(f"Unsubscribed this channel from `{name}`.", ephemeral=False)
 
     async def _cmd_schedule(self, request: CommandRequest, args: Sequence[str]) -> Reply:
-        if not args:
-            raise CommandError(
-                'Usage: /digest schedule "CRON" [TZ], e.g. /digest schedule "0 8 * * *" Europe/Berlin'
-            )
-        if len(args) >= 5:
-            cron, tz = " ".join(args[:5]), (args[5] if len(args) > 5 else None)
-        else:
-            cron, tz = args[0], (args[1] if len(args) > 1 else None)
-        summary = self._service.schedule(request.channel, cron, tz)
+        usage = (
+            'Usage: /digest schedule "CRON" [TZ], e.g. /digest schedule "0 8 * * *" Europe/Berlin'
+        )
+        text = " ".join(" ".join(args).split())
+        if not text:
+            raise CommandError(usage)
+        quoted = _QUOTED.match(text)
+        if quoted:
+            cron, rest = quoted["inner"].strip(), quoted["rest"].split()
+        else:  # unquoted: a cron expression has five fields
+            cron, rest = " ".join(text.split()[:5]), text.split()[5:]
+        if len(rest) > 1:
+            raise CommandError(usage)
+        summary = self._service.schedule(request.channel, cron, rest[0] if rest else None)
         return Reply(summary, ephemeral=False)
 
     async def _cmd_mute(self, request: CommandRequest, args: Sequence[str]) -> Reply:
-        if len(args) != 1:
-            raise CommandError("Usage: /digest mute WORD")
-        self._service.mute(request.channel, args[0])
-        return Reply(f"Stories mentioning “{args[0]}” will not be posted here.", ephemeral=False)
+        word = one_word(args, "mute WORD")
+        self._service.mute(request.channel, word)
+        return Reply(f"Stories mentioning “{word}” will not be posted here.", ephemeral=False)
 
     async def _cmd_unmute(self, request: CommandRequest, args: Sequence[str]) -> Reply:
-        if len(args) != 1:
-            raise CommandError("Usage: /digest unmute WORD")
-        if not self._service.unmute(request.channel, args[0]):
-            raise CommandError(f"“{args[0]}” is not muted here.")
-        return Reply(f"“{args[0]}” is no longer muted here.", ephemeral=False)
+        word = one_word(args, "unmute WORD")
+        if not self._service.unmute(request.channel, word):
+            raise CommandError(f"“{word}” is not muted here.")
+        return Reply(f"“{word}” is no longer muted here.", ephemeral=False)

@@ -246,6 +246,10 @@ def check_url(url: str) -> str:
     except ValueError as exc:
         raise BadURL(f"invalid URL ({exc})") from None
     scheme = parts.scheme.lower()
+    if not scheme:  # "not-a-url", "example.org/feed": say so, not "not http/https"
+        raise BadURL(
+            f"{text!r} is not a URL (give the full address, e.g. https://example.org/feed.xml)"
+        )
     if scheme not in ("http", "https"):
         raise BadURL("not http/https")
     netloc = parts.netloc

@@ -434,9 +434,18 @@ class Newsroom:
         """What happened to one article, in words, for `/digest why URL`."""
         store = self._store
         target = url_or_id.strip()
-        article = store.find_article_by_url(target) or store.get_article(target)
+        # Stored URLs are canonical: the same link with a trailing "/", an upper-case host or
+        # "?utm_source=x" is the same article.
+        canonical = canonical_url(target)
+        article = (
+            store.find_article_by_url(target)
+            or (store.find_article_by_url(canonical) if canonical != target else None)
+            or store.get_article(target)
+        )
         if article is None:
-            suppressed = store.suppressed_for(target)
+            suppressed = store.suppressed_for(target) or (
+                store.suppressed_for(canonical) if canonical != target else None
+            )
             if suppressed is not None:
                 original, reason = suppressed
                 return (

@@ -289,7 +289,9 @@ async def test_autocomplete_suggestions_and_share(
     private = await say(bot, "sources 1")
     shared = await say(bot, "sources 1 share")
     assert private.ephemeral and not shared.ephemeral and shared.text == private.text
-    question = await say(bot, "ask 1 what is the market share")
+    # The last word "share" shares, for `ask` as for the rest; a question about market
+    # share ends in "?" (its last word is then "share?").
+    question = await say(bot, "ask 1 what is the market share?")
     assert question.ephemeral
 
 
@@ -335,3 +337,131 @@ async def test_breaking_rule_is_off_by_default(
         (inbox / f"ferry-{name}.txt").write_text(text, encoding="utf-8")
     await bot.poll_all()
     assert poster.sent == []
+
+
+async def _posted_ferry_and_mine(bot: Bot, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "ferry-a.txt").write_text(FERRY_A, encoding="utf-8")
+    (inbox / "mine.txt").write_text(MINE, encoding="utf-8")
+    await bot.poll_all()
+    await say(bot, "now")
+
+
+async def test_chat_text_is_split_on_whitespace_not_shell_parsed(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    await _posted_ferry_and_mine(bot, tmp_path)
+    asked: list[str] = []
+    monkeypatch.setattr(bot, "ask", lambda story, question: asked.append(question) or [])
+    looked_up: list[str] = []
+    monkeypatch.setattr(bot, "why", lambda url: looked_up.append(url) or "ok")
+
+    await say(bot, "ask 1 what's the ferry's top speed?")
+    await say(bot, 'ask 1 is it "fast"?')
+    assert asked == ["what's the ferry's top speed?", 'is it "fast"?']
+    for text in ("why 'https://news.example/x", 'why "https://news.example/x"'):
+        assert (await say(bot, text)).ok
+    assert looked_up == ["https://news.example/x"] * 2
+    # a quoted single word still means the word
+    assert (await say(bot, 'mute "copper"', admin=True)).ok
+    assert "copper" in bot.store.channel_settings("console:stdout").muted
+    assert (await say(bot, "unmute 'copper'", admin=True)).ok
+    assert not (await say(bot, 'mute ""', admin=True)).ok
+
+
+async def test_schedule_keeps_quoted_cron_and_names_the_wrong_field(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    channel = bot.channel_refs()[0]
+    for text, expected in (
+        ('schedule "0 7 * * *"', ("0 7 * * *", "UTC")),
+        ("schedule “0 9 * * 1-5” Europe/Berlin", ("0 9 * * 1-5", "Europe/Berlin")),
+        ("schedule 30 6 * * * Europe/Paris", ("30 6 * * *", "Europe/Paris")),
+    ):
+        reply = await say(bot, text, admin=True)
+        assert reply.ok, reply.text
+        assert bot.channel_schedule(channel) == expected
+
+    reply = await say(bot, "schedule 99 99 * * *", admin=True)
+    assert not reply.ok
+    assert "minute '99' is out of range (allowed 0-59)" in reply.text
+    assert "hour '99' is out of range (allowed 0-23)" in reply.text
+    assert "Error validating" not in reply.text and "maximum value" not in reply.text
+    reply = await say(bot, "schedule 0 8 * 13 *", admin=True)
+    assert not reply.ok and "month '13' is out of range (allowed 1-12" in reply.text
+    reply = await say(bot, "schedule 0 8 * * * Europe/Berlin extra", admin=True)
+    assert not reply.ok and "Usage" in reply.text
+
+
+async def test_story_numbers_are_ascii_digits_only(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    await _posted_ferry_and_mine(bot, tmp_path)
+    for text in ("story ²", "story ١", "sources ½", "ask ١ how many passengers?"):
+        reply = await say(bot, text)
+        assert not reply.ok and reply.text.startswith("Usage: /digest"), (text, reply.text)
+    assert (await say(bot, "story 1")).ok
+
+
+async def test_share_is_the_last_word_for_ask_too(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    await _posted_ferry_and_mine(bot, tmp_path)
+    ferry = next(
+        n
+        for n, headline in enumerate(bot.digest_headlines(bot.channel_refs()[0]), 1)
+        if "Lunden" in headline
+    )
+    reply = await say(bot, f"ask {ferry} share")
+    assert not reply.ok and reply.text == "Usage: /digest ask N QUESTION"
+    for question in ("how many passengers a day? share", "how many passengers a day share"):
+        reply = await say(bot, f"ask {ferry} {question}")
+        assert reply.ok and not reply.ephemeral and "400" in reply.text, question
+
+
+async def test_help_lists_unmute(tmp_path: Path, clock: FakeClock, poster: RecordingPoster) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    assert "/digest unmute WORD" in (await say(bot, "help")).text
+
+
+async def test_subscribe_says_when_the_text_is_not_a_url(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    bot = make_bot(tmp_path, clock, poster)
+    for text in ("not-a-url", "feeds.example/rss"):
+        reply = await say(bot, f"subscribe {text}", admin=True)
+        assert not reply.ok and "is not a URL" in reply.text and "http/https" not in reply.text
+    reply = await say(bot, "subscribe ftp://feeds.example/rss", admin=True)
+    assert not reply.ok and "not http/https" in reply.text
+
+
+async def test_why_finds_an_article_by_any_spelling_of_its_url(
+    tmp_path: Path, clock: FakeClock, poster: RecordingPoster
+) -> None:
+    import json
+
+    bot = make_bot(tmp_path, clock, poster)
+    record = {
+        "id": "ferry-web",
+        "title": "Harbour council approves ferry line to Lunden Island",
+        "text": FERRY_A,
+        "source": "Avelin Post",
+        "url": "https://avelin-post.example/news/ferry-line?utm_source=rss",
+    }
+    (tmp_path / "inbox" / "ferry.json").write_text(json.dumps(record), encoding="utf-8")
+    await bot.poll_all()
+    for url in (
+        "https://avelin-post.example/news/ferry-line",
+        "https://avelin-post.example/news/ferry-line/",
+        "https://AVELIN-POST.example/news/ferry-line",
+        "https://avelin-post.example/news/ferry-line?utm_source=x",
+        "<https://avelin-post.example/news/ferry-line/|avelin-post.example>",
+    ):
+        reply = await say(bot, f"why {url}")
+        assert "is stored" in reply.text and "Avelin Post" in reply.text, (url, reply.text)
+    reply = await say(bot, "why https://avelin-post.example/news/other")
+    assert "not among the stored articles" in reply.text

@@ -12,7 +12,6 @@ import copy
 import hashlib
 import logging
 import re
-import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -363,7 +362,8 @@ class DigestClient(discord.Client):
             platform="discord",
             channel_id=str(interaction.channel_id),
             user_id=str(interaction.user.id),
-            text=shlex.join([name, *args]),
+            text=" ".join([name, *args]),
+            words=(name, *args),
             can_manage=can_manage,
             user_name=interaction.user.name,
         )
