@@ -1,8 +1,12 @@
 """Follow-up questions answered with source sentences, never with invented text.
 
-The best-matching sentences are ranked by word overlap (rare words count more) and by whether
-they hold what the question asks for: a number for "how many", a date for "when", a name for
-"who", a place for "where". No overlap means no answer; the caller then says so.
+Question and sentences meet in a small news vocabulary ("struck" is "strike"; "killed", "dead"
+and "toll" are all "die"; a "chief executive" is a CEO). An answer must say the question's
+point: its predicate ("died" in "how many people died?", not just "people"), else its rarest
+word, and most of what else it asks beyond the story's topic. Those answers are ranked by word
+overlap (rare words count more) and by whether they hold what the question asks for: a number
+for "how many", a date for "when", a name for "who", a place for "where". A question whose
+point no source states gets no answer; the caller then says "not found".
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from digests.dates import find_dates, reference_date
 from digests.entities import find_mentions
@@ -68,12 +73,21 @@ _MEASURES: dict[str, frozenset[str]] = {
     "old": _words("year years old age aged"),
     "fast": _words("mph kph km/h knot knots mile miles kilometre kilometres"),
 }
-_MEASURES["deep"] = _MEASURES["tall"]
+_MEASURES["deep"] = _MEASURES["tall"] | _MEASURES["far"]
 _MEASURES["wide"] = _MEASURES["far"]
 _MEASURE_Q = re.compile(r"\bhow (" + "|".join(_MEASURES) + r")\b")
+# "what time", "which country": the kind of answer, not a word it must share.
+_KIND_Q = re.compile(r"\b(?:what|which) (?:day|date|time|year|place|city|country)\b")
+# "which countries", "what drug": the kind of thing the answer names.
+_WHICH_Q = re.compile(
+    r"\b(?:which|what)\s+(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could"
+    r"|should|may|might)\b)([a-z][\w'-]*)"
+)
 _NUMBER_Q = re.compile(
     r"\bhow (?:many|much|large|big|heavy|often)\b|\bwhat (?:number|share|percentage|amount)\b"
 )
+# A time of day answers "when" as a date does ("at 4:17 a.m.").
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
 # British and American spellings of one word must meet ("defence" asked, "defense" written).
 _US_SPELLING = {
     "defence": "defense",
@@ -115,15 +129,159 @@ def _us_spelling(token: str) -> str:
     return token
 
 
-def _tokens(text: str) -> set[str]:
-    """Content words, spelled one way; a final "e" goes, as the stemmer already drops it
-    from "sentenced" but not from "sentence"."""
+# News vocabulary, so that a question and its answer meet whatever words each uses: irregular
+# verb forms ("met" answers "meet") and words news copy uses for one thing ("killed", "dead",
+# "toll" all answer "die"). Each group, between bars: the one spelling, then the words it
+# stands for.
+_IRREGULAR_VERBS = """
+meet met | take took taken | give gave given | leave left |
+lead led | hold held | make made | go went gone | come came |
+see saw seen | find found | run ran | fly flew flown | grow grew grown | know knew known |
+speak spoke spoken | choose chose chosen | bring brought | build built |
+send sent | spend spent | keep kept | shake shook shaken | break broke broken |
+write wrote written | drive drove driven | flee fled | seek sought | fight fought |
+catch caught | think thought | feel felt | stand stood | sink sank sunk | steal stole stolen |
+throw threw thrown | tear tore torn | withdraw withdrew withdrawn | sweep swept | lend lent |
+dig dug | shoot shot | become became | get got gotten | swear swore sworn | hang hung |
+freeze froze frozen | overtake overtook overtaken
+"""
+# What happened, to whom, in what: when a question names one of these ("died", "CEO",
+# "struck"), that is its point, and an answer must say it too (irregular forms included).
+_PREDICATES = """
+die dies died dying dead death deaths deadly deadliest kill kills killed killing toll tolls
+  fatality fatalities fatal perish perished perishing
+| injure injures injured injuring injury injuries hurt hurts hurting wound wounds wounded
+| arrest arrests arrested arresting detain detains detained detaining detention custody
+| ceo ceos | premier premiers pm
+| buy buys buying bought buyer buyers acquire acquires acquired acquiring acquisition
+  acquisitions takeover takeovers purchase purchases purchased purchasing
+| quake quakes earthquake earthquakes tremor tremors temblor temblors
+| strike strikes struck striking stricken hit hits hitting landfall
+| win wins won winning winner winners victory victories beat beats beaten beating defeat
+  defeats defeated
+| lose loses lost losing loser losers
+| price prices priced pricing cost costs costing pay pays paid paying payment payments worth
+  valued valuing
+| vehicle vehicles car cars automobile automobiles
+| sell sells sold selling sale sales seller sellers
+| rise rises rose risen rising increase increases increased increasing climb climbs climbed
+  jump jumps jumped gain gains gained
+| fall falls fell fallen falling drop drops dropped decline declines declined slump slumped
+  plunge plunged plunges
+| begin begins began begun beginning start starts started starting
+| convict convicts convicted conviction convictions guilty
+| approve approves approved approving approval authorise authorised authorize authorized
+| announce announces announced announcing unveil unveils unveiled unveiling reveal reveals
+  revealed
+| resign resigns resigned resigning resignation
+| apologise apologises apologised apologising apologize apologizes apologized apologizing
+  apology apologies sorry
+| outage outages blackout blackouts
+| evacuate evacuates evacuated evacuating evacuation evacuations evacuee evacuees
+| founder founders founded founding | chair chairs chairman chairwoman chairperson
+"""
+# Words of several, each read as one word ("chief executive" is a CEO).
+_PHRASES = (
+    (re.compile(r"\bchief executive(?: officer)?s?\b"), "ceo"),
+    (re.compile(r"\bprime ministers?\b"), "premier"),
+    (
+        re.compile(
+            r"\blives (?:were |have been |had been )?lost\b|\blost (?:their|his|her) lives\b"
+            r"|\bloss of (?:life|lives)\b"
+        ),
+        "die",
+    ),
+    (re.compile(r"\b(?:take|takes|took|taken|taking) place\b"), "happen"),
+    (re.compile(r"\b(?:take|takes|took|taken|taking) over\b(?! as\b)"), "takeover"),
+    (re.compile(r"\bstep(?:s|ped|ping)? down\b"), "resign"),
+    (
+        re.compile(
+            r"\b(?:without|lost|lose|loses|losing) (?:power|electricity)\b"
+            r"|\bpower (?:cuts?|was cut|were cut)\b|\bcut(?:s|ting)? (?:off )?power\b"
+            r"|\bknock(?:s|ed|ing)? out power\b"
+        ),
+        "outage",
+    ),
+)
+# Words a question uses without saying what it asks about ("did anyone die?").
+# Light verbs say nothing either ("when will the talks be held?" is about the talks).
+_FILLER = re.compile(
+    r"\b(?:any|every|some|no)(?:one|body|thing)\b|\bhappen(?:s|ed|ing)?\b|\boccur(?:s|red|ring)?\b"
+    r"|\b(?:exactly|actually|really|ever|still|yet|currently|now|please|tell|know|things?"
+    r"|name|kind|sort|type)\b"
+    r"|\b(?:hold|holds|held|holding|get|gets|got|gotten|getting"
+    r"|go|goes|went|gone|going|come|comes|came|coming|give|gives|gave|given|giving"
+    r"|take|takes|took|taken|taking|last|lasts|lasted|lasting)\b"
+)
+# Words too common to be what a question is about ("how many people died?" is about dying).
+_GENERIC = "people person persons man men woman women number total day days"
+# A sum of money states a price ("for $68.7 billion" answers "how much did they pay?").
+_MONEY = re.compile(
+    r"(?:[$€£¥₹]|\b[a-z]{1,2}\$)\s?\d[\d,.]*(?:\s*(?:million|billion|trillion|bn)\b)?"
+    r"|\b\d[\d,.]*(?:\s*(?:million|billion|trillion))?"
+    r"\s*(?:dollars?|euros?|pounds?|crowns?|yen|yuan|rupees?|francs?)\b"
+)
+# A figure's time of day ("at 5 pm") is no prime minister.
+_PM_TIME = re.compile(r"(?<=\d)\s*pm\b")
+
+
+def _vocabulary(table: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for group in table.split("|"):
+        words = group.split()
+        for w in words:
+            out.setdefault(w, words[0])
+    return out
+
+
+_PREDICATE_OF = _vocabulary(_PREDICATES)
+_WORD_OF = {**_vocabulary(_IRREGULAR_VERBS), **_PREDICATE_OF}
+_WORD = re.compile(r"[a-z]+")
+_SHORT_ENDING = re.compile(r"^([a-z]{3,}?)(?:ed|ing|(?<!s)s)$")
+
+
+@lru_cache(maxsize=4096)
+def _one_word(word: str) -> str:
+    """The vocabulary's spelling of `word`; a short word the stemmer leaves whole ("asked",
+    "citing", "asks") loses its ending, so it meets "ask" and "cite"."""
     from digests.facts import content_tokens
 
-    out = set()
-    for t in content_tokens(text):
+    if word in _WORD_OF:
+        return _WORD_OF[word]
+    m = _SHORT_ENDING.match(word)
+    if m and len(word) <= 6 and content_tokens(word) == [word]:
+        stem = m.group(1)
+        return stem if content_tokens(stem) == [stem] else word  # "owns" is no "own"
+    return word
+
+
+def _in_vocabulary(text: str, *, question: bool = False) -> str:
+    """`text` with news vocabulary in one spelling each. A sentence keeps a phrase's own words
+    beside the one word for it ("Prime Minister" still answers "which minister?"); a question
+    asks for the phrase only, without its filler words."""
+    text = _PM_TIME.sub(" ", text.lower())
+    for pattern, word in _PHRASES:
+        text = pattern.sub(word if question else (lambda m, w=word: f"{m.group()} {w}"), text)
+    if question:
+        return _WORD.sub(lambda m: _one_word(m.group()), _FILLER.sub(" ", text))
+    text = _MONEY.sub(lambda m: f"{m.group()} price", text)
+    return _WORD.sub(lambda m: _one_word(m.group()), text)
+
+
+def _tokens(text: str, *, question: bool = False) -> set[str]:
+    """Content words, spelled one way; a final "e" goes, as the stemmer already drops it
+    from "sentenced" but not from "sentence"."""
+    return set(_token_list(text, question=question))
+
+
+def _token_list(text: str, *, question: bool = False) -> list[str]:
+    """`_tokens` in the order the text has them."""
+    from digests.facts import content_tokens
+
+    out = []
+    for t in content_tokens(_in_vocabulary(text, question=question)):
         t = _us_spelling(t)
-        out.add(t[:-1] if len(t) > 4 and t.endswith("e") else t)
+        out.append(t[:-1] if len(t) > 3 and t.endswith("e") else t)
     return out
 
 
@@ -154,15 +312,72 @@ def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
     if not found:
         return 1.0
     best = 2.0
+    if not units and asked & _tokens("price") and _MONEY.search(sent.lower()):
+        best = 3.0  # "how much did they pay?": a sum of money is the figure asked for
     for qty in found:
         words = {w.lower().strip("-") for n in qty.nouns for w in n.split("-")}
         words.add(qty.unit.lower())
         if units and words & units:
             best = max(best, 3.0)
-        counted = {_us_spelling(t) for w in words for t in _tokens(w)}
+        # A measure's answer is in its unit ("magnitude 5.4 earthquake" is no depth).
+        counted = set() if units else {t for w in words for t in _tokens(w)}
         if asked & counted:
             best = max(best, 3.0)
     return best if not units or best > 2.0 else 1.5
+
+
+def _spread(seq: Sequence[str], words: set[str]) -> int:
+    """How many words apart the fewest consecutive ones holding all of `words` lie: an answer
+    whose matches sit in one clause ("the earthquake struck") beats one that has them in
+    clauses apart ("the quake ..., unlike the tremor that hit Orsk")."""
+    last: dict[str, int] = {}
+    best = len(seq)
+    for i, t in enumerate(seq):
+        if t in words:
+            last[t] = i
+            if len(last) == len(words):
+                best = min(best, i - min(last.values()))
+    return best
+
+
+def _question_terms(question: str) -> tuple[set[str], set[str]]:
+    """The question's content words: not the kind of answer it wants ("how many", "what
+    time"), not its filler ("anyone", "happen"); and of those, the ones naming the kind of
+    thing asked for ("countries" in "which countries landed ..."), which the answer names
+    rather than repeats."""
+    q = question.lower()
+    asked = _KIND_Q.sub(" ", _NUMBER_Q.sub(" ", _MEASURE_Q.sub(" ", q)))
+    terms = {t for t in _tokens(asked, question=True) if t not in _Q_WORDS}
+    m = _WHICH_Q.search(asked)
+    return terms, (_tokens(m.group(1), question=True) & terms if m else set())
+
+
+@lru_cache(maxsize=1)
+def _generic_and_predicate_terms() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(_tokens(_GENERIC)), frozenset(_tokens(" ".join(_PREDICATE_OF.values())))
+
+
+def _point(
+    q_tokens: set[str], kind: set[str], topic: set[str], df: Counter[str], n: int
+) -> tuple[str, dict[str, float]] | None:
+    """What an answer must say: the one word it must contain (the question's predicate, else
+    its rarest word) and the weights of all it should cover; None when the sources lack it.
+
+    Words every article uses (the story's topic: "ferry", "earthquake"), words too common to
+    ask about ("people") and the kind of thing asked for ("which countries") only count when
+    the question has nothing else."""
+    generic, predicates = _generic_and_predicate_terms()
+    content = q_tokens - generic - (kind - predicates) or q_tokens
+    point = content - topic or content
+    if any(t in predicates and not df[t] for t in point):
+        return None  # "how many died?" where nobody dies: the question's point is not here
+    present = [t for t in point if df[t]]
+    if not present:
+        return None
+    must = min(present, key=lambda t: (t not in predicates, df[t], t))
+    # A word no source uses is the rarest of all: it weighs most, so an answer covering
+    # only the question's lesser words ("capital" of "capital of France") falls short.
+    return must, {t: math.log(1 + n / max(df[t], 0.5)) for t in point}
 
 
 def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
@@ -170,36 +385,38 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     from digests.facts import _content_sentences
 
     qtype, units = _question_type(question)
-    # "how long", "how many": what kind of answer, not words the answer must share.
-    asked = _NUMBER_Q.sub(" ", _MEASURE_Q.sub(" ", question.lower()))
-    q_tokens = {t for t in _tokens(asked) if t not in _Q_WORDS}
+    q_tokens, kind = _question_terms(question)
     if not q_tokens:
         return []
-    pool: list[tuple[str, str, set[str], Article]] = []
+    pool: list[tuple[str, str, list[str], Article, int]] = []
     df: Counter[str] = Counter()
     for a in articles:
-        for s in _content_sentences(a):
-            toks = _tokens(s)
-            pool.append((a.id, s, toks, a))
-            df.update(toks)
+        for i, s in enumerate(_content_sentences(a)):
+            seq = _token_list(s)
+            pool.append((a.id, s, seq, a, i))
+            df.update(set(seq))
     n = max(1, len(pool))
-    # Words every article uses (the story's topic: "ferry", "earthquake") say nothing about
-    # what is asked; when the question also has specific words ("funnel", "colour"), an answer
-    # must contain one of them, and none of them in any source means "not found".
     topic = {t for a in articles for t in _tokens(a.title)}
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
-    focus = q_tokens - topic
-    if focus and not focus & set(df):
+    found = _point(q_tokens, kind, topic, df, n)
+    if found is None:
         return []
+    must, weights = found
+    needed = 0.5 * sum(weights.values())
     merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
-    for aid, sent, toks, art in pool:
+    for aid, sent, seq, art, place in pool:
+        toks = set(seq)
         overlap = q_tokens & toks
-        if not overlap or (focus and not focus & toks):
+        # The answer says the question's point and most of what else it asks.
+        if must not in toks or sum(weights[t] for t in weights.keys() & toks) < needed:
             continue
         score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens))
+        score /= 1 + 0.05 * max(0, _spread(seq, overlap) - 2)
+        # News puts what matters first: of equal matches, the one nearer its lead wins.
+        score /= 1 + 0.02 * min(place, 10)
         if qtype == "number":
             score *= _number_fit(sent, units, q_tokens)
-        elif qtype == "when" and find_dates(sent, reference_date(art)):
+        elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0
         elif qtype in ("who", "where"):
             ments = find_mentions(sent)

@@ -123,3 +123,111 @@ def test_british_and_american_spellings_meet() -> None:
     assert asked_british and "appeal" in asked_british[0].sentence
     asked_american = answer_question(TRIAL, "What did the defense ask for?")
     assert asked_american and "suspended sentence" in asked_american[0].sentence
+
+
+QUAKE = [
+    Article(
+        id="e1",
+        title="Merrow valley earthquake death toll reaches 7",
+        text=(
+            "A magnitude 5.9 earthquake struck the Merrow valley before dawn on Tuesday, "
+            "killing at least 7 people, the regional emergency office said.\n"
+            "More than 60 people were treated for injuries at the hospital in Colbeck.\n"
+            "A sports hall in Colbeck now shelters about 400 people whose homes were damaged.\n"
+            "The quake was felt as far away as the capital Tessaly, officials said."
+        ),
+        source="one.example",
+        published=datetime(2027, 3, 10, tzinfo=UTC),
+    ),
+    Article(
+        id="e2",
+        title="Merrow valley quake: homes damaged in Colbeck",
+        text=(
+            "Engineers inspected 300 homes in Colbeck after the Merrow valley quake.\n"
+            "The tremor damaged the old grain store on the river front, its owners said."
+        ),
+        source="two.example",
+    ),
+]
+LOWLAND_QUAKE = [
+    Article(
+        id="l1",
+        title="Lowland tremor damaged 200 barns, survey finds",
+        text=(
+            "The magnitude 4.1 quake that shook the Fenmark lowlands last month damaged "
+            "200 barns, a survey published on Friday found.\n"
+            "No one was killed in the quake, which was centred 8 kilometres beneath the "
+            "village of Aske.\n"
+            "Farmers in Aske said repairs would take until the spring."
+        ),
+        source="one.example",
+    ),
+]
+TAKEOVER = [
+    Article(
+        id="m1",
+        title="Corvell Foods agrees takeover of Ashby Dairies",
+        text=(
+            "Corvell Foods said on Monday it had agreed to buy Ashby Dairies for 420 million "
+            "euros in cash.\n"
+            "Corvell chief executive Lina Marsh said the deal would double its cheese output.\n"
+            "The two companies together employ about 2,300 people.\n"
+            "Ashby shares rose 14 percent on the news."
+        ),
+        source="one.example",
+    ),
+    Article(
+        id="m2",
+        title="Ashby Dairies sold to Corvell",
+        text=(
+            "Ashby Dairies, which runs six creameries in the north, is being bought by Corvell "
+            "Foods.\nThe competition office must approve the takeover, which could take a year."
+        ),
+        source="two.example",
+    ),
+]
+
+
+def test_an_answer_must_share_the_questions_point_not_just_its_noun() -> None:
+    # "people" is in the takeover story, dying is not: that is "not found", not a headcount.
+    assert answer_question(TAKEOVER, "How many people died?") == []
+
+
+def test_how_many_died_is_answered_by_a_death_not_by_people_counted_otherwise() -> None:
+    # Dying is the story's topic here (its title has the toll), so "people" alone once matched
+    # the injured and the sheltered while "killing" never met "died".
+    answers = answer_question(QUAKE, "How many people died?")
+    assert answers and "killing at least 7 people" in answers[0].sentence
+    assert not any("injuries" in a.sentence or "shelters" in a.sentence for a in answers)
+
+
+def test_irregular_past_tenses_meet_their_verb() -> None:
+    answers = answer_question(QUAKE, "When did the quake strike?")
+    assert answers and "struck the Merrow valley before dawn on Tuesday" in answers[0].sentence
+
+
+def test_death_words_meet_and_filler_words_ask_nothing() -> None:
+    answers = answer_question(LOWLAND_QUAKE, "Did anyone die?")
+    assert answers and answers[0].sentence.startswith("No one was killed")
+
+
+def test_titles_meet_their_abbreviations() -> None:
+    answers = answer_question(TAKEOVER, "Who is the CEO?")
+    assert answers and "Lina Marsh" in answers[0].sentence
+
+
+def test_a_question_about_something_else_is_not_found() -> None:
+    # The story mentions a capital, but nothing of France.
+    assert answer_question(QUAKE, "What is the capital of France?") == []
+    assert answer_question(QUAKE, "what is the capital of france?") == []
+
+
+def test_a_sum_of_money_answers_how_much_was_paid() -> None:
+    answers = answer_question(TAKEOVER, "How much did Corvell pay?")
+    assert answers and "420 million euros" in answers[0].sentence
+
+
+def test_a_measure_is_answered_in_its_unit_not_by_a_count_of_the_thing() -> None:
+    # "magnitude 4.1 quake" counts nothing; "8 kilometres beneath" is the depth.
+    answers = answer_question(LOWLAND_QUAKE, "How deep was the quake?")
+    assert answers and "8 kilometres" in answers[0].sentence
