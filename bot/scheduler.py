@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import fetch_key
+from bot.cron import apscheduler_crontab
 from digests.models import ChannelRef, Subscription
 
 if TYPE_CHECKING:
@@ -124,8 +125,9 @@ class LocalCronTrigger(CronTrigger):
 
 
 def digest_trigger(cron: str, tz: str) -> CronTrigger:
-    """Cron evaluated in the channel's zone: 08:00 stays 08:00 local across DST."""
-    return LocalCronTrigger.from_crontab(cron, timezone=tz)
+    """Cron evaluated in the channel's zone: 08:00 stays 08:00 local across DST; day of week
+    in standard crontab meaning (1-5 is Monday to Friday)."""
+    return LocalCronTrigger.from_crontab(apscheduler_crontab(cron), timezone=tz)
 
 
 def fire_times(cron: str, tz: str, start: datetime, end: datetime) -> list[datetime]:

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from sqlalchemy.engine import make_url
 
+from bot.cron import apscheduler_crontab
+
 DEFAULT_DB_FILE = "newsdigest.db"
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -36,7 +38,7 @@ _CRON_FIELDS = (
     ("hour", 0, 23, ""),
     ("day of month", 1, 31, ""),
     ("month", 1, 12, " or jan-dec"),
-    ("day of week", 0, 6, " or mon-sun"),
+    ("day of week", 0, 7, " or sun-sat"),
 )
 _CRON_NUMBER = re.compile(r"(?<![/\d])\d+")  # a value, not the step of "*/15"
 _DATABASE_HINT = "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
@@ -74,7 +76,7 @@ def _cron_field_problem(index: int, value: str) -> str | None:
     probe = ["*"] * 5
     probe[index] = value
     try:
-        CronTrigger.from_crontab(" ".join(probe), timezone="UTC")
+        CronTrigger.from_crontab(apscheduler_crontab(" ".join(probe)), timezone="UTC")
     except ValueError:
         pass
     else:
@@ -92,7 +94,7 @@ def check_cron(expr: str, timezone: str | None = None) -> str:
     problems = [p for i, value in enumerate(fields) if (p := _cron_field_problem(i, value))]
     if not problems:
         try:
-            CronTrigger.from_crontab(expr, timezone=timezone or "UTC")
+            CronTrigger.from_crontab(apscheduler_crontab(expr), timezone=timezone or "UTC")
         except ValueError:
             problems = ["its fields do not combine into a schedule"]
     if problems:

@@ -171,7 +171,7 @@ def test_cron_problems_name_the_field_and_its_range() -> None:
     assert "Error validating" not in message and "maximum value" not in message
     with pytest.raises(ValueError, match=r"day of month '0' is out of range \(allowed 1-31\)"):
         check_cron("0 8 0 * *")
-    with pytest.raises(ValueError, match=r"day of week 'someday' is not valid \(allowed 0-6"):
+    with pytest.raises(ValueError, match=r"day of week 'someday' is not valid \(allowed 0-7"):
         check_cron("0 8 * * someday")
     assert check_cron("*/15 8-18 1,15 jan-jun mon-fri") == "*/15 8-18 1,15 jan-jun mon-fri"
 
