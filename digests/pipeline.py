@@ -224,6 +224,9 @@ def mentions(story: Story, word: str) -> bool:
     return any(needle in (a.title + " " + a.text).lower() for a in story.articles)
 
 
+SEARCH_RELATIVE = 4  # a hit scores at least a quarter of the best one
+
+
 class Newsroom:
     """The store-backed pipeline the bot runs: ingest -> stories -> digests.
 
@@ -419,16 +422,25 @@ class Newsroom:
         return stories
 
     def search(self, terms: str, limit: int = 5) -> list[Story]:
+        """Stories whose headline or key facts hold every term (only when none does, stories
+        whose articles merely mention them), and not far behind the best match: a quake
+        named in passing in a rail story is not a quake story."""
         words = [w.lower() for w in terms.split() if w.strip()]
-        scored = []
+        about: list[tuple[int, Story]] = []
+        mentioning: list[tuple[int, Story]] = []
         for story in self.stories():
             hay = " ".join([story.headline] + [f.text for f in story.facts]).lower()
             body = " ".join(a.title + " " + a.text for a in story.articles).lower()
             score = sum(3 * hay.count(w) + body.count(w) for w in words)
-            if words and all(w in body or w in hay for w in words):
-                scored.append((score, story))
+            if words and all(w in hay for w in words):
+                about.append((score, story))
+            elif words and all(w in body or w in hay for w in words):
+                mentioning.append((score, story))
+        scored = about or mentioning
         scored.sort(key=lambda x: (-x[0], x[1].id))
-        return [s for _, s in scored[:limit]]
+        best = scored[0][0] if scored else 0
+        # A story that names the terms a few times beside one full of them is not a hit.
+        return [s for score, s in scored[:limit] if score * SEARCH_RELATIVE >= best]
 
     def why(self, url_or_id: str) -> str:
         """What happened to one article, in words, for `/digest why URL`."""
