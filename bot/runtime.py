@@ -232,7 +232,9 @@ async def _run_locked(
         if once:
             await platforms.wait_ready()
             for channel in bot.channel_refs():
-                await bot.post_digest(channel)
+                posted = await bot.post_digest(channel)
+                if not posted:
+                    log.info("%s: no new stories since its last digest", channel.key)
             return 0
         await _startup_digests(bot, embedded=embedded)
         scheduler = build_scheduler(bot)

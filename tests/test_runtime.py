@@ -46,6 +46,7 @@ def test_run_once_embedded_default_prints_a_digest(tmp_path: Path) -> None:
     again = run_bot(tmp_path, "--once")
     assert again.returncode == 0, again.stderr
     assert "News digest" not in again.stdout
+    assert "console:stdout: no new stories since its last digest" in again.stderr
 
 
 def test_run_keeps_polling_until_interrupted_and_refuses_a_second_scheduler(
