@@ -71,6 +71,19 @@ def test_jsonl_bad_line_is_reported_and_others_read() -> None:
     assert "URL host" in (no_id.source_note or "")
 
 
+def test_a_record_reusing_an_id_is_reported_not_merged() -> None:
+    data = (
+        b'{"id": "x1", "title": "Dam fails in Ostra", "text": "The Ostra dam failed."}\n'
+        b'{"id": "x1", "title": "Ferry sinks", "text": "A ferry sank off Velan."}\n'
+        b'{"id": "x2", "title": "Rail strike", "text": "Drivers walked out."}\n'
+    )
+    result = read_bytes(data, "mixed.jsonl")
+    assert [a.id for a in result.articles] == ["x1", "x2"]
+    assert result.articles[0].title == "Dam fails in Ostra"
+    [problem] = result.problems
+    assert problem.where.endswith(":2") and "'x1' is already used at" in problem.reason
+
+
 def test_json_articles_wrapper() -> None:
     result = read_paths([FIXTURES / "articles.json"])
     assert not result.problems

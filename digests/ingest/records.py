@@ -83,11 +83,18 @@ def _collect(entries: list[tuple[str, Any]], name: str, origin: str) -> ReadResu
     articles: list[Article] = []
     problems: list[ReadProblem] = []
     stem = stem_of(name)
+    first_at: dict[str, str] = {}
     for where, record in entries:
         made = record_to_article(record, where=where, stem=stem, origin=origin)
         if isinstance(made, ReadProblem):
             problems.append(made)
+        elif made.id in first_at:
+            # Two records under one id would be one article to every later step.
+            problems.append(
+                ReadProblem(where, f"id {made.id!r} is already used at {first_at[made.id]}")
+            )
         else:
+            first_at[made.id] = where
             articles.append(made)
     return ReadResult(tuple(articles), tuple(problems))
 
