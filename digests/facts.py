@@ -746,10 +746,10 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         raw = m.group("num")
         before = sentence[max(0, s - 12) : s]
         after = sentence[e : e + 8]
-        if re.search(r"[A-Za-z\-/#]$", before) and not m.group("cur"):
-            continue  # Q1, M2, Flight-9, 3-6
+        if re.search(r"[A-Za-z\-/#:]$", before) and not m.group("cur"):
+            continue  # Q1, M2, Flight-9, 3-6, the minutes in 06:03
         if re.match(
-            r"(?::\d|-\d|/\d|\.\d|\s*(?:a\.m|p\.m|am\b|pm\b|GMT|UTC|ET\b|EDT|IST|Hrs))", after
+            r"(?::\d|-\d|/\d|\.\d|\s*(?:(?i:a\.m|p\.m|am\b|pm\b)|GMT|UTC|ET\b|EDT|IST|Hrs))", after
         ):
             continue
         if re.search(

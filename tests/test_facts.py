@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from digests.facts import choose_headline, clean_title, extract_facts, split_sentences
+from digests.facts import (
+    choose_headline,
+    clean_title,
+    extract_facts,
+    find_quantities,
+    split_sentences,
+)
 from digests.models import Article, Dateline
 
 A = Article(
@@ -299,3 +305,10 @@ def test_an_attribution_stays_with_the_question_it_follows() -> None:
     ]
     quoted = "“Is it over?” Venn told reporters the board had walked out of talks twice this week."
     assert len(split_sentences(quoted)) == 2  # a long sentence after it is a sentence of its own
+
+
+def test_a_clock_time_is_no_figure() -> None:
+    # The minutes of "18:04" and an hour before "PM" are when, not how many: counted as
+    # figures they made a retelling of the landing look like a new detail.
+    text = "The Orla probe touched down at 18:04 PM, about 7 PM in Tessel, as 40 engineers watched."
+    assert [q.value for q in find_quantities(text)] == [40.0]
