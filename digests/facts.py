@@ -1979,7 +1979,7 @@ def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
     return phrase.capitalize() if phrase else (first.unit.capitalize() or "Figure")
 
 
-_ATTRIBUTION = re.compile(
+_ESTIMATE_SOURCE = re.compile(
     r"\b(?:said|says|say|estimated|estimates?|claimed|claims?|put|puts|gave|gives|counted|"
     r"reported|according to|by (?:its|their|the) (?:own )?(?:count|estimate))\b",
     re.IGNORECASE,
@@ -2003,7 +2003,7 @@ def _competing_estimates(text: str) -> bool:
     said to vary ("police said about 1,200 took part, while the union claimed 1,400")."""
     if re.search(r"\bestimates?\b[^.]{0,40}\b(?:varied|vary|differ|differed)\b", text, re.I):
         return True
-    return len(_ATTRIBUTION.findall(text)) >= 2 and bool(
+    return len(_ESTIMATE_SOURCE.findall(text)) >= 2 and bool(
         re.search(r"\b(?:while|whereas|but|against|compared with)\b|;", text)
     )
 
