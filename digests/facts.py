@@ -307,7 +307,7 @@ _NUM_RE = re.compile(
     r"(?P<hedge>\b(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEDGES) + r")\s+)?"
     r"(?P<cur>[$€£¥])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + "|".join(_WORD_NUM) + r")\b)"
-    r"(?P<scale>\s*(?:thousand|million|billion|trillion|bn)\b)?"
+    r"(?P<scale>(?:\s*|-)(?:thousand|million|billion|trillion|bn)\b)?"
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?",
     re.IGNORECASE,
 )
@@ -770,7 +770,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
                 and not m.group("scale")
             ):
                 continue  # a year
-        scale = (m.group("scale") or "").strip().lower()
+        scale = (m.group("scale") or "").strip().lstrip("-").lower()
         value *= _SCALE.get(scale, 1.0)
         tail = sentence[m.end() : m.end() + 60]
         nouns = tuple(

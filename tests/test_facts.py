@@ -312,3 +312,11 @@ def test_a_clock_time_is_no_figure() -> None:
     # figures they made a retelling of the landing look like a new detail.
     text = "The Orla probe touched down at 18:04 PM, about 7 PM in Tessel, as 40 engineers watched."
     assert [q.value for q in find_quantities(text)] == [40.0]
+
+
+def test_a_hyphenated_scale_word_scales_the_figure() -> None:
+    # "a 430-million-crown contract" is 430 million crowns, not 430 of something.
+    text = "Halvik signed a 430-million-crown contract and a $2-billion loan with 12 banks."
+    found = find_quantities(text)
+    assert [q.value for q in found] == [430e6, 2e9, 12.0]
+    assert found[0].nouns[:1] == ("crown",)
