@@ -875,7 +875,8 @@ def _stand_in_title(title: str, text: str) -> bool:
     t = title.strip()
     if not t.endswith((".", "…")):
         return False
-    return text.lstrip().startswith(t.rstrip("…").rstrip())
+    # Ingest passes over a timestamp or label line before the prose.
+    return "\n" + t.rstrip("…").rstrip() in "\n" + text.lstrip()[:1500]
 
 
 def choose_headline(articles: Sequence[Article]) -> str:
@@ -886,6 +887,11 @@ def choose_headline(articles: Sequence[Article]) -> str:
         if a.title:
             t = clean_title(a.title, a.source)
             if _stand_in_title(a.title, a.text):
+                # Made at ingest from the first sentence, cut by length: make it again, cut
+                # where a phrase ends.
+                lead = next(iter(_content_sentences(a)), "")
+                stub = t.rstrip("…").strip()
+                t = _shorten(lead if lead and lead[:30] in stub else stub, _HEADLINE_WORDS)
                 if _usable_title(t, a.source):
                     stand_ins.append((t, a.source))
                 continue
@@ -925,7 +931,7 @@ def choose_headline(articles: Sequence[Article]) -> str:
             -i,
         ),
     )
-    return _shorten(leads[best_i], 16)
+    return _shorten(leads[best_i], _HEADLINE_WORDS)
 
 
 def _first_sentence(title: str) -> str:
@@ -936,15 +942,59 @@ def _first_sentence(title: str) -> str:
     return title
 
 
+# A sentence-opening adverbial a headline does without: "On August 23, 2023, ISRO landed ..."
+_LEAD_ADVERBIAL = re.compile(
+    r"^(?:(?:On|In|By|At|Early|Late|Earlier|Later|Last|This)\b[^,;:\"“]{1,40}(?:,\s*\d{4})?"
+    r"|(?:Today|Yesterday|Tonight|Meanwhile|Overnight))\s*,\s+(?=[A-Z\"“‘']|(?:the|an?)\s)"
+)
+# Only a time goes: "In Harlow, police ..." keeps its place.
+_WHEN_WORDS = re.compile(
+    r"\d|\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|today|yesterday|tonight|morning|"
+    r"afternoon|evening|night|week|weekend|month|year|meanwhile|overnight|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Words a headline may stop before: the phrase ahead is whole ("... beat Daniil Medvedev |
+# in a gruelling five-set final").
+_PHRASE_START = frozenset((
+    "in", "on", "at", "during", "after", "before", "amid", "with", "as", "while", "when",
+    "following", "since", "despite", "which", "who", "where", "that", "because", "for", "from",
+    "over", "into", "near",
+))  # fmt: skip
+_NO_END = frozenset((
+    "a", "an", "the", "of", "to", "and", "or", "but", "by", "for", "with", "his", "her", "its",
+    "their", "our", "this", "that", "these", "those", "is", "was", "are", "were", "be", "been",
+    "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "very",
+))  # fmt: skip
+_HEADLINE_MIN_WORDS = 6
+_HEADLINE_WORDS = 16
+
+
 def _shorten(sentence: str, max_words: int) -> str:
-    words = sentence.rstrip(".").split()
+    """A headline from a lead sentence: without its opening adverbial ("On Sunday, ...") and,
+    when still too long, cut where a phrase ends; an ellipsis only when none does."""
+    body = sentence.strip().rstrip(".")
+    opening = _LEAD_ADVERBIAL.match(body)
+    trimmed = body[opening.end() :] if opening else body
+    if (
+        opening
+        and _WHEN_WORDS.search(opening.group(0))
+        and len(trimmed.split()) >= _HEADLINE_MIN_WORDS
+    ):
+        body = trimmed[:1].upper() + trimmed[1:]
+    words = body.split()
     if len(words) <= max_words:
         return " ".join(words)
-    cut = " ".join(words[:max_words])
-    comma = cut.rfind(",")
-    if comma > len(cut) // 2:
-        return cut[:comma]
-    return cut + "…"
+    for keep in range(max_words, _HEADLINE_MIN_WORDS - 1, -1):
+        last, nxt = words[keep - 1], words[keep]
+        clause_end = last.endswith((",", ";", ":"))
+        if clause_end or (
+            nxt.lower() in _PHRASE_START and last.lower().strip("\"“”'’") not in _NO_END
+        ):
+            head = " ".join(words[:keep]).rstrip(",;:")
+            if head.count("(") == head.count(")") and head.count('"') % 2 == 0:
+                return head
+    return " ".join(words[:max_words]).rstrip(",;:") + "…"
 
 
 # ---------------------------------------------------------------- facts

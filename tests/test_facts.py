@@ -320,3 +320,21 @@ def test_a_hyphenated_scale_word_scales_the_figure() -> None:
     found = find_quantities(text)
     assert [q.value for q in found] == [430e6, 2e9, 12.0]
     assert found[0].nouns[:1] == ("crown",)
+
+
+def test_a_headline_made_from_a_lead_drops_its_date_and_ends_where_a_phrase_ends() -> None:
+    lead = (
+        "On March 3, 2026, Orla Space landed its Tessel probe near the lunar south pole in a "
+        "tense descent watched by two million people online."
+    )
+    stand_in = lead[:100].rsplit(" ", 1)[0] + "…"  # what ingest gives a record without one
+    arts = [
+        Article("p1", "", lead + " Engineers cheered.", "one.example"),
+        Article("p2", stand_in, lead + " The rover rolls out next week.", "two.example"),
+    ]
+    for group in (arts[:1], arts[1:]):
+        assert choose_headline(group) == (
+            "Orla Space landed its Tessel probe near the lunar south pole"
+        )
+    place = "In Harlow, Velish police arrested three men after a night of riots in the old port."
+    assert choose_headline([Article("p3", "", place, "x.example")]).startswith("In Harlow,")
