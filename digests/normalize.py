@@ -103,8 +103,15 @@ def clean_title(title: str, *, max_len: int = 300) -> str:
 
 
 def short_title(text: str, *, max_len: int = 120) -> str:
-    """A stand-in headline: the first sentence of `text`, cut at a word boundary."""
-    first = clean_title(text.split("\n", 1)[0] if text else "", max_len=10_000)
+    """A stand-in headline: the first sentence of `text`, cut at a word boundary. Lines
+    before the prose that are only a timestamp or a label ("Summary") are passed over."""
+    lines = [line for line in text.split("\n") if line.strip()] if text else []
+    first = clean_title(lines[0] if lines else "", max_len=10_000)
+    for line in lines[:6]:
+        words = line.split()
+        if len(words) >= 4 and not _timestamp_only(words):
+            first = clean_title(line, max_len=10_000)
+            break
     match = re.search(r"(?<=[a-z0-9)\"”'’][.!?])\s+(?=[A-Z\"“])", first)
     if match:
         first = first[: match.start()]
@@ -562,6 +569,18 @@ _NOT_HEADLINE = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = (".", ",", ";", ":", "!", "…")
+# What a timestamp line is made of ("Sunday, 4 February, 2024 UTC", "Updated 14:05 GMT").
+_TIMESTAMP_WORD = re.compile(
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|"
+    r"feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[ap]\.?m\.?|utc|gmt|[a-z]{1,2}[sd]t|ist|"
+    r"at|on|updated|published|posted|last|[\d:/.,-]+(?:st|nd|rd|th|h)?)",
+    re.IGNORECASE,
+)
+
+
+def _timestamp_only(words: list[str]) -> bool:
+    return all(_TIMESTAMP_WORD.fullmatch(w.strip(",.()|")) for w in words if w.strip(",.()|"))
 
 
 def is_headline_like(line: str) -> bool:
@@ -579,7 +598,7 @@ def is_headline_like(line: str) -> bool:
         return False
     if is_boilerplate(line) or re.match(r"^(?:https?://|www\.)\S+$", line):
         return False
-    if parse_date(line) is not None:
+    if parse_date(line) is not None or _timestamp_only(words):
         return False
     if _NOT_HEADLINE.match(line) or parse_dateline(line)[0] is not None:
         return False

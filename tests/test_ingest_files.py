@@ -201,3 +201,11 @@ def test_byline_names_the_outlet_and_date(tmp_path: Path) -> None:
     )
     [article] = read_paths([staff]).articles
     assert article.source == "Bay Herald"
+
+
+def test_a_timestamp_line_is_no_title() -> None:
+    # A page's first line is often its publication stamp, then a label: neither is a headline.
+    text = "Sunday, 4 February, 2024 UTC\\n\\nSummary\\n\\nThe Velan ferry line reopened on Saturday after two years."
+    data = ('{"id": "t", "text": "' + text + '"}').encode()
+    art = read_bytes(data, "t.json").articles[0]
+    assert art.title == "The Velan ferry line reopened on Saturday after two years."

@@ -196,6 +196,9 @@ def test_headline_like() -> None:
     assert not is_headline_like("Copyright ⓒ Aju Press All rights reserved")
     assert not is_headline_like("June 30, 2025")
     assert not is_headline_like("https://example.com/a-b-c")
+    assert not is_headline_like("Sunday, 4 February, 2024 UTC")
+    assert not is_headline_like("Last updated on Jan. 4, 2024 at 10:02 a.m. EST")
+    assert is_headline_like("May Day march draws 40,000 in Harlow")
 
 
 def test_fingerprint_ignores_case_space_and_punctuation() -> None:
