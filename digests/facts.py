@@ -1969,9 +1969,20 @@ _PHRASE_VERB_WORDS = (
     " remain remains must may will would could can did do does"
 )
 _PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split())
-_DISTANCE_UNITS = frozenset(["mile", "miles", "km", "kilometres", "kilometers", "metres", "meters"])
+_DISTANCE_UNITS = {
+    "mile": "miles", "miles": "miles", "km": "km", "kilometres": "km", "kilometers": "km",
+    "metres": "metres", "meters": "metres",
+}  # fmt: skip
 _PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
 _PER_HOUR = re.compile(r"^[^.;]{0,30}?\bper hour\b|^\s*(?:mph|kph|km/h)\b", re.IGNORECASE)
+
+
+def _speed_unit(after: str) -> str:
+    """ "mph" / "km/h" from the words after a speed ("miles per hour", " kph")."""
+    low = after.lower()
+    if "mile" in low or "mph" in low:
+        return "mph"
+    return "km/h" if re.search(r"km|kph|kilomet", low) else ""
 
 
 def _counted_phrase(text: str, q: Quantity) -> str:
@@ -2013,12 +2024,19 @@ def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
         if common("price", "cost", "priced"):
             return "Price"
         return "Value" if common("worth", "deal", "valu", "acqui") else "Amount"
-    if any(_PER_HOUR.match(s.text[q.start + len(q.text) :]) for s, q in pairs):
-        return "Wind speed" if common("wind", "gust") else "Speed"
+    speeds = [m for s, q in pairs if (m := _PER_HOUR.match(s.text[q.start + len(q.text) :]))]
+    if speeds:
+        # The unit goes into the label, as the figures are shown bare: "Wind speed (mph)".
+        units = Counter(_speed_unit(m.group(0)) for m in speeds)
+        unit = units.most_common(1)[0][0] if len(units) == 1 else ""
+        what = "Wind speed" if common("wind", "gust") else "Speed"
+        return f"{what} ({unit})" if unit else what
     phrases = Counter(p for s, q in pairs if (p := _counted_phrase(s.text, q)))
     phrase = phrases.most_common(1)[0][0] if phrases else ""
     if phrase.split(" ")[0].lower() in _DISTANCE_UNITS:
-        return "Distance"
+        units = {_DISTANCE_UNITS[w.lower()] for w in re.findall(r"[A-Za-z]+", " ".join(phrases))
+                 if w.lower() in _DISTANCE_UNITS}  # fmt: skip
+        return f"Distance ({units.pop()})" if len(units) == 1 else "Distance"
     if common("outage", "without"):
         return f"{phrase} without power".capitalize() if phrase else "Without power"
     what = next((v for stem, v in _CASUALTY_WORDS.items() if common(stem)), "")

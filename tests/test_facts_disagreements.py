@@ -109,7 +109,19 @@ def test_a_disagreement_names_what_the_figures_measure() -> None:
     )  # fmt: skip
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     labels = {t.split(":")[0] for t in texts}
-    assert {"Wind speed", "People killed", "Reserve sailors"} <= labels, texts
+    # The figures are shown bare, so a measurement's unit goes into its label.
+    assert {"Wind speed (mph)", "People killed", "Reserve sailors"} <= labels, texts
+
+
+def test_a_distance_disagreement_names_its_unit() -> None:
+    a = _storm(
+        "d1", "coast.example", "The eye of Storm Verla was 35 miles east of Dunmore at noon."
+    )
+    b = _storm(
+        "d2", "harbour.example", "The eye of Storm Verla was about 40 miles east of Dunmore at noon."
+    )
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert any(t.startswith("Distance (miles): ") for t in texts), texts
 
 
 def test_the_sheet_does_not_depend_on_the_order_articles_arrive_in() -> None:
