@@ -2034,9 +2034,9 @@ def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
     phrases = Counter(p for s, q in pairs if (p := _counted_phrase(s.text, q)))
     phrase = phrases.most_common(1)[0][0] if phrases else ""
     if phrase.split(" ")[0].lower() in _DISTANCE_UNITS:
-        units = {_DISTANCE_UNITS[w.lower()] for w in re.findall(r"[A-Za-z]+", " ".join(phrases))
-                 if w.lower() in _DISTANCE_UNITS}  # fmt: skip
-        return f"Distance ({units.pop()})" if len(units) == 1 else "Distance"
+        words = re.findall(r"[A-Za-z]+", " ".join(phrases).lower())
+        lengths = {_DISTANCE_UNITS[w] for w in words if w in _DISTANCE_UNITS}
+        return f"Distance ({min(lengths)})" if len(lengths) == 1 else "Distance"
     if common("outage", "without"):
         return f"{phrase} without power".capitalize() if phrase else "Without power"
     what = next((v for stem, v in _CASUALTY_WORDS.items() if common(stem)), "")
