@@ -69,20 +69,29 @@ _STEMS: dict[str, str | None] = {}
 
 
 def _content_words(tokens: list[str], limit: int = 300) -> list[str]:
-    memo = _STEMS
-    if len(memo) > 300_000:
-        memo.clear()
+    # Most texts are short: stem every token at once (C-level lookups) and cut; long ones
+    # go by slices, so a long text costs about as much as its first content words.
     out: list[str] = []
-    for w in tokens:
-        try:
-            st = memo[w]
-        except KeyError:
-            st = memo[w] = None if w in STOP_WORDS else stem(w)
-        if st is not None:
-            out.append(st)
-            if len(out) >= limit:
-                break
+    limit = max(limit, 1)
+    step = 2 * limit
+    for start in range(0, len(tokens), step):
+        out += filter(None, _stems(tokens[start : start + step]))  # stems are never ""
+        if len(out) >= limit:
+            return out[:limit]
     return out
+
+
+def _stems(tokens: list[str]) -> list[str | None]:
+    """Each token's stem, None for a stop word."""
+    memo = _STEMS
+    try:
+        return list(map(memo.__getitem__, tokens))
+    except KeyError:
+        if len(memo) > 300_000:
+            memo.clear()
+        for w in set(tokens).difference(memo):
+            memo[w] = None if w in STOP_WORDS else stem(w)
+        return list(map(memo.__getitem__, tokens))
 
 
 def _shingles(tokens: list[str]) -> set[tuple[str, str, str]]:
@@ -123,20 +132,27 @@ def reworded_similarity(a: list[str], b: list[str]) -> float:
     return _reworded(a, set(a), b, set(b))
 
 
-def _reworded(a: list[str], sa: set[str], b: list[str], sb: set[str]) -> float:
-    """`reworded_similarity` with the word sets already made (`sa = set(a)`, `sb = set(b)`)."""
+def _reworded(a: list[str], sa: set[str], b: list[str], sb: set[str], floor: float = 0.0) -> float:
+    """`reworded_similarity` with the word sets already made (`sa = set(a)`, `sb = set(b)`).
+    A result under `floor` may be any value under it (the alignment stops once it can no
+    longer reach it)."""
     if min(len(a), len(b)) < REWORD_MIN_WORDS:  # short texts align by chance
         return 0.0
     inter = len(sa & sb)
     if inter / (len(sa) + len(sb) - inter) < REWORD_SET_THRESHOLD:
         return 0.0
-    return _matched(a, b) / min(len(a), len(b))
+    return _matched(a, b, floor) / min(len(a), len(b))
 
 
-def _matched(a: list[str], b: list[str]) -> int:
+def _matched(a: list[str], b: list[str], floor: float = 0.0) -> int:
     """Words in matching blocks: `sum(block.size for block in difflib.SequenceMatcher(None,
     a, b, autojunk=False).get_matching_blocks())`, by the same algorithm (so the same
-    blocks) without its bookkeeping (no junk, no named tuples, no block list)."""
+    blocks) without its bookkeeping (no junk, no named tuples, no block list).
+
+    With `floor`, stops early with a count whose share of the shorter text is under `floor`
+    once the blocks found plus the most the ranges left could add fall under it."""
+    shorter = min(len(a), len(b))
+    possible = shorter  # matched + what the queued ranges could add at most
     b2j: dict[str, list[int]] = {}
     for j, word in enumerate(b):
         b2j.setdefault(word, []).append(j)
@@ -169,12 +185,18 @@ def _matched(a: list[str], b: list[str]) -> int:
             and a[besti + bestsize] == b[bestj + bestsize]
         ):
             bestsize += 1
+        possible -= min(ahi - alo, bhi - blo)
         if bestsize:
             matched += bestsize
+            possible += bestsize
             if alo < besti and blo < bestj:
                 queue.append((alo, besti, blo, bestj))
+                possible += min(besti - alo, bestj - blo)
             if besti + bestsize < ahi and bestj + bestsize < bhi:
                 queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+                possible += min(ahi - besti - bestsize, bhi - bestj - bestsize)
+        if floor and possible / (shorter or 1) < floor:
+            return possible
     return matched
 
 
@@ -221,7 +243,7 @@ class NearDuplicateIndex:
             tokens = tokens_for_shingles(text)
         key = _key(tokens)
         sk = sketch(tokens) if self._lsh and len(tokens) >= MIN_TOKENS else None
-        match = self._find(tokens, key, sk, candidates)
+        match = self._find(tokens, key, sk, candidates, article_id)
         self._store(article_id, tokens, key, sk)
         return match
 
@@ -241,8 +263,15 @@ class NearDuplicateIndex:
         return self._find(tokens, "", None, others)
 
     def _find(
-        self, tokens: list[str], key: str, sk: Sketch | None, candidates: Iterable[str]
+        self,
+        tokens: list[str],
+        key: str,
+        sk: Sketch | None,
+        candidates: Iterable[str],
+        new_id: str | None = None,
     ) -> DuplicateMatch | None:
+        """With `new_id` (the id `tokens` are about to be stored under), the 3-grams and
+        content words read here are cached for when it is a candidate itself."""
         if not tokens:
             return None
         if key and key in self._exact:
@@ -251,6 +280,8 @@ class NearDuplicateIndex:
         candidates = [c for c in candidates if c in self._words]
         if candidates and len(tokens) >= MIN_TOKENS:
             mine = _shingles(tokens)
+            if new_id is not None:
+                self._cache_shingles(new_id, mine)
             for other in candidates:
                 sim = _jaccard(mine, self._shingles_of(other))
                 if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
@@ -283,7 +314,9 @@ class NearDuplicateIndex:
             if words is None:
                 words = _content_words(tokens)
                 word_set = set(words)
-            sim = _reworded(words, word_set, theirs, their_set)
+                if new_id is not None:
+                    self._content_cache[new_id] = (words, word_set)
+            sim = _reworded(words, word_set, theirs, their_set, REWORD_ORDER_THRESHOLD)
             if sim >= REWORD_ORDER_THRESHOLD and (best is None or sim > best.similarity):
                 best = DuplicateMatch(
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"
@@ -293,15 +326,19 @@ class NearDuplicateIndex:
     def _shingles_of(self, article_id: str) -> set[tuple[str, str, str]]:
         """3-grams of a recent article; the most recently used are kept, since the same
         close members are compared again and again while their story is active."""
-        cache = self._shingle_cache
-        found = cache.get(article_id)
+        found = self._shingle_cache.get(article_id)
         if found is None:
-            found = cache[article_id] = _shingles(self._words[article_id])
-            if len(cache) > SHINGLE_CACHE:
-                cache.popitem(last=False)
+            found = _shingles(self._words[article_id])
+            self._cache_shingles(article_id, found)
         else:
-            cache.move_to_end(article_id)
+            self._shingle_cache.move_to_end(article_id)
         return found
+
+    def _cache_shingles(self, article_id: str, shingles: set[tuple[str, str, str]]) -> None:
+        cache = self._shingle_cache
+        cache[article_id] = shingles
+        if len(cache) > SHINGLE_CACHE:
+            cache.popitem(last=False)
 
     def _content(self, article_id: str) -> tuple[list[str], set[str]] | None:
         """Content words of a recent article (and their set), computed on first use (most

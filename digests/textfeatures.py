@@ -274,7 +274,7 @@ def extract_with_tokens(
     if dated is None and first_full is not None:
         dated = datetime(first_full.year, first_full.month, first_full.day, 12, tzinfo=UTC)
     # Sublinear tf: the tenth mention of a word adds little.
-    out = {t: (1.0 + math.log(w)) if w > 1.0 else w for t, w in terms.items()}
+    out = dict(zip(terms, map(_SUBLINEAR.__getitem__, terms.values()), strict=True))
     lead_names = frozenset(k for k in lead_keys if k in names)
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
     figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
@@ -302,10 +302,8 @@ def term_keys(article: Article) -> set[str]:
 
 def term_keys_preread(article: Article) -> tuple[set[str], Preread]:
     """`term_keys`, and what it read that `extract_with_tokens` can reuse (`pre`)."""
-    memo = _TOKEN_MEMO
     text = article.title + "\n" + article.text[:MAX_BODY_CHARS]
     dates = extract_dates(text, article.published)
-    keys = set(dates[0])
     # No token spans the newline: the title's tokens, then the text's.
     title_tokens = _TOKEN.findall(article.title)
     text_tokens = _TOKEN.findall(article.text[:MAX_BODY_CHARS])
@@ -313,18 +311,16 @@ def term_keys_preread(article: Article) -> tuple[set[str], Preread]:
     # Kept until the article is placed: shared (interned) strings keep that small.
     kept = list(map(sys.intern, text_tokens)) if whole else None
     pre: Preread = (article, title_tokens, kept, dates)
-    for tok in title_tokens + text_tokens:
-        if tok[0].isdigit():
-            f = _number_feature(tok)
-            if f is not None:
-                keys.add(f)
-            continue
-        try:
-            info = memo[tok]
-        except KeyError:
-            info = memo[tok] = _classify(tok)
-        if info is not None:
-            keys.add(info[0])
+    tokens = title_tokens + (kept or text_tokens)
+    key_of = _KEY_MEMO
+    try:
+        found = set(map(key_of.__getitem__, tokens))
+    except KeyError:
+        for tok in set(tokens).difference(key_of):
+            _learn(tok)
+        found = set(map(key_of.__getitem__, tokens))
+    keys = set(filter(None, found))
+    keys.update(dates[0])
     return keys, pre
 
 
@@ -364,16 +360,34 @@ def figures_match(a: float, b: float) -> bool:
     return abs(a - b) <= 0.01 * max(a, b)
 
 
-# token -> (feature key, is capitalised) or None for stop words; a bounded memo, since
-# the same words recur in every article.
-_TOKEN_MEMO: dict[str, tuple[str, bool] | None] = {}
+# What a token counts as: a plain word, a capitalised word (a name, unless the text also
+# uses it in lower case) or a specific number.
+_WORD, _CAPITALISED, _NUMBER = 0, 1, 2
+# token -> (feature key, kind, display form) or None (stop words, short numbers), and token ->
+# feature key or None: bounded memos, since the same words recur in every article.
+_TOKEN_MEMO: dict[str, tuple[str, int, str] | None] = {}
+_KEY_MEMO: dict[str, str | None] = {}
+_MEMO_SIZE = 300_000
 
 
-def _classify(tok: str) -> tuple[str, bool] | None:
+def _classify(tok: str) -> tuple[str, int, str] | None:
+    if tok[0].isdigit():
+        f = _number_feature(tok)
+        return None if f is None else (f, _NUMBER, tok)
     low = tok.lower()
     if low in STOP_WORDS or len(low) < 2:
         return None
-    return stem(low), tok[0].isupper()
+    return stem(low), _CAPITALISED if tok[0].isupper() else _WORD, _display(tok)
+
+
+def _learn(tok: str) -> tuple[str, int, str] | None:
+    """Classify a token seen for the first time, into both memos (cleared together)."""
+    if len(_TOKEN_MEMO) > _MEMO_SIZE:
+        _TOKEN_MEMO.clear()
+        _KEY_MEMO.clear()
+    info = _TOKEN_MEMO[tok] = _classify(tok)
+    _KEY_MEMO[tok] = info[0] if info is not None else None
+    return info
 
 
 def _add_tokens(
@@ -386,29 +400,40 @@ def _add_tokens(
     weight: float,
 ) -> None:
     memo = _TOKEN_MEMO
-    if len(memo) > 300_000:
-        memo.clear()
+    number_weight = weight * NUMBER_WEIGHT
     for tok in tokens:
-        if tok[0].isdigit():
-            f = _number_feature(tok)
-            if f is not None:
-                numbers.add(f)
-                terms[f] = terms.get(f, 0.0) + weight * NUMBER_WEIGHT
-            continue
         try:
             info = memo[tok]
         except KeyError:
-            info = memo[tok] = _classify(tok)
+            info = _learn(tok)
         if info is None:
             continue
-        key, cap = info
-        terms[key] = terms.get(key, 0.0) + weight
-        if cap:
+        key, kind, display = info
+        if kind == _WORD:
+            terms[key] = terms.get(key, 0.0) + weight
+            lower_seen.add(key)
+        elif kind == _CAPITALISED:
+            terms[key] = terms.get(key, 0.0) + weight
             caps[key] = caps.get(key, 0.0) + weight
             if key not in names:
-                names[key] = _display(tok)
+                names[key] = display
         else:
-            lower_seen.add(key)
+            numbers.add(key)
+            terms[key] = terms.get(key, 0.0) + number_weight
+
+
+class _Sublinear(dict[float, float]):
+    """Raw weight -> sublinear tf, memoised: weights are multiples of 1/4, so the same few
+    values recur."""
+
+    def __missing__(self, w: float) -> float:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[w] = (1.0 + math.log(w)) if w > 1.0 else w
+        return value
+
+
+_SUBLINEAR = _Sublinear()
 
 
 def _display(tok: str) -> str:
