@@ -779,8 +779,8 @@ class StoryClusterer:
         """Batch step: move each article to the story whose centroid fits it clearly better
         than its own story does (its own without it), a few rounds, k-means style. Fixes
         joins the arrival order forced (a story that grew later fits better). Copies follow
-        their original. Stories are then renamed after their first article in input order,
-        so ids stay stable across re-runs. Returns how many moves were made."""
+        their original. Stories keep their ids (named after the article that started them, so
+        re-runs give the same ids). Returns how many moves were made."""
         need = REFINE_MARGIN if margin is None else margin
         seen_ids: set[str] = set()
         arts = []
@@ -862,16 +862,18 @@ class StoryClusterer:
         label: dict[str, str],
         why: dict[str, str],
     ) -> None:
-        """Recreate stories from labels, named after their first article in input order."""
+        """Recreate stories from labels. A story keeps its id (the label): a review covers
+        only recent articles, and a story running longer must not be renamed after whichever
+        of its articles is now the oldest reviewed."""
         self._stories, self._by_id, self._postings, self._active = [], {}, {}, {}
         index_of: dict[str, int] = {}
         for a in arts:
             old = self._assignments[a.id]
-            idx = index_of.get(label[a.id])
-            new_story = idx is None
+            sid = label[a.id]
+            idx = index_of.get(sid)
+            new_story = old.new_story and old.story_id == sid  # it started this story
             if idx is None:
-                idx = index_of[label[a.id]] = len(self._stories)
-                sid = story_id_for(a.id)
+                idx = index_of[sid] = len(self._stories)
                 self._stories.append(_Story(sid, [], {}, []))
                 self._by_id[sid] = idx
                 self._active[idx] = None
