@@ -166,6 +166,17 @@ def _dateline_date(article: Article) -> datetime | None:
     return datetime(first.year, first.month, first.day, 12, tzinfo=UTC) if first else None
 
 
+def in_placement_order(articles: Iterable[Article]) -> list[Article]:
+    """Articles as a stream would have brought them: by publication time, or else the date
+    their opening lines give; wholly undated ones last, in the order given. Earlier coverage
+    founds the stories, so an undated report of a look-alike event does not found one that
+    the dated reports of both events then join."""
+    batch = list(articles)
+    when = [a.published or _dateline_date(a) for a in batch]
+    order = sorted(range(len(batch)), key=lambda i: (when[i] is None, when[i] or _EPOCH, i))
+    return [batch[i] for i in order]
+
+
 def _days(when: datetime | None) -> float | None:
     return when.timestamp() / 86400.0 if when is not None else None
 
@@ -441,14 +452,10 @@ class StoryClusterer:
 
     def add_many(self, articles: Iterable[Article]) -> list[Assignment]:
         """Place a poll's worth of articles: learn their words' rarity first, then add them
-        in publication order (undated last). Online-safe: earlier stories never move."""
+        in placement order (`in_placement_order`). Online-safe: earlier stories never move."""
         batch = list(articles)
         self._warm_up(batch, keep=True)
-        order = {id(a): i for i, a in enumerate(batch)}
-        ordered = sorted(
-            batch, key=lambda a: (a.published is None, a.published or _EPOCH, order[id(a)])
-        )
-        placed = {id(a): self.add(a) for a in ordered}
+        placed = {id(a): self.add(a) for a in in_placement_order(batch)}
         return [placed[id(a)] for a in batch]
 
     def _story_of(self, article_id: str) -> int | None:
@@ -962,9 +969,7 @@ def _cluster_articles(
     # A batch is read in publication order, as a stream would arrive (undated articles last,
     # in input order): earlier coverage founds the stories, so results barely depend on how
     # the input happened to be ordered.
-    order = {a.id: i for i, a in enumerate(head)}
-    when = {a.id: a.published or _dateline_date(a) for a in head}
-    head.sort(key=lambda a: (when[a.id] is None, when[a.id] or _EPOCH, order[a.id]))
+    head = in_placement_order(head)
     clusterer = StoryClusterer(threshold=threshold)
     clusterer._warm_up(head, keep=True)
     assignments = {a.id: clusterer.add(a) for a in head}
