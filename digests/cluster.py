@@ -166,6 +166,17 @@ def _dateline_date(article: Article) -> datetime | None:
     return datetime(first.year, first.month, first.day, 12, tzinfo=UTC) if first else None
 
 
+def in_placement_order(articles: Iterable[Article]) -> list[Article]:
+    """Articles as a stream would have brought them: by publication time, or else the date
+    their opening lines give; wholly undated ones last, in the order given. Earlier coverage
+    founds the stories, so an undated report of a look-alike event does not found one that
+    the dated reports of both events then join."""
+    batch = list(articles)
+    when = [a.published or _dateline_date(a) for a in batch]
+    order = sorted(range(len(batch)), key=lambda i: (when[i] is None, when[i] or _EPOCH, i))
+    return [batch[i] for i in order]
+
+
 def _days(when: datetime | None) -> float | None:
     return when.timestamp() / 86400.0 if when is not None else None
 
@@ -441,14 +452,10 @@ class StoryClusterer:
 
     def add_many(self, articles: Iterable[Article]) -> list[Assignment]:
         """Place a poll's worth of articles: learn their words' rarity first, then add them
-        in publication order (undated last). Online-safe: earlier stories never move."""
+        in placement order (`in_placement_order`). Online-safe: earlier stories never move."""
         batch = list(articles)
         self._warm_up(batch, keep=True)
-        order = {id(a): i for i, a in enumerate(batch)}
-        ordered = sorted(
-            batch, key=lambda a: (a.published is None, a.published or _EPOCH, order[id(a)])
-        )
-        placed = {id(a): self.add(a) for a in ordered}
+        placed = {id(a): self.add(a) for a in in_placement_order(batch)}
         return [placed[id(a)] for a in batch]
 
     def _story_of(self, article_id: str) -> int | None:
@@ -779,8 +786,8 @@ class StoryClusterer:
         """Batch step: move each article to the story whose centroid fits it clearly better
         than its own story does (its own without it), a few rounds, k-means style. Fixes
         joins the arrival order forced (a story that grew later fits better). Copies follow
-        their original. Stories are then renamed after their first article in input order,
-        so ids stay stable across re-runs. Returns how many moves were made."""
+        their original. Stories keep their ids (named after the article that started them, so
+        re-runs give the same ids). Returns how many moves were made."""
         need = REFINE_MARGIN if margin is None else margin
         seen_ids: set[str] = set()
         arts = []
@@ -862,16 +869,18 @@ class StoryClusterer:
         label: dict[str, str],
         why: dict[str, str],
     ) -> None:
-        """Recreate stories from labels, named after their first article in input order."""
+        """Recreate stories from labels. A story keeps its id (the label): a review covers
+        only recent articles, and a story running longer must not be renamed after whichever
+        of its articles is now the oldest reviewed."""
         self._stories, self._by_id, self._postings, self._active = [], {}, {}, {}
         index_of: dict[str, int] = {}
         for a in arts:
             old = self._assignments[a.id]
-            idx = index_of.get(label[a.id])
-            new_story = idx is None
+            sid = label[a.id]
+            idx = index_of.get(sid)
+            new_story = old.new_story and old.story_id == sid  # it started this story
             if idx is None:
-                idx = index_of[label[a.id]] = len(self._stories)
-                sid = story_id_for(a.id)
+                idx = index_of[sid] = len(self._stories)
                 self._stories.append(_Story(sid, [], {}, []))
                 self._by_id[sid] = idx
                 self._active[idx] = None
@@ -960,9 +969,7 @@ def _cluster_articles(
     # A batch is read in publication order, as a stream would arrive (undated articles last,
     # in input order): earlier coverage founds the stories, so results barely depend on how
     # the input happened to be ordered.
-    order = {a.id: i for i, a in enumerate(head)}
-    when = {a.id: a.published or _dateline_date(a) for a in head}
-    head.sort(key=lambda a: (when[a.id] is None, when[a.id] or _EPOCH, order[a.id]))
+    head = in_placement_order(head)
     clusterer = StoryClusterer(threshold=threshold)
     clusterer._warm_up(head, keep=True)
     assignments = {a.id: clusterer.add(a) for a in head}

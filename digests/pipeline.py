@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from digests.boilerplate import recurring_sentences, sentence_keys
-from digests.cluster import StoryClusterer, cluster_articles, story_id_for
+from digests.cluster import StoryClusterer, cluster_articles, in_placement_order, story_id_for
 from digests.facts import FactSheet, choose_headline, extract_facts
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
 from digests.normalize import canonical_url, fingerprint
@@ -328,10 +328,7 @@ class Newsroom:
         fresh: list[Article] = []
         # Stored in the order the clusterer will place them, so a restart replays the same
         # sequence and rebuilds the same stories.
-        batch = sorted(
-            map(with_canonical_url, articles),
-            key=lambda a: (a.published is None, a.published or _EPOCH),
-        )
+        batch = in_placement_order(map(with_canonical_url, articles))
         for article in batch:
             result = self._store.add_article(
                 article,

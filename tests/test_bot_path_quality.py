@@ -65,4 +65,4 @@ def test_pages_devset_poll_by_poll(store: Store, per_poll: int) -> None:
 def test_ecbplus_poll_by_poll(store: Store) -> None:
     path = shared_path("data", "ecbplus-subtopics", "ecbplus.jsonl")
     scores = bcubed(gold_of(path), run_polls(path, store, 50))
-    assert scores.f1 >= 0.885
+    assert scores.f1 >= 0.90

@@ -472,3 +472,22 @@ def test_a_coming_weekday_is_dated_forward() -> None:
     assert "@11-26" in feats and "@11-19" not in feats
     feats, _, _ = extract_dates("The crane collapsed early on Sunday.", tuesday)
     assert "@11-22" in feats
+
+
+def test_a_poll_is_placed_by_publication_time_or_else_the_date_its_lead_gives() -> None:
+    from digests.cluster import in_placement_order
+
+    when = datetime(2026, 5, 2, 9, tzinfo=UTC)
+    undated = Article("u", "Ferry strike ends", "The strike ended, union leaders said.", "x.ex")
+    late_lead = Article("l", "Strike talks", "HARLOW, May 3, 2026 - Talks resumed.", "y.ex")
+    early_lead = Article("e", "Strike begins", "HARLOW, May 1, 2026 - Crews walked out.", "z.ex")
+    stamped = Article("p", "Strike day two", "Crews stayed out.", "w.ex", published=when)
+    got = in_placement_order([undated, late_lead, stamped, early_lead])
+    assert [a.id for a in got] == ["e", "p", "l", "u"]
+    # The poll order is the placement order: the earliest report names the story.
+    body = "Velan ferry crews walked out over pay at Harlow port, stranding 3,000 travellers."
+    second = Article("2", "Ferry strike", "HARLOW, May 3, 2026 - " + body, "y.ex")
+    first = Article("1", "Ferry strike", "HARLOW, May 1, 2026 - " + body, "z.ex")
+    c = StoryClusterer()
+    c.add_many([second, first])
+    assert [g.article_ids for g in c.groups()] == [("1", "2")]
