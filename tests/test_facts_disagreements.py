@@ -118,7 +118,9 @@ def test_a_distance_disagreement_names_its_unit() -> None:
         "d1", "coast.example", "The eye of Storm Verla was 35 miles east of Dunmore at noon."
     )
     b = _storm(
-        "d2", "harbour.example", "The eye of Storm Verla was about 40 miles east of Dunmore at noon."
+        "d2",
+        "harbour.example",
+        "The eye of Storm Verla was about 40 miles east of Dunmore at noon.",
     )
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert any(t.startswith("Distance (miles): ") for t in texts), texts
