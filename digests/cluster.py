@@ -808,6 +808,7 @@ class StoryClusterer:
             cents: dict[str, Vector] = {}
             norms: dict[str, float] = {}
             spans: dict[str, tuple[float | None, float | None]] = {}
+            told_spans: dict[str, tuple[float | None, float | None]] = {}  # text dates
             index: dict[str, list[str]] = {}
             for sid, ids in members.items():
                 cen: Vector = {}
@@ -818,6 +819,8 @@ class StoryClusterer:
                 norms[sid] = math.sqrt(sum([w * w for w in cen.values()])) or 1.0
                 days = [d for d in (_days(feats[aid].published) for aid in ids) if d is not None]
                 spans[sid] = (min(days), max(days)) if days else (None, None)
+                said = [d for d in (_days(feats[aid].dated) for aid in ids) if d is not None]
+                told_spans[sid] = (min(said), max(said)) if said else (None, None)
                 top = sorted(cen.items(), key=lambda kv: (-kv[1], kv[0]))[: QUERY_TERMS * 2]
                 for t, _ in top:
                     index.setdefault(t, []).append(sid)
@@ -828,7 +831,9 @@ class StoryClusterer:
                     continue
                 own, v = label[aid], vecs[aid]
                 day = _days(feats[aid].published)
-                if len(members[own]) > 1:
+                told_day = _days(feats[aid].dated)
+                alone = len(members[own]) == 1
+                if not alone:
                     dot = _cosine(v, cents[own])
                     rest2 = norms[own] ** 2 - 2.0 * dot + 1.0
                     own_score = (dot - 1.0) / math.sqrt(rest2) if rest2 > 1e-9 else 0.0
@@ -842,7 +847,15 @@ class StoryClusterer:
                 ranked = sorted([(-n, sid) for sid, n in hits.items()])[: CANDIDATES * 2]
                 for _, sid in ranked:
                     first, last = spans[sid]
-                    sim = _cosine(v, cents[sid]) / norms[sid] * time_factor(day, first, last)
+                    in_time = time_factor(day, first, last)
+                    if alone:
+                        # Nothing of its own to weigh against: the time evidence placement
+                        # used, the dates texts give included.
+                        in_told_time = time_factor(
+                            told_day, *told_spans[sid], TEXT_DATE_GRACE_DAYS, TEXT_DATE_DECAY_DAYS
+                        )
+                        in_time = min(in_time, in_told_time)
+                    sim = _cosine(v, cents[sid]) / norms[sid] * in_time
                     if sim > best or (sim == best and sid < best_sid):
                         best, best_sid = sim, sid
                 if best >= self.threshold and best > own_score + need:

@@ -491,3 +491,29 @@ def test_a_poll_is_placed_by_publication_time_or_else_the_date_its_lead_gives() 
     c = StoryClusterer()
     c.add_many([second, first])
     assert [g.article_ids for g in c.groups()] == [("1", "2")]
+
+
+def test_a_review_does_not_move_a_lone_report_across_the_dates_texts_give() -> None:
+    # Last year's quarter is dated only in its texts; this quarter's report carries a
+    # publication time. Placement kept them apart on those dates, and so must a review:
+    # a lone article has no fit of its own to weigh a move against.
+    q1 = [
+        "On March 20, 2025, Corvane said it delivered 48,310 electric scooters in the first "
+        "quarter, down 9% from a year earlier, as demand in Velan cooled.",
+        "Corvane delivered 48,310 electric scooters in the first quarter, the Velan maker said "
+        "on March 20, 2025, a 9% fall from a year earlier.",
+    ]
+    q2 = (
+        "Corvane said it delivered 51,200 electric scooters in the second quarter, up 6% on the "
+        "first quarter, as demand in Velan recovered, the company said."
+    )
+    reports = [Article(f"q{i}", "Corvane deliveries", t, f"o{i}.example") for i, t in enumerate(q1)]
+    reports.append(
+        Article(
+            "q9", "Corvane deliveries", q2, "o9.example", published=datetime(2026, 7, 2, tzinfo=UTC)
+        )
+    )
+    c = StoryClusterer()
+    c.add_many(reports)
+    c.refine(reports)
+    assert [g.article_ids for g in c.groups()] == [("q0", "q1"), ("q9",)]
