@@ -22,6 +22,8 @@ from functools import lru_cache
 from digests.dates import find_dates, reference_date
 from digests.entities import find_mentions
 from digests.models import Article
+from digests.quantities import find_quantities
+from digests.tokens import content_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -244,8 +246,6 @@ _SHORT_ENDING = re.compile(r"^([a-z]{3,}?)(?:ed|ing|(?<!s)s)$")
 def _one_word(word: str) -> str:
     """The vocabulary's spelling of `word`; a short word the stemmer leaves whole ("asked",
     "citing", "asks") loses its ending, so it meets "ask" and "cite"."""
-    from digests.facts import content_tokens
-
     if word in _WORD_OF:
         return _WORD_OF[word]
     m = _SHORT_ENDING.match(word)
@@ -276,8 +276,6 @@ def _tokens(text: str, *, question: bool = False) -> set[str]:
 
 def _token_list(text: str, *, question: bool = False) -> list[str]:
     """`_tokens` in the order the text has them."""
-    from digests.facts import content_tokens
-
     out = []
     for t in content_tokens(_in_vocabulary(text, question=question)):
         t = _us_spelling(t)
@@ -306,8 +304,6 @@ def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
     """How well a sentence's figures fit a number question: a figure in the unit asked for
     ("how long" -> years, hours, feet) or counting what is asked ("how many troops") beats
     any figure; a sentence without a figure gains nothing."""
-    from digests.facts import find_quantities
-
     found = [q for q in find_quantities(sent) if not q.text.isalpha()]
     if not found:
         return 1.0

@@ -323,6 +323,11 @@ def _mention(
     return DateMention(s, e, text, True, resolved=ref_day, form="day")
 
 
+def written_years(text: str) -> set[str]:
+    """The years a text writes out ("2024"), as written."""
+    return set(re.findall(r"\b(?:19|20)\d\d\b", text))
+
+
 def annotate(sentence: str, mentions: list[DateMention]) -> str:
     """The sentence with each relative date followed by its resolution in parentheses.
 

@@ -3,8 +3,8 @@
 Every fact is a source sentence (or a faithful shortening of one) and cites the articles that
 state it. Sentences saying the same thing in different outlets are merged, so agreement across
 independent sources (syndicated copies count once) is what makes a fact important. Numbers
-reported differently by different outlets become disagreements, unless later articles simply
-report a higher toll, which is an update.
+reported differently by different outlets become disagreements (`digests.disagreements`),
+unless later articles simply report a higher toll, which is an update.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
 from digests.dates import (
     WEEKDAYS,
@@ -25,10 +24,15 @@ from digests.dates import (
     find_dates,
     reference_date,
     split_leading_dateline,
+    written_years,
 )
+from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.entities import EntityIndex, Mention, find_mentions
 from digests.models import Article, Disagreement, Fact, FactKind
+from digests.quantities import Quantity, counted_words, find_quantities, in_range
+from digests.story_sentences import StorySentence
 from digests.textfeatures import figures_match
+from digests.tokens import content_tokens, similarity, stem
 
 logger = logging.getLogger(__name__)
 
@@ -137,237 +141,6 @@ _ABBREV = frozenset(
     ]
 )
 _SPLIT = re.compile(r"(?<=[.!?])([\"”’']?)\s+(?=[\"“'‘(]?[A-Z0-9])")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "their",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "not",
-        "no",
-        "yes",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "than",
-        "then",
-        "there",
-        "here",
-        "also",
-        "about",
-        "into",
-        "over",
-        "after",
-        "before",
-        "said",
-        "says",
-        "say",
-        "told",
-        "according",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "some",
-        "such",
-        "more",
-        "most",
-        "other",
-        "than",
-        "very",
-        "just",
-        "only",
-        "own",
-        "same",
-        "so",
-        "too",
-        "both",
-        "each",
-        "few",
-        "while",
-        "during",
-        "since",
-        "until",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "further",
-        "once",
-        "new",
-        "one",
-        "two",
-        "three",
-        "mr",
-        "ms",
-        "mrs",
-        "per",
-        "via",
-        "amid",
-        "among",
-        "against",
-        "between",
-        "through",
-    ]
-)
-_IRREGULAR = {
-    "met": "meet", "meeting": "meet", "meetings": "meet", "won": "win", "lost": "lose",
-    "began": "begin", "fell": "fall", "rose": "rise", "died": "die", "dead": "die",
-    "death": "die", "deaths": "die", "killed": "kill", "hit": "hit", "signed": "sign",
-}  # fmt: skip
-_HEDGES = (
-    "more than",
-    "less than",
-    "fewer than",
-    "at least",
-    "up to",
-    "as many as",
-    "nearly",
-    "almost",
-    "about",
-    "around",
-    "approximately",
-    "roughly",
-    "over",
-    "some",
-    "an estimated",
-    "estimated",
-    "just over",
-    "just under",
-    "under",
-    "below",
-    "above",
-)
-_WORD_NUM = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20,
-}  # fmt: skip
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
-_NUM_RE = re.compile(
-    r"(?P<hedge>\b(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEDGES) + r")\s+)?"
-    r"(?P<cur>[$€£¥])?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + "|".join(_WORD_NUM) + r")\b)"
-    r"(?P<scale>(?:\s*|-)(?:thousand|million|billion|trillion|bn)\b)?"
-    r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?",
-    re.IGNORECASE,
-)
-_GENERIC_UNITS = frozenset(
-    [
-        "mile",
-        "mph",
-        "km",
-        "kilometer",
-        "kilomet",
-        "hour",
-        "minut",
-        "minute",
-        "second",
-        "year",
-        "day",
-        "week",
-        "month",
-        "feet",
-        "foot",
-        "meter",
-        "metr",
-        "time",
-        "percent",
-        "point",
-        "set",
-        "game",
-        "match",
-    ]
-)
-_RISING = frozenset(
-    [
-        "die",
-        "kill",
-        "dead",
-        "deaths",
-        "death",
-        "died",
-        "killed",
-        "fatalities",
-        "casualties",
-        "injured",
-        "missing",
-        "toll",
-        "victims",
-        "people",
-        "customers",
-        "homes",
-        "outages",
-        "outage",
-        "evacuated",
-        "displaced",
-        "arrested",
-    ]
-)
-_OUTAGE = re.compile(r"\bwithout (?:power|electricity)\b|\bpower outages?\b|knocked out power")
-_OUTAGE_NOUNS = frozenset(
-    ["home", "business", "customer", "without", "people", "resident", "household", "already",
-     "currently", "left", "account", "power"]
-)  # fmt: skip
 _QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
 _SPEECH = re.compile(
     r"\b(?P<pron>he|she|they)\s+(?:said|added|told|noted|stressed|warned)\b"
@@ -439,42 +212,6 @@ _VENUE = re.compile(
 class FactSheet:
     facts: tuple[Fact, ...]
     disagreements: tuple[Disagreement, ...]
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number as reported: value, hedge ("around"), and the words that say what it counts."""
-
-    value: float
-    text: str
-    hedge: str
-    pct: bool
-    currency: str
-    nouns: tuple[str, ...]
-    start: int
-    unit: str = ""  # the counted word as written ("troops"), for labels
-    before: tuple[str, ...] = ()  # stems of the words leading up to it ("shares rose")
-
-
-@dataclass
-class _Sent:
-    article_id: str
-    source: str
-    pos: int
-    text: str
-    shown: str
-    tokens: frozenset[str]
-    dates: list[DateMention]
-    numbers: list[Quantity]
-    mentions: list[Mention]
-    quote: str
-    speaker: str
-    published: datetime | None
-    kind: FactKind | None = None  # filled in once the entity index is known
-    rare: int = 0  # details no other part of the story gives (see _rare_details)
-    outlet: str = ""  # the outlet's name as shown to readers (`source` is a grouping key)
-    whole: bool = True  # False for a clause-level shortening of a source sentence
-    day: date | None = None  # the day the article speaks from (publication or dateline)
 
 
 # ---------------------------------------------------------------- sentences and cleaning
@@ -615,35 +352,6 @@ def article_sentences(article: Article) -> list[str]:
     return _content_sentences(article)
 
 
-@lru_cache(maxsize=65536)
-def _stem(w: str) -> str:
-    w = w.lower().replace("’", "'")
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if w.endswith("'s"):
-        w = w[:-2]
-    for suf in ("ing", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
-
-
-def content_tokens(text: str) -> list[str]:
-    """Lower-cased, lightly stemmed content words and numbers (commas dropped from numbers)."""
-    out: list[str] = []
-    for w in re.findall(r"\d[\d,.]*\d|\d|[A-Za-z][\w’'-]*", text):
-        if w[0].isdigit():
-            out.append(w.replace(",", "").rstrip("."))
-            continue
-        lw = w.lower()
-        if lw in _STOP or len(lw) < 3:
-            continue
-        for part in lw.split("-"):
-            if part and part not in _STOP and len(part) >= 2:
-                out.append(_stem(part))
-    return out
-
-
 # ---------------------------------------------------------------- clause-level shortenings
 
 # Where a sentence's main statement ends and an add-on begins (relative, participial, adverbial
@@ -730,90 +438,6 @@ def clauses(sentence: str) -> list[str]:
         if c not in keep:
             keep.append(c)
     return keep
-
-
-# ---------------------------------------------------------------- numbers
-
-
-def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Quantity]:
-    """Counted amounts in a sentence; years, dates, times, scores and model numbers are skipped."""
-    out: list[Quantity] = []
-    spans = [(d.start, d.end) for d in dates]
-    for m in _NUM_RE.finditer(sentence):
-        s, e = m.start("num"), m.end("num")
-        if any(a <= s < b for a, b in spans):
-            continue
-        raw = m.group("num")
-        before = sentence[max(0, s - 12) : s]
-        after = sentence[e : e + 8]
-        if re.search(r"[A-Za-z\-/#:]$", before) and not m.group("cur"):
-            continue  # Q1, M2, Flight-9, 3-6, the minutes in 06:03
-        if re.match(
-            r"(?::\d|-\d|/\d|\.\d|\s*(?:(?i:a\.m|p\.m|am\b|pm\b)|GMT|UTC|ET\b|EDT|IST|Hrs))", after
-        ):
-            continue
-        if re.search(
-            r"\b(?:Category|Flight|Model|No\.|Ship|Booster|Game|Set|Article|Q)\s*$", before
-        ):
-            continue
-        if re.match(r"(?:st|nd|rd|th)\b", after):
-            continue
-        low = raw.lower()
-        if low in _WORD_NUM:
-            value = float(_WORD_NUM[low])
-        else:
-            value = float(raw.replace(",", ""))
-            if (
-                re.fullmatch(r"(?:19|20)\d\d", raw)
-                and not m.group("cur")
-                and not m.group("pct")
-                and not m.group("scale")
-            ):
-                continue  # a year
-        scale = (m.group("scale") or "").strip().lstrip("-").lower()
-        value *= _SCALE.get(scale, 1.0)
-        tail = sentence[m.end() : m.end() + 60]
-        nouns = tuple(
-            _stem(w)
-            for w in re.findall(r"[A-Za-z][\w-]*", tail)[:4]
-            if w.lower() not in _STOP and not w[0].isupper() and len(w) >= 3
-        )[:2]
-        if m.group("cur"):
-            nouns = (m.group("cur") + (scale or ""),) + nouns  # "$ billion" is its own unit
-        elif value >= 1e4 and _OUTAGE.search(sentence) and not set(nouns) - _OUTAGE_NOUNS:
-            # "3 million homes and businesses" / "customers" / "without power": one count
-            nouns = ("outage",) + nouns
-        if low in _WORD_NUM and not nouns:
-            continue
-        unit = next(
-            (
-                w
-                for w in re.findall(r"[A-Za-z][\w-]*", tail)[:3]
-                if w.lower() not in _STOP and len(w) >= 3
-            ),
-            "",
-        )
-        lead = re.findall(r"[A-Za-z][\w’'-]*", sentence[max(0, m.start() - 50) : m.start()])
-        lead_stems = tuple(
-            "share" if st in ("stock", "shar") else st
-            for w in lead[-4:]
-            if w.lower() not in _STOP and len(w) >= 3
-            for st in (_stem(w),)
-        )
-        out.append(
-            Quantity(
-                value=value,
-                text=m.group(0).strip(),
-                hedge=(m.group("hedge") or "").strip().lower(),
-                pct=bool(m.group("pct")),
-                currency=m.group("cur") or "",
-                nouns=nouns,
-                start=m.start(),
-                unit="amount" if m.group("cur") else "share" if m.group("pct") else unit,
-                before=lead_stems,
-            )
-        )
-    return out
 
 
 # ---------------------------------------------------------------- headline
@@ -927,7 +551,7 @@ def choose_headline(articles: Sequence[Article]) -> str:
     best_i = max(
         range(len(leads)),
         key=lambda i: (
-            sum(_sim(lead_toks[i], lead_toks[j]) for j in range(len(leads)) if j != i),
+            sum(similarity(lead_toks[i], lead_toks[j]) for j in range(len(leads)) if j != i),
             -i,
         ),
     )
@@ -1027,7 +651,7 @@ def _prepare(
     articles: Sequence[Article],
     sources: Mapping[str, str],
     boilerplate: Mapping[str, Collection[str]],
-) -> tuple[list[_Sent], EntityIndex]:
+) -> tuple[list[StorySentence], EntityIndex]:
     hint = _year_hint(articles)
     per_article: list[tuple[Article, list[str]]] = []
     for a in articles:
@@ -1037,7 +661,7 @@ def _prepare(
             (a, [t for t in texts if sentence_key(t) not in skip] if skip else texts)
         )
     index = EntityIndex("\n".join(s) for _, s in per_article)
-    sents: list[_Sent] = []
+    sents: list[StorySentence] = []
     for a, texts in per_article:
         ref = reference_date(a, hint)
         last_person = ""
@@ -1059,7 +683,7 @@ def _prepare(
             if people:
                 last_person = people[0]
             sents.append(
-                _Sent(
+                StorySentence(
                     article_id=a.id,
                     source=sources[a.id],
                     pos=pos,
@@ -1131,28 +755,7 @@ def _quote_of(
     return m.group(1).strip().rstrip(","), speaker
 
 
-def _sim(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
-
-
-# Nouns that count people, however an outlet names them: "1,400 people" and "1,200
-# dockworkers and supporters" count one crowd (stems, as `find_quantities` gives them).
-_PEOPLE = frozenset(
-    ["people", "person", "resident", "worker", "supporter", "protester", "demonstrator",
-     "marcher", "participant", "employe", "staff", "member", "civilian", "children", "adult",
-     "passenger", "student", "voter", "spectator", "fan", "fans", "troop", "soldier", "migrant",
-     "refuge", "crowd", "attende", "visitor", "pilgrim", "volunteer", "union", "unionist"]
-)  # fmt: skip
 _FORMER = re.compile(r"\b(?:from|than|compared\s+(?:with|to))\s*$", re.IGNORECASE)
-
-
-def _counts(q: Quantity) -> frozenset[str]:
-    """The words saying what a figure counts, people of any name as one."""
-    return frozenset(
-        "#people" if w in _PEOPLE or w.endswith("worker") else w for w in q.nouns + q.before
-    )
 
 
 def _agree(a: float, b: float) -> bool:
@@ -1178,13 +781,13 @@ def _last_digit(v: float) -> int:
     return -4
 
 
-def _claimed(s: _Sent) -> list[Quantity]:
+def _claimed(s: StorySentence) -> list[Quantity]:
     """The figures a sentence states as they now stand: not a range's ends, nor a former
     value ("raised the toll from 12")."""
     return [
         q
         for q in s.numbers
-        if q.value and not _in_range(s.text, q) and not _FORMER.search(s.text[: q.start])
+        if q.value and not in_range(s.text, q) and not _FORMER.search(s.text[: q.start])
     ]
 
 
@@ -1196,10 +799,10 @@ def _same_count(a: Quantity, b: Quantity) -> bool:
         return False
     if max(a.value, b.value) > 4 * min(a.value, b.value):
         return False
-    return not a.nouns or not b.nouns or bool(_counts(a) & _counts(b))
+    return not a.nouns or not b.nouns or bool(counted_words(a) & counted_words(b))
 
 
-def _contradicts(a: _Sent, b: _Sent) -> bool:
+def _contradicts(a: StorySentence, b: StorySentence) -> bool:
     """Whether two sentences give different figures for one counted thing ("some 1,400
     people" vs "about 1,200 dockworkers", "risen to 19" vs "at least 12 people"): then one
     cannot confirm the other. A sentence stating the same figures, plus others, agrees."""
@@ -1215,15 +818,15 @@ def _contradicts(a: _Sent, b: _Sent) -> bool:
 
 @dataclass
 class _Group:
-    members: list[_Sent]
-    support: list[_Sent] = field(default_factory=list)
+    members: list[StorySentence]
+    support: list[StorySentence] = field(default_factory=list)
 
     @property
     def sources(self) -> set[str]:
         return {s.source for s in self.members}
 
 
-def _group(sents: list[_Sent], threshold: float | None = None) -> list[_Group]:
+def _group(sents: list[StorySentence], threshold: float | None = None) -> list[_Group]:
     """Sentences that say the same thing across articles, greedily merged (lead first)."""
     if threshold is None:
         threshold = W_GROUP
@@ -1237,7 +840,7 @@ def _group(sents: list[_Sent], threshold: float | None = None) -> list[_Group]:
         best, best_sim = -1, threshold
         for gi, _ in cand.most_common(12):
             g = groups[gi]
-            sim = max(_sim(s.tokens, m.tokens) for m in g.members[:3])
+            sim = max(similarity(s.tokens, m.tokens) for m in g.members[:3])
             if (
                 sim > best_sim
                 and s.article_id not in {m.article_id for m in g.members}
@@ -1253,7 +856,7 @@ def _group(sents: list[_Sent], threshold: float | None = None) -> list[_Group]:
     return groups
 
 
-def _kind_of(s: _Sent, index: EntityIndex) -> FactKind:
+def _kind_of(s: StorySentence, index: EntityIndex) -> FactKind:
     if s.quote and s.speaker:
         return "quote"
     if any(q for q in s.numbers if not q.text.isalpha()):
@@ -1267,7 +870,7 @@ def _kind_of(s: _Sent, index: EntityIndex) -> FactKind:
     return "other"
 
 
-def _fact_text(s: _Sent, kind: FactKind) -> str:
+def _fact_text(s: StorySentence, kind: FactKind) -> str:
     """The sentence with resolved dates; a quote names its speaker when the text only says "he"."""
     if kind == "quote" and s.speaker:
         low = s.text.lower()
@@ -1286,14 +889,14 @@ def _fact_text(s: _Sent, kind: FactKind) -> str:
     return s.shown
 
 
-_Scored = tuple[float, _Group, _Sent]
+_Scored = tuple[float, _Group, StorySentence]
 
 
 @dataclass
 class _Ranking:
     """A story's candidate facts, scored, and the ones chosen in order (for dev diagnostics)."""
 
-    sents: list[_Sent]
+    sents: list[StorySentence]
     index: EntityIndex
     sources: dict[str, str]
     scored: list[_Scored]
@@ -1322,8 +925,8 @@ def extract_facts(
     wholes = [x for x in sents if x.whole]
     # A copy that changes a figure is a visible difference: conflicts are told per outlet.
     by_outlet = [replace(x, source=_outlet_key(x.outlet or x.source)) for x in wholes]
-    updates, disagreements = _number_conflicts(by_outlet, sources, articles)
-    disagreements.extend(_time_and_date_conflicts(wholes))
+    updates, disagreements = number_conflicts(by_outlet)
+    disagreements.extend(time_and_date_conflicts(wholes))
     facts: list[Fact] = []
     chosen_groups = [c[1] for c in chosen]
     reps = [c[2] for c in chosen]
@@ -1427,7 +1030,7 @@ def _rank(
     weights = _concept_weights(df)
     cache: dict[int, _Details] = {}
 
-    def details(x: _Sent) -> _Details:
+    def details(x: StorySentence) -> _Details:
         if id(x) not in cache:
             cache[id(x)] = _details_of(x, index)
         return cache[id(x)]
@@ -1446,7 +1049,7 @@ def _rank(
         else:
             best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
-        if any(_sim(best[2].tokens, c[2].tokens) > W_DUP for c in chosen):
+        if any(similarity(best[2].tokens, c[2].tokens) > W_DUP for c in chosen):
             continue
         chosen.append(best)
     quotes = [x for x in scored if x[2].quote and x[2].speaker]
@@ -1458,7 +1061,9 @@ def _rank(
     return _Ranking(sents, index, sources, scored, chosen, bool(leads))
 
 
-def _support(groups: list[_Group], reps: list[_Sent], sents: list[_Sent]) -> list[list[_Sent]]:
+def _support(
+    groups: list[_Group], reps: list[StorySentence], sents: list[StorySentence]
+) -> list[list[StorySentence]]:
     """Sentences elsewhere that state a group's fact (its representative) in looser words:
     they confirm it, unless their figures say otherwise.
 
@@ -1469,7 +1074,7 @@ def _support(groups: list[_Group], reps: list[_Sent], sents: list[_Sent]) -> lis
     for i, s in enumerate(sents):
         for t in s.tokens:
             index.setdefault(t, []).append(i)
-    out: list[list[_Sent]] = []
+    out: list[list[StorySentence]] = []
     for g, rep in zip(groups, reps, strict=True):
         cand: Counter[int] = Counter()
         for t in rep.tokens:
@@ -1482,7 +1087,7 @@ def _support(groups: list[_Group], reps: list[_Sent], sents: list[_Sent]) -> lis
             s = sents[i]
             if n < 3 or s.article_id in have:
                 continue
-            if _sim(rep.tokens, s.tokens) >= W_SUPPORT and not _contradicts(rep, s):
+            if similarity(rep.tokens, s.tokens) >= W_SUPPORT and not _contradicts(rep, s):
                 found.append(s)
                 have.add(s.article_id)
         out.append(found)
@@ -1490,8 +1095,8 @@ def _support(groups: list[_Group], reps: list[_Sent], sents: list[_Sent]) -> lis
 
 
 def _with_event_date(
-    text: str, rep: _Sent, backing: list[_Sent], leads: Sequence[_Sent] = ()
-) -> tuple[str, _Sent | None]:
+    text: str, rep: StorySentence, backing: list[StorySentence], leads: Sequence[StorySentence] = ()
+) -> tuple[str, StorySentence | None]:
     """Give the event fact its date when its sentence has none, taking it from a confirming
     sentence (the most precise one: a full date, then a day without year).
 
@@ -1500,7 +1105,7 @@ def _with_event_date(
     """
     if any(d.resolved for d in rep.dates):
         return text, None
-    best: tuple[int, DateMention, _Sent] | None = None
+    best: tuple[int, DateMention, StorySentence] | None = None
     for s in [rep, *backing]:
         for d in s.dates:
             rank = 2 if d.resolved else 1 if d.month_day else 0
@@ -1581,7 +1186,7 @@ def _word_keys(text: str) -> frozenset[str]:
     return frozenset(t[:6] for t in content_tokens(text) if not t[0].isdigit())
 
 
-def _details_of(s: _Sent, index: EntityIndex) -> _Details:
+def _details_of(s: StorySentence, index: EntityIndex) -> _Details:
     """A candidate's names, figures, days, actions and quoted words; whoever a closing
     attribution names (", Sputnik reported") is the source, not a detail."""
     said = _ATTRIBUTION.search(s.text)
@@ -1597,20 +1202,20 @@ def _details_of(s: _Sent, index: EntityIndex) -> _Details:
         if words:
             names.append(words)
     figures = tuple(q.value for q in s.numbers if not q.text.isalpha())
-    days = {f"y{y}" for y in _years(s.text)}
+    days = {f"y{y}" for y in written_years(s.text)}
     for d in s.dates:
         if d.resolved is not None:
             days.add(f"d{d.resolved.month}-{d.resolved.day}")
         elif d.month_day is not None:
             days.add(f"d{d.month_day[0]}-{d.month_day[1]}")
     unquoted = _QUOTE_RE.sub(" ", s.text[:told_from])
-    actions = frozenset(_stem(w)[:6] for w in _ACTION.findall(unquoted) if w not in _NOT_ACTIONS)
+    actions = frozenset(stem(w)[:6] for w in _ACTION.findall(unquoted) if w not in _NOT_ACTIONS)
     quoted = _word_keys(s.quote) if s.quote else frozenset()
     return _Details(tuple(names), figures, frozenset(days), actions, quoted)
 
 
 def _event_frame(
-    sents: Sequence[_Sent], details: Callable[[_Sent], _Details]
+    sents: Sequence[StorySentence], details: Callable[[StorySentence], _Details]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The event's own actions and days: those two or more outlets open with.
 
@@ -1695,7 +1300,7 @@ class _Seen:
 
 
 def _gain(
-    x: tuple[float, _Group, _Sent],
+    x: tuple[float, _Group, StorySentence],
     covered: set[str],
     weights: Mapping[str, float],
     kinds: Counter[FactKind],
@@ -1722,14 +1327,14 @@ def _gain(
 
 
 def _mmr(
-    x: tuple[float, _Group, _Sent],
-    chosen: list[tuple[float, _Group, _Sent]],
+    x: tuple[float, _Group, StorySentence],
+    chosen: list[tuple[float, _Group, StorySentence]],
     covered_toks: set[str],
     kinds: Counter[FactKind],
     index: EntityIndex,
 ) -> float:
     """A candidate's worth given what is already chosen: less for repeating it."""
-    red = max((_sim(x[2].tokens, c[2].tokens) for c in chosen), default=0.0)
+    red = max((similarity(x[2].tokens, c[2].tokens) for c in chosen), default=0.0)
     seen = len(x[2].tokens & covered_toks) / (len(x[2].tokens) or 1)
     value = x[0] - W_RED * red - W_NOVEL * seen
     if len(chosen) >= 8:  # past the top eight, round the sheet out with missing kinds
@@ -1742,7 +1347,7 @@ def _mmr(
     return value
 
 
-def _rare_details(s: _Sent, name_df: Counter[str], n: int) -> int:
+def _rare_details(s: StorySentence, name_df: Counter[str], n: int) -> int:
     """Details only this part of the story gives: uncommon names, figures, dates (capped).
 
     "North Korea" in every other sentence says nothing new; "Mansudae Assembly Hall" does.
@@ -1751,19 +1356,19 @@ def _rare_details(s: _Sent, name_df: Counter[str], n: int) -> int:
     return min(3, len(rare) + len(s.numbers) + sum(1 for d in s.dates if d.resolved))
 
 
-def _specificity(s: _Sent) -> int:
+def _specificity(s: StorySentence) -> int:
     """Concrete details a sentence carries: names, figures, dates (capped)."""
     names = {m.text for m in s.mentions}
     return min(4, len(names) + len(s.numbers) + len(s.dates))
 
 
-def _representative(g: _Group) -> _Sent:
+def _representative(g: _Group) -> StorySentence:
     """The member most like the others; on ties the one whose dates resolved, then shorter."""
     if len(g.members) == 1:
         return g.members[0]
 
-    def key(s: _Sent) -> tuple[float, int, int]:
-        sim = sum(_sim(s.tokens, o.tokens) for o in g.members if o is not s) / len(g.members)
+    def key(s: StorySentence) -> tuple[float, int, int]:
+        sim = sum(similarity(s.tokens, o.tokens) for o in g.members if o is not s) / len(g.members)
         resolved = sum(1 for d in s.dates if d.resolved is not None)
         words = len(s.text.split())
         fit = 0.0 if 10 <= words <= 40 else -0.3
@@ -1776,7 +1381,7 @@ def _with_extras(
     facts: list[Fact],
     updates: list[Fact],
     index: EntityIndex,
-    sents: list[_Sent],
+    sents: list[StorySentence],
     sources: Mapping[str, str],
     limit: int,
 ) -> list[Fact]:
@@ -1836,441 +1441,6 @@ def _clean_role(role: str) -> str:
     if not 1 <= len(words) <= 6 or not all(_ROLE_WORD.fullmatch(w) for w in words):
         return ""
     return " ".join(words).rstrip(".")
-
-
-# ---------------------------------------------------------------- disagreements and updates
-
-
-def _number_conflicts(
-    sents: list[_Sent], sources: Mapping[str, str], articles: Sequence[Article]
-) -> tuple[list[Fact], list[Disagreement]]:
-    """The same quantity reported differently: an update if a later article has a higher toll."""
-    # A range ("between 360,000 and 370,000") is an estimate, not a figure to hold others to.
-    items: list[tuple[_Sent, Quantity]] = [
-        (s, q)
-        for s in sents
-        for q in s.numbers
-        if (q.nouns or q.before) and not _in_range(s.text, q)
-    ]
-    # Two figures one sentence states side by side (deliveries vs production) are different
-    # quantities, whatever words follow them elsewhere; unless the sentence sets two
-    # sources' estimates against each other ("police said 1,200, the union claimed 1,400").
-    competing = {id(s) for s in sents if _competing(s)}
-    stated = [
-        {q.value for q in s.numbers} for s in sents if len(s.numbers) > 1 and id(s) not in competing
-    ]
-    by_source: dict[str, set[float]] = {}
-    for s in sents:
-        if id(s) not in competing:
-            by_source.setdefault(s.source, set()).update(q.value for q in s.numbers)
-    used: set[int] = set()
-    updates: list[Fact] = []
-    disagreements: list[Disagreement] = []
-    for i, (s1, q1) in enumerate(items):
-        if i in used:
-            continue
-        cluster = [i]
-        for j in range(len(items)):  # earlier items too: the result must not hang on order
-            if j == i or j in used:
-                continue
-            s2, q2 = items[j]
-            if not _same_quantity(s1, q1, s2, q2, by_source):
-                continue
-            cluster.append(j)
-        if len(cluster) < 2:
-            continue
-        vals = {items[k][1].value for k in cluster}
-        if any(_side_by_side(vals, seen) for seen in stated):
-            continue
-        values: dict[float, list[tuple[_Sent, Quantity]]] = {}
-        for k in cluster:
-            values.setdefault(items[k][1].value, []).append(items[k])
-        per_source: dict[str, set[float]] = {}
-        for v, lst in values.items():
-            for s, _ in lst:
-                if id(s) not in competing:
-                    per_source.setdefault(s.source, set()).add(v)
-        if len(values) < 2 or len({s.source for k in cluster for s in [items[k][0]]}) < 2:
-            continue
-        if any(len(vs) > 1 for vs in per_source.values()):
-            continue  # one outlet gives several values: a breakdown, not a conflict
-        if max(values) <= 1.003 * min(values) and not q1.currency:
-            continue  # "336,000" vs "336,681": one count, rounded (a price is stated exactly)
-        used.update(cluster)
-        ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
-        label = _conflict_label([items[k] for k in cluster])
-        times = [_when(lst) for _, lst in ordered]
-        rising = [v for v, _ in ordered]
-        if (
-            any(n in _RISING for n in q1.nouns)
-            and all(t is not None for t in times)
-            and len(set(times)) == len(times)
-            and rising == sorted(rising)
-        ):
-            first, last = ordered[0][1][0][1], ordered[-1][1][0][1]
-            ids = tuple(dict.fromkeys(s.article_id for _, lst in ordered for s, _ in lst))
-            text = f"{label} rose from {_inline(first)} to {_inline(last)} in later reports"
-            srcs = len({s.source for _, lst in ordered for s, _ in lst})
-            updates.append(Fact(text, "number", ids, srcs))
-            continue
-        parts: list[str] = []
-        ids_all: list[str] = []
-        for _, lst in sorted(values.items(), key=lambda kv: -len(kv[1])):
-            q = lst[0][1]
-            parts.append(f"{_inline(q)} ({_outlets([s for s, _ in lst])})")
-            ids_all.extend(s.article_id for s, _ in lst)
-        text = f"{label}: " + " vs ".join(parts)
-        disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
-    return updates, disagreements
-
-
-# What a figure measures, read from the words next to it (stems, as `find_quantities` gives).
-_CHANGE_WORDS = {
-    "decrease": "Decrease",
-    "decline": "Decline",
-    "drop": "Drop",
-    "fall": "Fall",
-    "fell": "Fall",
-    "rise": "Rise",
-    "rose": "Rise",
-    "increase": "Increase",
-    "gain": "Gain",
-    "jump": "Jump",
-    "plunge": "Plunge",
-    "slump": "Slump",
-    "growth": "Growth",
-    "cut": "Cut",
-}
-_CASUALTY_WORDS = {
-    "kill": "killed",
-    "die": "died",
-    "dead": "dead",
-    "death": "deaths",
-    "injur": "injured",
-    "injure": "injured",
-    "wound": "wounded",
-    "missing": "missing",
-    "evacuat": "evacuated",
-    "displac": "displaced",
-    "arrest": "arrested",
-    "destroy": "destroyed",
-    "damag": "damaged",
-}
-
-
-_PHRASE_STOP_WORDS = (
-    "of in on at to into onto from for by with and or but as than that which who were was are is"
-    " be been have has had per a an the this these those its their his her after before since"
-    " about over under across near during while when where because so not also"
-)
-_PHRASE_STOP = frozenset(_PHRASE_STOP_WORDS.split())
-_PHRASE_VERB_WORDS = (
-    "took take takes went go goes came come comes made make makes left leave leaves rose fell"
-    " remain remains must may will would could can did do does"
-)
-_PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split())
-_DISTANCE_UNITS = {
-    "mile": "miles", "miles": "miles", "km": "km", "kilometres": "km", "kilometers": "km",
-    "metres": "metres", "meters": "metres",
-}  # fmt: skip
-_PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
-_PER_HOUR = re.compile(r"^[^.;]{0,30}?\bper hour\b|^\s*(?:mph|kph|km/h)\b", re.IGNORECASE)
-
-
-def _speed_unit(after: str) -> str:
-    """ "mph" / "km/h" from the words after a speed ("miles per hour", " kph")."""
-    low = after.lower()
-    if "mile" in low or "mph" in low:
-        return "mph"
-    return "km/h" if re.search(r"km|kph|kilomet", low) else ""
-
-
-def _counted_phrase(text: str, q: Quantity) -> str:
-    """The words a figure counts, as the sentence writes them ("elite troops",
-    "storm-related deaths"): up to two words after it, stopping at function words."""
-    rest = text[q.start + len(q.text) :]
-    rest = re.sub(r"^\s*(?:and a half|and half)\b", "", rest)
-    words: list[str] = []
-    for _ in range(2):
-        m = _PHRASE_WORD.match(rest)
-        if not m or m.group(1).lower() in _PHRASE_STOP:
-            break
-        if words and (m.group(1).lower().endswith("ed") or m.group(1).lower() in _PHRASE_VERBS):
-            break  # "people filled", "vehicles delivered": the noun is enough
-        words.append(m.group(1))
-        rest = rest[m.end() :]
-    return " ".join(words)
-
-
-def _conflict_label(pairs: Sequence[tuple[_Sent, Quantity]]) -> str:
-    """A reader's name for what the figures measure ("Wind speed", "Elite troops",
-    "People killed", "Decline"), from the words the reports put next to them."""
-    n = len(pairs)
-    cues: Counter[str] = Counter()
-    for _, q in pairs:
-        cues.update(set(q.nouns) | set(q.before))
-
-    def common(*stems: str) -> bool:
-        """Most reports put one of these words next to the figure."""
-        return 2 * sum(c for w, c in cues.items() if w.startswith(stems)) >= n
-
-    first_s, first = pairs[0]
-    change = next((_CHANGE_WORDS[w] for w, _ in cues.most_common() if w in _CHANGE_WORDS), "")
-    if first.pct:
-        if common("share", "stock") and change:
-            return f"Share price {change.lower()}"
-        return change or "Percentage"
-    if first.currency:
-        if common("price", "cost", "priced"):
-            return "Price"
-        return "Value" if common("worth", "deal", "valu", "acqui") else "Amount"
-    speeds = [m for s, q in pairs if (m := _PER_HOUR.match(s.text[q.start + len(q.text) :]))]
-    if speeds:
-        # The unit goes into the label, as the figures are shown bare: "Wind speed (mph)".
-        units = Counter(_speed_unit(m.group(0)) for m in speeds)
-        unit = units.most_common(1)[0][0] if len(units) == 1 else ""
-        what = "Wind speed" if common("wind", "gust") else "Speed"
-        return f"{what} ({unit})" if unit else what
-    phrases = Counter(p for s, q in pairs if (p := _counted_phrase(s.text, q)))
-    phrase = phrases.most_common(1)[0][0] if phrases else ""
-    if phrase.split(" ")[0].lower() in _DISTANCE_UNITS:
-        words = re.findall(r"[A-Za-z]+", " ".join(phrases).lower())
-        lengths = {_DISTANCE_UNITS[w] for w in words if w in _DISTANCE_UNITS}
-        return f"Distance ({min(lengths)})" if len(lengths) == 1 else "Distance"
-    if common("outage", "without"):
-        return f"{phrase} without power".capitalize() if phrase else "Without power"
-    what = next((v for stem, v in _CASUALTY_WORDS.items() if common(stem)), "")
-    if what and phrase and not any(phrase.lower().startswith(x) for x in _CASUALTY_WORDS):
-        low = phrase.lower()
-        if not any(stem in low for stem in ("death", "dead", "fatalit", "casualt")):
-            return f"{phrase} {what}".capitalize()
-    return phrase.capitalize() if phrase else (first.unit.capitalize() or "Figure")
-
-
-_ESTIMATE_SOURCE = re.compile(
-    r"\b(?:said|says|say|estimated|estimates?|claimed|claims?|put|puts|gave|gives|counted|"
-    r"reported|according to|by (?:its|their|the) (?:own )?(?:count|estimate))\b",
-    re.IGNORECASE,
-)
-
-
-def _competing(s: _Sent) -> bool:
-    """Two figures for one thing in one sentence, set against each other (see below)."""
-    if len(s.numbers) < 2 or not _competing_estimates(s.text):
-        return False
-    return any(
-        not a.nouns or not b.nouns or set(a.nouns) & set(b.nouns)
-        for i, a in enumerate(s.numbers)
-        for b in s.numbers[i + 1 :]
-        if a.pct == b.pct and a.currency == b.currency
-    )
-
-
-def _competing_estimates(text: str) -> bool:
-    """A sentence giving two sources' figures for one thing: two attributions, or estimates
-    said to vary ("police said about 1,200 took part, while the union claimed 1,400")."""
-    if re.search(r"\bestimates?\b[^.]{0,40}\b(?:varied|vary|differ|differed)\b", text, re.I):
-        return True
-    return len(_ESTIMATE_SOURCE.findall(text)) >= 2 and bool(
-        re.search(r"\b(?:while|whereas|but|against|compared with)\b|;", text)
-    )
-
-
-def _years(text: str) -> set[str]:
-    return set(re.findall(r"\b(?:19|20)\d\d\b", text))
-
-
-_RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and)\s*[$€£¥]?\d")
-_RANGE_PREV = re.compile(r"(?:\bbetween\s+|\d\s*(?:-|–|to|and)\s*[$€£¥]?)$")
-
-
-def _in_range(text: str, q: Quantity) -> bool:
-    """Whether a figure is one end of a range ("between 360,000 and 370,000", "40-50 years")."""
-    end = q.start + len(q.text)
-    return bool(_RANGE_NEXT.match(text[end : end + 8]) or _RANGE_PREV.search(text[: q.start]))
-
-
-def _side_by_side(values: set[float], stated: set[float]) -> bool:
-    """Whether one sentence states two of these values (rounded or not) as separate figures:
-    "produced 362,615, delivered 336,681" makes 336,000 and 362,615 two quantities."""
-    hit = {v for v in stated for x in values if abs(v - x) <= 0.005 * max(v, x)}
-    return len(hit) > 1
-
-
-_NEVER = datetime.max.replace(tzinfo=UTC)
-
-
-def _when(lst: list[tuple[_Sent, Quantity]]) -> datetime | None:
-    ts = [s.published for s, _ in lst if s.published is not None]
-    return min(ts) if ts else None
-
-
-def _same_quantity(
-    s1: _Sent,
-    q1: Quantity,
-    s2: _Sent,
-    q2: Quantity,
-    stated_by: Mapping[str, set[float]],
-) -> bool:
-    """Whether two figures from different outlets measure the same thing.
-
-    Same kind of number, a shared counted noun, a plausible ratio and similar sentences; small
-    numbers ("20 hours", "three sets") need closer sentences, as they count many things.
-    """
-    if s1.source == s2.source or q1.pct != q2.pct or q1.currency != q2.currency:
-        return False
-    if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s1.source, set()):
-        return False  # this outlet itself reports both: two different moments or things
-    if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):
-        return False
-    y1, y2 = _years(s1.text), _years(s2.text)
-    if y1 and y2 and not y1 & y2:
-        return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods
-    shared_nouns = set(q1.nouns) & set(q2.nouns)
-    shared_ctx = _counts(q1) & _counts(q2)  # "1,400 people" and "1,200 dockworkers"
-    if not shared_ctx or q1.value == 0 or q2.value == 0:
-        return False
-    ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
-    tolls = bool(shared_nouns & _RISING)
-    # "shares rose 5%" / "the stock was up about 2%": one share move, however worded
-    moves = q1.pct and (
-        len(set(q1.before) & set(q2.before)) >= 2 or ("share" in q1.before and "share" in q2.before)
-    )
-    if ratio > (2.6 if tolls or moves else 1.6):
-        return False
-    sim = _sim(s1.tokens, s2.tokens)
-    if q1.currency and not {t for t in shared_ctx if not t.startswith(q1.currency)}:
-        # "$11 billion in assets" vs "$10 billion in missing deposits": two sums of money
-        # share only their unit; only a close restatement makes them one amount.
-        return sim >= 0.3
-    if moves and sim >= (0.05 if len(set(q1.before) & set(q2.before)) >= 2 else 0.15):
-        return True  # "shares rose 5%" / "shares rose about 2 percent"
-    if shared_nouns and shared_nouns <= _GENERIC_UNITS and ratio > 1.25:
-        return sim >= 0.35  # miles, hours, years measure many things in one story
-    if shared_nouns and ratio <= 1.25 and sim >= 0.05:
-        return True  # "20 months" vs "nearly 22 months": one figure, told two ways
-    shared = {t for t in s1.tokens & s2.tokens if not t[0].isdigit()}
-    small = max(q1.value, q2.value) < 100 and not q1.pct
-    need = 0.3 if small and not tolls else 0.2
-    return len(shared) >= 3 and sim >= need
-
-
-_FUTURE_TENSE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
-# "state media reported Monday": the day of the report, not of the event.
-_REPORTED = re.compile(r"\b(?:reported|said|announced|told|confirmed|stated)\s+(?:on\s+)?$")
-_CLOCK = re.compile(
-    r"\b(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
-    r"(?:\s*\(?(?P<tz>(?-i:[A-Z]{2,4}))\b\)?)?",
-    re.IGNORECASE,
-)
-
-
-def _clock_times(text: str) -> list[tuple[int, str]]:
-    """Clock times as minutes after midnight, with the text as written."""
-    out: list[tuple[int, str]] = []
-    for m in _CLOCK.finditer(text):
-        h = int(m.group("h")) % 12
-        if m.group("ap").lower().startswith("p"):
-            h += 12
-        out.append((h * 60 + int(m.group("m") or 0), m.group(0).strip()))
-    return out
-
-
-def _time_and_date_conflicts(sents: list[_Sent]) -> list[Disagreement]:
-    """The same moment given different clock times or different dates by different outlets."""
-    timed = [(s, _clock_times(s.text)) for s in sents]
-    timed = [(s, t) for s, t in timed if t]
-    dated = [
-        (
-            s,
-            [
-                d
-                for d in s.dates
-                if d.resolved
-                and d.form in ("date", "weekday")
-                and not _REPORTED.search(s.text[max(0, d.start - 30) : d.start])
-            ],
-        )
-        for s in sents
-    ]
-    # Only sentences with one date at all: with two, which one is the event's is a guess.
-    dated = [(s, d) for s, d in dated if len(d) == 1 and len(s.dates) == 1]
-    pairs: list[tuple[str, str, _Sent, str, _Sent]] = []
-    for i, (a, ta) in enumerate(timed):
-        for b, tb in timed[i + 1 :]:
-            if a.source == b.source or {x[0] for x in ta} & {y[0] for y in tb}:
-                continue
-            close = [
-                (abs(x[0] - y[0]), x, y)
-                for x in ta
-                for y in tb
-                if abs(x[0] - y[0]) <= 30  # minutes apart for one moment in one story
-            ]
-            if close and _sim(a.tokens, b.tokens) >= 0.12:
-                _, x, y = min(close)
-                pairs.append(("Time", x[1], a, y[1], b))
-    for i, (a, da) in enumerate(dated):
-        for b, db in dated[i + 1 :]:
-            day_a, day_b = da[0].resolved, db[0].resolved
-            if a.source == b.source or day_a is None or day_b is None or day_a == day_b:
-                continue
-            # The same day of the same month in another year is one date misdated (a typo or
-            # a wrong year); any other pair must be close restatements to be one moment.
-            if (day_a.month, day_a.day) == (day_b.month, day_b.day):
-                need = 0.15
-            elif (
-                max(a.pos, b.pos) <= 1
-                and abs((day_a - day_b).days) <= 2
-                and not _published_apart(a, b)
-            ):
-                need = 0.15  # two leads of one day's reports dating the event a day apart
-            elif _FUTURE_TENSE.search(a.text) or _FUTURE_TENSE.search(b.text):
-                continue  # "will meet on Thursday" is another moment than the event's
-            else:
-                need = 0.55
-            if _sim(a.tokens, b.tokens) >= need:
-                pairs.append(("Date", da[0].display, a, db[0].display, b))
-    return _merge_pairs(pairs)
-
-
-def _published_apart(a: _Sent, b: _Sent) -> bool:
-    """Published (or datelined) on different days: each lead dates its own day's news
-    (Sunday's quake, Monday's aftershocks), so leads a day apart are not a conflict."""
-    return a.day is not None and b.day is not None and a.day != b.day
-
-
-def _merge_pairs(pairs: list[tuple[str, str, _Sent, str, _Sent]]) -> list[Disagreement]:
-    """Pairwise conflicts that share a sentence become one disagreement listing every version."""
-    groups: list[tuple[str, dict[str, list[_Sent]], set[int]]] = []
-    for label, va, a, vb, b in pairs:
-        home = next((g for g in groups if g[0] == label and (id(a) in g[2] or id(b) in g[2])), None)
-        if home is None:
-            home = (label, {}, set())
-            groups.append(home)
-        for v, sent in ((va, a), (vb, b)):
-            if id(sent) not in home[2]:
-                home[2].add(id(sent))
-                key = re.sub(r"[\s.()]", "", v.lower())
-                shown = next((k for k in home[1] if re.sub(r"[\s.()]", "", k.lower()) == key), v)
-                home[1].setdefault(shown, []).append(sent)
-    out: list[Disagreement] = []
-    for label, versions, _ in groups:
-        parts = [f"{v} ({_outlets(ss)})" for v, ss in versions.items()]
-        ids = tuple(dict.fromkeys(x.article_id for ss in versions.values() for x in ss))
-        out.append(Disagreement(f"{label}: " + " vs ".join(parts), ids))
-    return out
-
-
-def _outlets(sents: Sequence[_Sent]) -> str:
-    """`outlet, outlet`: who said it, by the names readers know (the articles themselves are
-    the disagreement's `article_ids`; an id can be a whole URL)."""
-    return ", ".join(dict.fromkeys(x.outlet or x.source for x in sents))
-
-
-def _inline(q: Quantity) -> str:
-    """A figure as written, for the middle of a line: "Some 1,400" opened its sentence,
-    "some 1,400" is how it reads after a label."""
-    return q.text[0].lower() + q.text[1:] if q.hedge else q.text
 
 
 from digests.answers import Answer, answer_question  # noqa: E402  (re-export; imports us lazily)

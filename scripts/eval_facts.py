@@ -30,11 +30,11 @@ from digests.facts import (
     _gain,
     _rank,
     choose_headline,
-    content_tokens,
     extract_facts,
     split_sentences,
 )
 from digests.models import Article, Dateline
+from digests.tokens import content_tokens
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 _MONTHS = "january february march april may june july august september october november december"

@@ -12,10 +12,10 @@ from digests.facts import (
     choose_headline,
     clean_title,
     extract_facts,
-    find_quantities,
     split_sentences,
 )
 from digests.models import Article, Dateline
+from digests.quantities import find_quantities
 
 A = Article(
     id="n1",
