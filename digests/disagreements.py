@@ -18,7 +18,7 @@ from digests.story_sentences import StorySentence
 from digests.tokens import similarity
 
 # Units that measure many things in one story (distances, durations, scores).
-_GENERIC_UNITS = frozenset(
+GENERIC_UNITS = frozenset(
     [
         "mile",
         "mph",
@@ -147,7 +147,7 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
         ids_all: list[str] = []
         for _, lst in sorted(values.items(), key=lambda kv: -len(kv[1])):
             q = lst[0][1]
-            parts.append(f"{_inline(q)} ({_outlets([s for s, _ in lst])})")
+            parts.append(f"{_inline(q)} ({outlet_names([s for s, _ in lst])})")
             ids_all.extend(s.article_id for s, _ in lst)
         text = f"{label}: " + " vs ".join(parts)
         disagreements.append(Disagreement(text, tuple(dict.fromkeys(ids_all))))
@@ -361,7 +361,7 @@ def _same_quantity(
         return sim >= 0.3
     if moves and sim >= (0.05 if len(set(q1.before) & set(q2.before)) >= 2 else 0.15):
         return True  # "shares rose 5%" / "shares rose about 2 percent"
-    if shared_nouns and shared_nouns <= _GENERIC_UNITS and ratio > 1.25:
+    if shared_nouns and shared_nouns <= GENERIC_UNITS and ratio > 1.25:
         return sim >= 0.35  # miles, hours, years measure many things in one story
     if shared_nouns and ratio <= 1.25 and sim >= 0.05:
         return True  # "20 months" vs "nearly 22 months": one figure, told two ways
@@ -473,13 +473,13 @@ def _merge_pairs(
                 home[1].setdefault(shown, []).append(sent)
     out: list[Disagreement] = []
     for label, versions, _ in groups:
-        parts = [f"{v} ({_outlets(ss)})" for v, ss in versions.items()]
+        parts = [f"{v} ({outlet_names(ss)})" for v, ss in versions.items()]
         ids = tuple(dict.fromkeys(x.article_id for ss in versions.values() for x in ss))
         out.append(Disagreement(f"{label}: " + " vs ".join(parts), ids))
     return out
 
 
-def _outlets(sents: Sequence[StorySentence]) -> str:
+def outlet_names(sents: Sequence[StorySentence]) -> str:
     """`outlet, outlet`: who said it, by the names readers know (the articles themselves are
     the disagreement's `article_ids`; an id can be a whole URL)."""
     return ", ".join(dict.fromkeys(x.outlet or x.source for x in sents))

@@ -27,9 +27,11 @@ from digests.dates import (
     written_years,
 )
 from digests.disagreements import number_conflicts, time_and_date_conflicts
+from digests.early_reports import reported_ahead
 from digests.entities import EntityIndex, Mention, find_mentions
 from digests.models import Article, Disagreement, Fact, FactKind
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
+from digests.single_source import single_source_figures
 from digests.story_sentences import StorySentence
 from digests.textfeatures import figures_match
 from digests.tokens import content_tokens, similarity, stem
@@ -927,6 +929,17 @@ def extract_facts(
     by_outlet = [replace(x, source=_outlet_key(x.outlet or x.source)) for x in wholes]
     updates, disagreements = number_conflicts(by_outlet)
     disagreements.extend(time_and_date_conflicts(wholes))
+    # Then what only one outlet tells, and reports written before the outcome.
+    disputed = {
+        q.text
+        for d in disagreements
+        for x in wholes
+        if x.article_id in d.article_ids
+        for q in x.numbers
+        if q.text in d.text
+    }
+    disagreements.extend(single_source_figures(wholes, disputed))
+    disagreements.extend(reported_ahead(wholes))
     facts: list[Fact] = []
     chosen_groups = [c[1] for c in chosen]
     reps = [c[2] for c in chosen]

@@ -67,6 +67,39 @@ class Quantity:
     before: tuple[str, ...] = ()  # stems of the words leading up to it ("shares rose")
 
 
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
+_WORD_AFTER = re.compile(r"\s*([A-Za-z][\w-]*)")
+_CALENDAR = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday"]
+)  # fmt: skip
+
+
+def _name_number(sentence: str, m: re.Match[str]) -> bool:
+    """A number that is part of a name ("Luna 25 lander", "Phase 3 trial", "Section 3553 of
+    the law"): a bare integer after a capitalised word inside a sentence, before a word that
+    counts nothing (a singular). A headline capitalises every word: there it proves nothing."""
+    raw = m.group("num")
+    if not raw.isdigit() or m.group("hedge") or m.group("cur") or m.group("pct"):
+        return False
+    if m.group("scale"):
+        return False
+    head = sentence[: m.start()]
+    prev = _WORD_BEFORE.search(head)
+    if prev is None or prev.start() == 0:
+        return False
+    word = prev.group(1)
+    if not _CAPITALISED.fullmatch(word) or word.lower() in _CALENDAR:
+        return False
+    words = sentence.split()
+    if sum(bool(_CAPITALISED.match(w)) for w in words) > 0.6 * len(words):
+        return False
+    nxt = _WORD_AFTER.match(sentence, m.end())
+    return nxt is None or not nxt.group(1).lower().endswith("s")
+
+
 def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Quantity]:
     """Counted amounts in a sentence; years, dates, times, scores and model numbers are skipped."""
     out: list[Quantity] = []
@@ -89,6 +122,8 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         ):
             continue
         if re.match(r"(?:st|nd|rd|th)\b", after):
+            continue
+        if _name_number(sentence, m):
             continue
         low = raw.lower()
         if low in _WORD_NUM:

@@ -314,6 +314,19 @@ def test_a_clock_time_is_no_figure() -> None:
     assert [q.value for q in find_quantities(text)] == [40.0]
 
 
+def test_a_number_in_a_name_is_no_figure() -> None:
+    # "the Orla 7 lander", "Route 175", "Phase 3 trial": labels, not counts; they made a
+    # lander's name look like a figure only one outlet gave, and a road a lake's size.
+    text = "Its Orla 7 lander crashed off Route 175 after a Phase 3 trial with 12 engineers."
+    assert [q.value for q in find_quantities(text)] == [12.0]
+    # A capitalised verb opens a sentence or fills a headline: its number still counts.
+    assert [q.value for q in find_quantities("Halvik Sells 400 Trams to Osterby")] == [400.0]
+    assert [q.value for q in find_quantities("Halvik said 40 trams and Osterby 12 buses")] == [
+        40.0,
+        12.0,
+    ]
+
+
 def test_a_hyphenated_scale_word_scales_the_figure() -> None:
     # "a 430-million-crown contract" is 430 million crowns, not 430 of something.
     text = "Halvik signed a 430-million-crown contract and a $2-billion loan with 12 banks."
