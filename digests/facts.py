@@ -9,6 +9,7 @@ unless later articles simply report a higher toll, which is an update.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import re
@@ -840,7 +841,9 @@ def _group(sents: list[StorySentence], threshold: float | None = None) -> list[_
             for gi in index.get(t, ()):
                 cand[gi] += 1
         best, best_sim = -1, threshold
-        for gi, _ in cand.most_common(12):
+        # Ties go to the earlier group: `most_common` would break them by the order the
+        # token set happened to iterate in, which changes from run to run.
+        for gi, _ in heapq.nsmallest(12, cand.items(), key=lambda kv: (-kv[1], kv[0])):
             g = groups[gi]
             sim = max(similarity(s.tokens, m.tokens) for m in g.members[:3])
             if (
@@ -941,6 +944,7 @@ def extract_facts(
     disagreements.extend(single_source_figures(wholes, disputed))
     disagreements.extend(reported_ahead(wholes))
     facts: list[Fact] = []
+    report_rank = {a.id: i for i, a in enumerate(articles)}
     chosen_groups = [c[1] for c in chosen]
     reps = [c[2] for c in chosen]
     for g, found in zip(chosen_groups, _support(chosen_groups, reps, sents), strict=True):
@@ -958,7 +962,10 @@ def extract_facts(
             text, dated = _with_event_date(text, rep, backing, early)
             if dated is not None and dated not in backing:
                 backing.append(dated)
-        ids = tuple(dict.fromkeys(m.article_id for m in backing))
+        # The sentence shown first, then the others in report order (not as found: that
+        # hung on set order, so a rerun could list the same sources differently).
+        others = {m.article_id for m in backing} - {rep.article_id}
+        ids = (rep.article_id, *sorted(others, key=report_rank.__getitem__))
         facts.append(Fact(text, kind, ids, len({m.source for m in backing})))
     facts = _with_extras(facts, updates, index, sents, sources, limit)
     return FactSheet(tuple(facts), tuple(disagreements))
@@ -1096,7 +1103,7 @@ def _support(
                     cand[i] += 1
         found = list(g.members)
         have = {m.article_id for m in found}
-        for i, n in cand.most_common(40):
+        for i, n in heapq.nsmallest(40, cand.items(), key=lambda kv: (-kv[1], kv[0])):
             s = sents[i]
             if n < 3 or s.article_id in have:
                 continue
@@ -1324,8 +1331,8 @@ def _gain(
     distinct aspects (when, where, who, each figure, the consequence, a voice).
     """
     s = x[2]
-    fresh = sum(weights.get(t, 1.0) for t in s.tokens - covered)
-    total = sum(weights.get(t, 1.0) for t in s.tokens) or 1.0
+    fresh = math.fsum(weights.get(t, 1.0) for t in s.tokens - covered)
+    total = math.fsum(weights.get(t, 1.0) for t in s.tokens) or 1.0
     new = fresh + W_SEEN * (total - fresh)
     value = new / (max(8, len(s.tokens)) ** W_LEN) + W_BASE * x[0]
     value += W_MULTI * min(3, len(x[1].sources) - 1)  # confirmed by other outlets
