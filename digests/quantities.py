@@ -41,6 +41,7 @@ _NUM_RE = re.compile(
     r"(?P<hedge>\b(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEDGES) + r")\s+)?"
     r"(?P<cur>[$€£¥])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + "|".join(_WORD_NUM) + r")\b)"
+    r"(?P<half>\s+and\s+a\s+half\b)?"
     r"(?P<scale>(?:\s*|-)(?:thousand|million|billion|trillion|bn)\b)?"
     r"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?",
     re.IGNORECASE,
@@ -137,6 +138,8 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
                 and not m.group("scale")
             ):
                 continue  # a year
+        if m.group("half"):
+            value += 0.5  # "six and a half years"
         scale = (m.group("scale") or "").strip().lstrip("-").lower()
         value *= _SCALE.get(scale, 1.0)
         tail = sentence[m.end() : m.end() + 60]

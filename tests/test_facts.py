@@ -327,6 +327,13 @@ def test_a_number_in_a_name_is_no_figure() -> None:
     ]
 
 
+def test_and_a_half_is_part_of_the_figure() -> None:
+    # "four and a half hours" against "less than five hours" is 4.5 vs 5, not 4 vs 5.
+    text = "The jury deliberated for four and a half hours; two and a half million watched."
+    assert [q.value for q in find_quantities(text)] == [4.5, 2.5e6]
+    assert find_quantities(text)[0].text == "four and a half"
+
+
 def test_a_hyphenated_scale_word_scales_the_figure() -> None:
     # "a 430-million-crown contract" is 430 million crowns, not 430 of something.
     text = "Halvik signed a 430-million-crown contract and a $2-billion loan with 12 banks."
