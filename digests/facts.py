@@ -308,6 +308,10 @@ def _ends_with_abbrev(s: str) -> bool:
     return word in _ABBREV or len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
+# A line's text up to its last sentence end followed by more text: "... 200,000 units. That's".
+_COMPLETED = re.compile(r".*[a-z0-9%)][.!?][\"”’')]?(?=\s+\S)")
+
+
 def _content_sentences(article: Article) -> list[str]:
     """The article's prose sentences, without page furniture, captions, bylines or datelines."""
     title_key = _norm(article.title)
@@ -315,7 +319,9 @@ def _content_sentences(article: Article) -> list[str]:
     out: list[str] = []
     for raw in article.text.splitlines():
         line = raw.strip()
-        if not line or line.startswith(("http://", "https://", "•")) or _FURNITURE.match(line):
+        if line.startswith("•"):
+            line = line.lstrip("• ")  # a bullet point is prose; a menu of them is too short
+        if not line or line.startswith(("http://", "https://")) or _FURNITURE.match(line):
             continue
         _, line = split_leading_dateline(line)
         line = re.sub(r"^[A-Z][A-Z .,'-]{2,40}(?:,\s*[A-Z][a-z.]+)?\s*(?:--|—|–)\s*", "", line)
@@ -323,7 +329,12 @@ def _content_sentences(article: Article) -> list[str]:
             continue
         words = line.split()
         if len(words) < 25 and not re.search(r"[.!?][\"”’')]?$", line):
-            continue  # headings, navigation, timestamps
+            # Headings, navigation and timestamps; but prose cut off mid-sentence (an excerpt
+            # ends where it ends) keeps the sentences it completed.
+            whole = _COMPLETED.match(line)
+            if whole is None or len(whole.group(0).split()) < 8:
+                continue
+            line = whole.group(0)
         if title_key and _norm(line) == title_key:
             continue
         for s in split_sentences(line):

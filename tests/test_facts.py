@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digests.facts import (
+    article_sentences,
     choose_headline,
     clean_title,
     extract_facts,
@@ -312,6 +313,22 @@ def test_a_clock_time_is_no_figure() -> None:
     # figures they made a retelling of the landing look like a new detail.
     text = "The Orla probe touched down at 18:04 PM, about 7 PM in Tessel, as 40 engineers watched."
     assert [q.value for q in find_quantities(text)] == [40.0]
+
+
+def test_a_bullet_point_and_a_cut_off_excerpt_keep_their_sentences() -> None:
+    text = (
+        "• Home • Sport • Weather\n"
+        "  • Shorter sentence: Lawyers for Dorosheva said no more than six and a half years "
+        "would be fair for a first offence.\n"
+        "Harlow Courier live updates\n"
+        "Buyers have already ordered 200,000 trams from the Halvik works. That is nowhere near, s"
+    )
+    got = article_sentences(Article("b1", "", text, "courier.example"))
+    assert got == [
+        "Shorter sentence: Lawyers for Dorosheva said no more than six and a half years would "
+        "be fair for a first offence.",
+        "Buyers have already ordered 200,000 trams from the Halvik works.",
+    ]
 
 
 def test_a_number_in_a_name_is_no_figure() -> None:
