@@ -308,6 +308,8 @@ def _ends_with_abbrev(s: str) -> bool:
     return word in _ABBREV or len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
+# Template markup a page left unrendered ("{{^adFree}}", "{% endif %}").
+_TEMPLATE_TAG = re.compile(r"\s*(?:\{\{[^{}\n]{0,60}\}\}|\{%[^%\n]{0,60}%\})")
 # A line's text up to its last sentence end followed by more text: "... 200,000 units. That's".
 _COMPLETED = re.compile(r".*[a-z0-9%)][.!?][\"”’')]?(?=\s+\S)")
 
@@ -324,6 +326,7 @@ def _content_sentences(article: Article) -> list[str]:
         if not line or line.startswith(("http://", "https://")) or _FURNITURE.match(line):
             continue
         _, line = split_leading_dateline(line)
+        line = _TEMPLATE_TAG.sub("", line).strip()
         line = re.sub(r"^[A-Z][A-Z .,'-]{2,40}(?:,\s*[A-Z][a-z.]+)?\s*(?:--|—|–)\s*", "", line)
         if _CAPTION.search(line):
             continue

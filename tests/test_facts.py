@@ -315,19 +315,21 @@ def test_a_clock_time_is_no_figure() -> None:
     assert [q.value for q in find_quantities(text)] == [40.0]
 
 
-def test_a_bullet_point_and_a_cut_off_excerpt_keep_their_sentences() -> None:
+def test_bullets_cut_off_excerpts_and_template_tags() -> None:
     text = (
         "• Home • Sport • Weather\n"
         "  • Shorter sentence: Lawyers for Dorosheva said no more than six and a half years "
         "would be fair for a first offence.\n"
         "Harlow Courier live updates\n"
-        "Buyers have already ordered 200,000 trams from the Halvik works. That is nowhere near, s"
+        "Buyers have already ordered 200,000 trams from the Halvik works. That is nowhere near, s\n"
+        "The Orla probe landed near the pole, the fourth to do so. {{^adFree}} {{/adFree}}"
     )
     got = article_sentences(Article("b1", "", text, "courier.example"))
     assert got == [
         "Shorter sentence: Lawyers for Dorosheva said no more than six and a half years would "
         "be fair for a first offence.",
         "Buyers have already ordered 200,000 trams from the Halvik works.",
+        "The Orla probe landed near the pole, the fourth to do so.",
     ]
 
 
