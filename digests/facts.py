@@ -54,6 +54,9 @@ W_POOL, W_DF, W_DETAIL, W_LEN, W_BASE, W_KIND, W_SEEN = 80, 0.5, 3.0, 0.5, 0.15,
 W_REP_DETAIL = 0.3
 W_VAGUE, W_ACT2, W_MULTI = 1.0, 1.0, 0.0
 W_DUP = 0.6
+# A top-eight candidate this close to a chosen fact waits until the top eight are full: the
+# first facts a reader sees should each say something the others do not.
+W_TOP_DUP = 0.4
 # A candidate repeating this many chosen details and adding fewer than this restates them.
 W_FRAME_SHARED, W_FRAME_FRESH = 3.0, 1.5
 _KEY_ACTION = re.compile(
@@ -1070,7 +1073,11 @@ def _rank(
         return cache[id(x)]
 
     frame, event_days = _event_frame(sents, details)
-    while remaining and len(chosen) < limit:
+    deferred: list[_Scored] = []
+    defer = True  # until the top eight are full, or nothing else is left
+    while (remaining or deferred) and len(chosen) < limit:
+        if not remaining:
+            remaining, deferred, defer = deferred, [], False
         covered_toks: set[str] = set()
         for c in chosen:
             covered_toks |= c[2].tokens
@@ -1083,9 +1090,16 @@ def _rank(
         else:
             best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)
-        if any(similarity(best[2].tokens, c[2].tokens) > W_DUP for c in chosen):
+        closest = max((similarity(best[2].tokens, c[2].tokens) for c in chosen), default=0.0)
+        if closest > W_DUP:
+            continue
+        if defer and closest > W_TOP_DUP and len(chosen) + len(remaining) >= 8:
+            # Much like a top fact, and others can fill the top eight: it waits for them.
+            deferred.append(best)
             continue
         chosen.append(best)
+        if len(chosen) == 8:
+            remaining, deferred, defer = remaining + deferred, [], False
     quotes = [x for x in scored if x[2].quote and x[2].speaker]
     if quotes and not any(c[2].quote and c[2].speaker for c in chosen[:8]) and len(chosen) >= 8:
         if quotes[0] in chosen:
