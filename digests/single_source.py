@@ -43,9 +43,11 @@ def single_source_figures(
         return []
     words_of: dict[str, set[str]] = {}
     values_of: dict[str, set[float]] = {}
+    kinds_of: dict[str, set[tuple[bool, str, str]]] = {}
     for s in sents:
         words_of.setdefault(s.source, set()).update(s.tokens)
         values_of.setdefault(s.source, set()).update(q.value for q in s.numbers)
+        kinds_of.setdefault(s.source, set()).update(_kind(q) for q in s.numbers if q.nouns)
     found: list[tuple[int, float, str, StorySentence, Quantity]] = []
     seen: set[tuple[str, float]] = set()
     for s in sents:
@@ -59,6 +61,8 @@ def single_source_figures(
             others = [src for src in sources if src != s.source]
             if any(_same(q.value, v) for src in others for v in values_of[src]):
                 continue
+            if any(_kind(q) in kinds_of[src] for src in others):
+                continue  # others count it too ("killed 19 people"): an update or a conflict
             counted = set(q.nouns) - GENERIC_UNITS
             covered = sum(bool(counted & words_of[src]) for src in others)
             if covered < 2:
@@ -84,11 +88,19 @@ def single_source_figures(
 
 
 def _figure(q: Quantity, sentence: str) -> bool:
-    """A counted amount written in digits: "seven matches" is a way of talking, "403 feet" a
-    figure a reader could check, "1Q" a label."""
+    """A counted amount written in digits, followed by what it counts: "seven matches" is a
+    way of talking, "403 feet" a figure a reader could check, "1Q" a label."""
     end = q.start + len(q.text)
     glued = end < len(sentence) and sentence[end].isalpha()
-    return any(c.isdigit() for c in q.text) and bool(q.nouns) and not glued
+    # What it counts follows it directly: "more than 80, civil protection officials said"
+    # counts nothing its words say.
+    counted = re.match(r"[ -]?(?:to [\d,.]+ )?[A-Za-z]", sentence[end:])
+    return any(c.isdigit() for c in q.text) and bool(q.nouns) and not glued and bool(counted)
+
+
+def _kind(q: Quantity) -> tuple[bool, str, str]:
+    """What a figure counts, as far as telling "12 people" from "19 people" needs."""
+    return (q.pct, q.currency, q.nouns[0] if q.nouns else "")
 
 
 def _sentence_like(text: str) -> bool:

@@ -65,6 +65,17 @@ def test_a_figure_two_outlets_give_is_not_flagged() -> None:
     assert not [d for d in sheet.disagreements if d.text.startswith("Only ")]
 
 
+def test_a_count_of_what_others_also_count_is_no_lone_figure() -> None:
+    # "at least 240 miners" to come out, "90 miners" out so far: others count miners too.
+    later = _art(
+        "q2",
+        "northerndaily.example",
+        _QUARRY[1].text + "\nRescue crews brought 90 miners out of the Brannock quarry by Friday.",
+    )
+    sheet = extract_facts([_QUARRY[0], later, _QUARRY[2]], {})
+    assert not [d for d in sheet.disagreements if d.text.startswith("Only ")], sheet.disagreements
+
+
 def test_two_outlets_are_too_few_for_only() -> None:
     sheet = extract_facts(_QUARRY[:2], {})
     assert not [d for d in sheet.disagreements if d.text.startswith("Only ")]
