@@ -33,6 +33,9 @@ _IRREGULAR = {
     "sell": "sold", "buy": "bought", "strike": "struck", "lose": "lost", "send": "sent",
     "choose": "chose", "become": "became", "begin": "began", "leave": "left", "pay": "paid",
     "find": "found", "bring": "brought", "fly": "flew", "beat": "beat", "sink": "sank",
+    "sit": "sat", "run": "ran", "get": "got", "put": "put", "cut": "cut", "set": "set",
+    "hit": "hit", "let": "let", "see": "saw", "say": "said", "eat": "ate", "tell": "told",
+    "speak": "spoke", "rise": "rose", "fall": "fell", "grow": "grew", "build": "built",
 }  # fmt: skip
 
 
@@ -79,14 +82,22 @@ def _done(text: str) -> re.Pattern[str] | None:
     if found is None:
         return None
     verbs = [v.lower() for v in _AWAITED.findall(found.group(0)) if v.lower() != "be"]
-    forms = {
-        _IRREGULAR.get(v)
-        or (v + "d" if v.endswith("e") else v[:-1] + "ied" if v.endswith("y") else v + "ed")
-        for v in verbs
-    }
+    forms = {_IRREGULAR.get(v) or _past(v) for v in verbs}
     if not forms:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(forms)) + r")\b", re.IGNORECASE)
+
+
+def _past(verb: str) -> str:
+    """The regular past tense: signed, approved, ratified, played, banned, admitted."""
+    cvc = len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou"
+    if cvc and verb[-3] not in "aeiou" and (len(verb) == 3 or verb.endswith("mit")):
+        return verb + verb[-1] + "ed"
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
 
 
 def _words(s: StorySentence) -> set[str]:

@@ -138,3 +138,17 @@ def test_all_outlets_writing_ahead_is_no_difference() -> None:
     arts = [_art(f"t{i}", f"outlet{i}.example", ahead) for i in range(3)]
     sheet = extract_facts(arts, {})
     assert not [d for d in sheet.disagreements if d.text.startswith("Written before")]
+
+
+def test_the_awaited_action_told_as_done_in_its_past_tense() -> None:
+    from digests.early_reports import _done
+
+    for ahead, done in [
+        ("The board is expected to ratify the deal today.", "The board ratified the deal."),
+        ("The council is set to ban night flights.", "The council banned night flights."),
+        ("Ministers are due to meet in Harlow.", "Ministers met in Harlow on Monday."),
+        ("Voters are likely to approve the plan.", "Voters approved the plan."),
+    ]:
+        pattern = _done(ahead)
+        assert pattern is not None and pattern.search(done), (ahead, done)
+    assert _done("The ferry resumed crossings on Friday.") is None
