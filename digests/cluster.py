@@ -782,12 +782,20 @@ class StoryClusterer:
         self._active.pop(gone, None)
         b.centroid, b.members = {}, []
 
-    def refine(self, articles: Sequence[Article], *, margin: float | None = None) -> int:
+    def refine(
+        self, articles: Sequence[Article], *, margin: float | None = None, whole: bool = False
+    ) -> int:
         """Batch step: move each article to the story whose centroid fits it clearly better
         than its own story does (its own without it), a few rounds, k-means style. Fixes
         joins the arrival order forced (a story that grew later fits better). Copies follow
         their original. Stories keep their ids (named after the article that started them, so
-        re-runs give the same ids). Returns how many moves were made."""
+        re-runs give the same ids). Returns how many moves were made.
+
+        `whole`: the articles are a whole batch, every report present. Then an original whose
+        story holds only itself and its copies is weighed as a lone report (its copies are no
+        evidence it belongs there): a wire story republished by two sites no longer stands
+        apart from its event. A live review sees stories half-formed, where the right story
+        may not have arrived yet, so it leaves such a group where it is."""
         need = REFINE_MARGIN if margin is None else margin
         seen_ids: set[str] = set()
         arts = []
@@ -832,13 +840,23 @@ class StoryClusterer:
                 own, v = label[aid], vecs[aid]
                 day = _days(feats[aid].published)
                 told_day = _days(feats[aid].dated)
-                alone = len(members[own]) == 1
-                if not alone:
+                # Its own copies are no company: an original whose story is only itself and
+                # the sites that republished it is as alone as a single report.
+                copies = [m for m in members[own] if dup_of[m] == aid] if whole else []
+                alone = len(members[own]) == 1 + len(copies)
+                if alone:
+                    own_score = -1.0
+                elif not copies:
                     dot = _cosine(v, cents[own])
                     rest2 = norms[own] ** 2 - 2.0 * dot + 1.0
                     own_score = (dot - 1.0) / math.sqrt(rest2) if rest2 > 1e-9 else 0.0
                 else:
-                    own_score = -1.0
+                    rest = dict(cents[own])
+                    for m in (aid, *copies):
+                        for t, w in vecs[m].items():
+                            rest[t] = rest.get(t, 0.0) - w
+                    rest_norm = math.sqrt(sum([w * w for w in rest.values()]))
+                    own_score = _cosine(v, rest) / rest_norm if rest_norm > 1e-9 else 0.0
                 best, best_sid = -1.0, ""
                 hits: Counter[str] = Counter()
                 for t in islice(v, QUERY_TERMS):
@@ -994,6 +1012,6 @@ def _cluster_articles(
     if merge:
         clusterer.merge_similar()
     if refine and small:
-        clusterer.refine(head)
+        clusterer.refine(head, whole=True)
     assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
     return clusterer.groups(), assignments
