@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from digests.boilerplate import recurring_sentences, sentence_keys
 from digests.cluster import StoryClusterer, cluster_articles, in_placement_order, story_id_for
-from digests.facts import FactSheet, choose_headline, extract_facts
+from digests.facts import FactSheet, extract_facts
+from digests.headlines import choose_headline
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
 from digests.normalize import canonical_url, fingerprint
 from digests.store import Store

@@ -29,10 +29,10 @@ from digests.facts import (
     _concept_weights,
     _gain,
     _rank,
-    choose_headline,
     extract_facts,
     split_sentences,
 )
+from digests.headlines import choose_headline
 from digests.models import Article, Dateline
 from digests.tokens import content_tokens
 

@@ -10,11 +10,10 @@ import pytest
 
 from digests.facts import (
     article_sentences,
-    choose_headline,
-    clean_title,
     extract_facts,
     split_sentences,
 )
+from digests.headlines import choose_headline, clean_title
 from digests.models import Article, Dateline
 from digests.quantities import find_quantities
 

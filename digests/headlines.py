@@ -1,0 +1,196 @@
+"""A story's headline: the clearest title its outlets gave it.
+
+A good headline is informative, of medium length and worded like the other sources' titles;
+it is never a wire slug, an "UPDATE 1-" or "LIVE:" label, or the outlet's own name. When no
+article has a usable title, the lead sentence most like the others' leads stands in, shortened
+where a phrase ends rather than mid-thought.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from digests.facts import _ends_with_abbrev, article_sentences, sentence_key
+from digests.models import Article
+from digests.tokens import content_tokens, similarity
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:UPDATE|REFILE|CORRECTED|EXCLUSIVE|BREAKING|WRAPUP|ANALYSIS|LIVE|WATCH|VIDEO|"
+    r"FACTBOX|RPT|INSIGHT)(?:\s*\d+)?\s*[-:–—|]\s*)+",
+    re.IGNORECASE,
+)
+_TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::)\s+([^|\-–—]{2,40})$")
+
+
+def clean_title(title: str, source: str = "") -> str:
+    """A title without wire prefixes ("UPDATE 1-") or an outlet suffix (" | Outlet")."""
+    t = " ".join(title.split())
+    t = _TITLE_PREFIX.sub("", t)
+    t = re.sub(r"^live(?: updates?)?\s*[:|-]\s*", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"[:|-]\s*live(?: updates?)?$", "", t, flags=re.IGNORECASE).strip()
+    t = re.sub(r"^[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[:|-]\s*", "", t)  # "March 28 2024: "
+    for _ in range(2):
+        m = _TITLE_SUFFIX.search(t)
+        if not m:
+            break
+        tail = m.group(1).strip()
+        host = re.sub(r"^www\.|\.[a-z.]+$", "", source.lower())
+        tail_key = re.sub(r"\W", "", tail.lower())
+        looks_outlet = (
+            len(tail.split()) <= 4
+            and (tail[:1].isupper() or "." in tail)
+            and (
+                (host and (host in tail_key or tail_key in host.replace("-", "")))
+                or "." in tail
+                or len(tail.split()) <= 3
+            )
+        )
+        if looks_outlet and len(t[: m.start()].split()) >= 3:
+            t = t[: m.start()].strip()
+        else:
+            break
+    return t
+
+
+def _usable_title(t: str, source: str) -> bool:
+    words = t.split()
+    if len(words) < 4:
+        return False
+    letters = [c for c in t if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return False  # all caps or a wire slug
+    if re.search(r"\w/\w|^[A-Z0-9-]+$", t) and len(words) < 6:
+        return False
+    return sentence_key(t) != sentence_key(source)
+
+
+def _stand_in_title(title: str, text: str) -> bool:
+    """A title made from the article's own first sentence (what ingest gives a record that
+    has none): it reads as a sentence or is cut short, and the text opens with it."""
+    t = title.strip()
+    if not t.endswith((".", "…")):
+        return False
+    # Ingest passes over a timestamp or label line before the prose.
+    return "\n" + t.rstrip("…").rstrip() in "\n" + text.lstrip()[:1500]
+
+
+def choose_headline(articles: Sequence[Article]) -> str:
+    """The clearest title: informative, medium length, and worded like the other sources."""
+    cands: list[tuple[str, str]] = []
+    stand_ins: list[tuple[str, str]] = []
+    for a in articles:
+        if a.title:
+            t = clean_title(a.title, a.source)
+            if _stand_in_title(a.title, a.text):
+                # Made at ingest from the first sentence, cut by length: make it again, cut
+                # where a phrase ends.
+                lead = next(iter(article_sentences(a)), "")
+                stub = t.rstrip("…").strip()
+                t = _shorten(lead if lead and lead[:30] in stub else stub, _HEADLINE_WORDS)
+                if _usable_title(t, a.source):
+                    stand_ins.append((t, a.source))
+                continue
+            first = _first_sentence(t)
+            if first != t and len(first.split()) >= 5:
+                t = first  # "Storm rips off roof. Look at the damage": keep the news part
+            if _usable_title(t, a.source):
+                # A live blog's title describes one moment of a moving story.
+                cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
+    # An outlet's own headline beats one made from an article's first sentence.
+    cands = cands or stand_ins
+    if cands:
+        toks = [set(content_tokens(t)) for t, _ in cands]
+        best, best_score = cands[0][0], -1e9
+        for i, (t, _src) in enumerate(cands):
+            agree = sum(
+                len(toks[i] & toks[j]) / (len(toks[i] | toks[j]) or 1)
+                for j in range(len(cands))
+                if j != i
+            )
+            n = len(t.split())
+            length = -abs(n - 11) * 0.08
+            live = -0.5 if _src == "live" or t.endswith("?") else 0.0
+            score = agree + length + live + 0.03 * len(toks[i])
+            if score > best_score:
+                best, best_score = t, score
+        return best
+    # No usable title: the lead sentence most like the other articles' leads, shortened.
+    leads = [sents[0] for a in articles if (sents := article_sentences(a))]
+    if not leads:
+        return ""
+    lead_toks = [frozenset(content_tokens(x)) for x in leads]
+    best_i = max(
+        range(len(leads)),
+        key=lambda i: (
+            sum(similarity(lead_toks[i], lead_toks[j]) for j in range(len(leads)) if j != i),
+            -i,
+        ),
+    )
+    return _shorten(leads[best_i], _HEADLINE_WORDS)
+
+
+def _first_sentence(title: str) -> str:
+    """A title up to its first full stop that ends a sentence: "after Nov. 8 quake" goes on."""
+    for m in re.finditer(r"\. ", title):
+        if not _ends_with_abbrev(title[: m.start() + 1]):
+            return title[: m.start()]
+    return title
+
+
+# A sentence-opening adverbial a headline does without: "On August 23, 2023, ISRO landed ..."
+_LEAD_ADVERBIAL = re.compile(
+    r"^(?:(?:On|In|By|At|Early|Late|Earlier|Later|Last|This)\b[^,;:\"“]{1,40}(?:,\s*\d{4})?"
+    r"|(?:Today|Yesterday|Tonight|Meanwhile|Overnight))\s*,\s+(?=[A-Z\"“‘']|(?:the|an?)\s)"
+)
+# Only a time goes: "In Harlow, police ..." keeps its place.
+_WHEN_WORDS = re.compile(
+    r"\d|\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|today|yesterday|tonight|morning|"
+    r"afternoon|evening|night|week|weekend|month|year|meanwhile|overnight|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Words a headline may stop before: the phrase ahead is whole ("... beat Daniil Medvedev |
+# in a gruelling five-set final").
+_PHRASE_START = frozenset((
+    "in", "on", "at", "during", "after", "before", "amid", "with", "as", "while", "when",
+    "following", "since", "despite", "which", "who", "where", "that", "because", "for", "from",
+    "over", "into", "near",
+))  # fmt: skip
+_NO_END = frozenset((
+    "a", "an", "the", "of", "to", "and", "or", "but", "by", "for", "with", "his", "her", "its",
+    "their", "our", "this", "that", "these", "those", "is", "was", "are", "were", "be", "been",
+    "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "very",
+))  # fmt: skip
+_HEADLINE_MIN_WORDS = 6
+_HEADLINE_WORDS = 16
+
+
+def _shorten(sentence: str, max_words: int) -> str:
+    """A headline from a lead sentence: without its opening adverbial ("On Sunday, ...") and,
+    when still too long, cut where a phrase ends; an ellipsis only when none does."""
+    body = sentence.strip().rstrip(".")
+    opening = _LEAD_ADVERBIAL.match(body)
+    trimmed = body[opening.end() :] if opening else body
+    if (
+        opening
+        and _WHEN_WORDS.search(opening.group(0))
+        and len(trimmed.split()) >= _HEADLINE_MIN_WORDS
+    ):
+        body = trimmed[:1].upper() + trimmed[1:]
+    words = body.split()
+    if len(words) <= max_words:
+        return " ".join(words)
+    for keep in range(max_words, _HEADLINE_MIN_WORDS - 1, -1):
+        last, nxt = words[keep - 1], words[keep]
+        clause_end = last.endswith((",", ";", ":"))
+        if clause_end or (
+            nxt.lower() in _PHRASE_START and last.lower().strip("\"“”'’") not in _NO_END
+        ):
+            head = " ".join(words[:keep]).rstrip(",;:")
+            if head.count("(") == head.count(")") and head.count('"') % 2 == 0:
+                return head
+    return " ".join(words[:max_words]).rstrip(",;:") + "…"
+
+
+__all__ = ["choose_headline", "clean_title"]
