@@ -31,6 +31,7 @@ from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
 from digests.entities import EntityIndex, Mention, find_mentions
 from digests.models import Article, Disagreement, Fact, FactKind
+from digests.normalize import strip_template_tags
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
 from digests.single_source import single_source_figures
 from digests.story_sentences import StorySentence
@@ -311,8 +312,6 @@ def _ends_with_abbrev(s: str) -> bool:
     return word in _ABBREV or len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
-# Template markup a page left unrendered ("{{^adFree}}", "{% endif %}").
-_TEMPLATE_TAG = re.compile(r"\s*(?:\{\{[^{}\n]{0,60}\}\}|\{%[^%\n]{0,60}%\})")
 # A line's text up to its last sentence end followed by more text: "... 200,000 units. That's".
 _COMPLETED = re.compile(r".*[a-z0-9%)][.!?][\"”’')]?(?=\s+\S)")
 
@@ -329,7 +328,8 @@ def _content_sentences(article: Article) -> list[str]:
         if not line or line.startswith(("http://", "https://")) or _FURNITURE.match(line):
             continue
         _, line = split_leading_dateline(line)
-        line = _TEMPLATE_TAG.sub("", line).strip()
+        if "{" in line:
+            line = " ".join(strip_template_tags(line).split())
         line = re.sub(r"^[A-Z][A-Z .,'-]{2,40}(?:,\s*[A-Z][a-z.]+)?\s*(?:--|—|–)\s*", "", line)
         if _CAPTION.search(line):
             continue

@@ -111,7 +111,9 @@ def choose_headline(articles: Sequence[Article]) -> str:
             n = len(t.split())
             length = -abs(n - 11) * 0.08
             live = -0.5 if _src == "live" or t.endswith("?") else 0.0
-            score = agree + length + live + 0.03 * len(toks[i])
+            # "With India's probe landed on the Moon": the clause before the news, cut off.
+            lean = -1.0 if _SUBORDINATE.match(t) else 0.0
+            score = agree + length + live + lean + 0.03 * len(toks[i])
             if score > best_score:
                 best, best_score = t, score
         return best
@@ -142,6 +144,10 @@ def _first_sentence(title: str) -> str:
 _LEAD_ADVERBIAL = re.compile(
     r"^(?:(?:On|In|By|At|Early|Late|Earlier|Later|Last|This)\b[^,;:\"“]{1,40}(?:,\s*\d{4})?"
     r"|(?:Today|Yesterday|Tonight|Meanwhile|Overnight))\s*,\s+(?=[A-Z\"“‘']|(?:the|an?)\s)"
+)
+# A headline that opens with a subordinate clause leans on a main clause it does not have.
+_SUBORDINATE = re.compile(
+    r"(?:With|After|As|While|Although|Though|Despite|Upon|Following|Since|Because|If|When)\s",
 )
 # Only a time goes: "In Harlow, police ..." keeps its place.
 _WHEN_WORDS = re.compile(

@@ -79,9 +79,19 @@ def normalize_chars(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Template markup a page left unrendered ("{{^adFree}}", "{% endif %}"): never content.
+_TEMPLATE_TAG = re.compile(r"\{\{[^{}\n]{0,60}\}\}|\{%[^%\n]{0,60}%\}")
+
+
+def strip_template_tags(text: str) -> str:
+    """The text without template tags (each leaves a space; callers collapse spaces)."""
+    return _TEMPLATE_TAG.sub(" ", text) if "{" in text else text
+
+
 def clean_text(text: str) -> str:
-    """Plain text with one paragraph per line: blank lines and padding removed."""
-    text = normalize_chars(text)
+    """Plain text with one paragraph per line: blank lines, padding and unrendered template
+    tags removed."""
+    text = strip_template_tags(normalize_chars(text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

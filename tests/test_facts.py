@@ -376,3 +376,23 @@ def test_a_headline_made_from_a_lead_drops_its_date_and_ends_where_a_phrase_ends
         )
     place = "In Harlow, Velish police arrested three men after a night of riots in the old port."
     assert choose_headline([Article("p3", "", place, "x.example")]).startswith("In Harlow,")
+
+
+def test_a_headline_is_not_a_clause_cut_off_before_its_news() -> None:
+    # Records without titles get stand-ins from their first sentence; "With ..., Orla has
+    # become ..." shortened ends before its news, so another lead is the headline.
+    from digests.ingest.records import record_to_article
+
+    texts = [
+        "With the Tessel probe of Orla Space landed near the lunar south pole, Orla has become "
+        "the fourth country to land on the Moon.\nEngineers cheered.",
+        "Orla became the fourth country to reach the Moon on Tuesday.\nEngineers cheered.",
+        "Crowds cheered in Kelmport as engineers confirmed the news from the lunar south pole."
+        "\nMore followed.",
+    ]
+    arts = [
+        record_to_article({"id": f"t{i}", "text": t, "source": f"o{i}.example"}, where="t")
+        for i, t in enumerate(texts)
+    ]
+    head = choose_headline([a for a in arts if isinstance(a, Article)])
+    assert head == "Orla became the fourth country to reach the Moon on Tuesday", head

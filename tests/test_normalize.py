@@ -215,3 +215,11 @@ def test_html_to_text_snippet_drops_active_content_and_keeps_paragraphs() -> Non
     assert html_to_text(html, full_page=False) == "First para.\nSecond\nline\nescaped"
     assert html_to_text("", full_page=True) == ""
     assert html_to_text("<?xml version='1.0' encoding='utf-8'?><p>x</p>", full_page=False) == "x"
+
+
+def test_unrendered_template_tags_are_not_text() -> None:
+    raw = (
+        "The Orla probe landed near the pole. {{^adFree}} {{/adFree}}\nIt is {% if x %}the fourth."
+    )
+    assert clean_text(raw) == "The Orla probe landed near the pole.\nIt is the fourth."
+    assert clean_text("A set {x} of braces stays.") == "A set {x} of braces stays."
