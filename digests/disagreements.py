@@ -335,6 +335,8 @@ def _same_quantity(
     """
     if s1.source == s2.source or q1.pct != q2.pct or q1.currency != q2.currency:
         return False
+    if q1.part != q2.part:
+        return False  # "29 of the engines" vs "its 33 engines": a part and the whole
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s1.source, set()):
         return False  # this outlet itself reports both: two different moments or things
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):

@@ -66,8 +66,12 @@ class Quantity:
     start: int
     unit: str = ""  # the counted word as written ("troops"), for labels
     before: tuple[str, ...] = ()  # stems of the words leading up to it ("shares rose")
+    part: bool = False  # "29 of the engines": a part of a whole, never the whole's count
 
 
+_PARTITIVE = re.compile(
+    r"\s+of\s+(?:the|its|their|his|her|our|those|these|them|whom|which)\b", re.IGNORECASE
+)
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _WORD_AFTER = re.compile(r"\s*([A-Za-z][\w-]*)")
@@ -181,6 +185,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
                 start=m.start(),
                 unit="amount" if m.group("cur") else "share" if m.group("pct") else unit,
                 before=lead_stems,
+                part=bool(_PARTITIVE.match(sentence, m.end())),
             )
         )
     return out

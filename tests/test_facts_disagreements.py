@@ -189,3 +189,24 @@ def test_crowds_counted_in_different_words_are_compared() -> None:
     )  # fmt: skip
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert any("2,600" in t and "2,100" in t for t in texts), texts
+
+
+def test_a_part_of_a_whole_is_not_a_conflicting_count() -> None:
+    # "29 of the engines" were reused; the booster has 33: a part and the whole.
+    a = _article(
+        "p1", "one.example",
+        "The Orvel booster lifted off on its 33 engines from the Brisk pad on Tuesday.",
+    )  # fmt: skip
+    b = _article(
+        "p2", "two.example",
+        "The Orvel booster lifted off from the Brisk pad on Tuesday, and 29 of the engines had "
+        "flown before.",
+    )  # fmt: skip
+    sheet = extract_facts([a, b], {})
+    assert not [d for d in sheet.disagreements if "33" in d.text and "29" in d.text], (
+        sheet.disagreements
+    )
+    # the same sentence with the whole restated does conflict
+    c = _article("p3", "three.example", a.text.replace("33", "31"))
+    sheet = extract_facts([a, c], {})
+    assert any("33" in d.text and "31" in d.text for d in sheet.disagreements), sheet
