@@ -373,6 +373,9 @@ def _same_quantity(
     return len(shared) >= 3 and sim >= need
 
 
+# Clock times this close, in similar sentences, are one moment told differently (6:03 vs 6:04
+# p.m.); further apart they are most often two moments of one story (liftoff, then loss).
+CLOCK_SLACK_MINUTES = 15
 _FUTURE_TENSE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
 # "state media reported Monday": the day of the report, not of the event.
 _REPORTED = re.compile(r"\b(?:reported|said|announced|told|confirmed|stated)\s+(?:on\s+)?$")
@@ -422,7 +425,7 @@ def time_and_date_conflicts(sents: list[StorySentence]) -> list[Disagreement]:
                 (abs(x[0] - y[0]), x, y)
                 for x in ta
                 for y in tb
-                if abs(x[0] - y[0]) <= 30  # minutes apart for one moment in one story
+                if abs(x[0] - y[0]) <= CLOCK_SLACK_MINUTES
             ]
             if close and similarity(a.tokens, b.tokens) >= 0.12:
                 _, x, y = min(close)

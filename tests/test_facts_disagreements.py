@@ -210,3 +210,18 @@ def test_a_part_of_a_whole_is_not_a_conflicting_count() -> None:
     c = _article("p3", "three.example", a.text.replace("33", "31"))
     sheet = extract_facts([a, c], {})
     assert any("33" in d.text and "31" in d.text for d in sheet.disagreements), sheet
+
+
+def test_clock_times_far_apart_are_two_moments_not_a_conflict() -> None:
+    a = _article(
+        "c1", "one.example", "The Orvel rocket lifted off from Brisk at 7:36 p.m. on Tuesday."
+    )
+    b = _article(
+        "c2", "two.example", "The Orvel rocket lifted off from Brisk at 7:37 p.m. on Tuesday."
+    )
+    c = _article(
+        "c3", "three.example", "The Orvel rocket from Brisk was lost at 7:58 p.m. on Tuesday."
+    )
+    sheet = extract_facts([a, b, c], {})
+    [time] = [d for d in sheet.disagreements if d.text.startswith("Time")]
+    assert "7:36" in time.text and "7:37" in time.text and "7:58" not in time.text, time
