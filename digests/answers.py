@@ -78,6 +78,13 @@ _MEASURES: dict[str, frozenset[str]] = {
 _MEASURES["deep"] = _MEASURES["tall"] | _MEASURES["far"]
 _MEASURES["wide"] = _MEASURES["far"]
 _MEASURE_Q = re.compile(r"\bhow (" + "|".join(_MEASURES) + r")\b")
+# "what was the wind speed?": the measure named as a noun; the answer states its unit, not
+# the word ("120 mph winds").
+_MEASURE_NOUNS = {
+    "speed": "fast", "height": "tall", "depth": "deep", "length": "long", "distance": "far",
+    "age": "old", "duration": "long",
+}  # fmt: skip
+_MEASURE_NOUN_Q = re.compile(r"\b(?:what|which)\b.*?\b(" + "|".join(_MEASURE_NOUNS) + r")\b")
 # "what time", "which country": the kind of answer, not a word it must share.
 _KIND_Q = re.compile(r"\b(?:what|which) (?:day|date|time|year|place|city|country)\b")
 # "which countries", "what drug": the kind of thing the answer names.
@@ -289,6 +296,9 @@ def _question_type(question: str) -> tuple[str, frozenset[str]]:
     m = _MEASURE_Q.search(q)
     if m:
         return "number", _MEASURES[m.group(1)]
+    m = _MEASURE_NOUN_Q.search(q)
+    if m:
+        return "number", _MEASURES[_MEASURE_NOUNS[m.group(1)]]
     if _NUMBER_Q.search(q):
         return "number", frozenset()
     if re.search(r"\bwhen\b|\bwhat (?:day|date|time|year)\b", q):
@@ -343,6 +353,9 @@ def _question_terms(question: str) -> tuple[set[str], set[str]]:
     rather than repeats."""
     q = question.lower()
     asked = _KIND_Q.sub(" ", _NUMBER_Q.sub(" ", _MEASURE_Q.sub(" ", q)))
+    noun = _MEASURE_NOUN_Q.search(asked)
+    if noun:
+        asked = asked[: noun.start(1)] + " " + asked[noun.end(1) :]
     terms = {t for t in _tokens(asked, question=True) if t not in _Q_WORDS}
     m = _WHICH_Q.search(asked)
     return terms, (_tokens(m.group(1), question=True) & terms if m else set())
@@ -418,7 +431,9 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             ments = find_mentions(sent)
             names = [m for m in ments if m.text.lower() not in {w.lower() for w in overlap}]
             if qtype == "who" and any(len(m.text.split()) >= 2 for m in names):
-                score *= 1.5
+                # "Judge Lewis Kaplan" answers "who is the judge?"; "by a judge" does not.
+                named = any(overlap & _tokens(m.role) for m in names if m.role)
+                score *= 2.0 if named else 1.5
             if qtype == "where" and any(m.prep in ("in", "at", "near") for m in names):
                 score *= 1.5
         key = re.sub(r"\W+", " ", sent.lower()).strip()

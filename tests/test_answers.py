@@ -231,3 +231,37 @@ def test_a_measure_is_answered_in_its_unit_not_by_a_count_of_the_thing() -> None
     # "magnitude 4.1 quake" counts nothing; "8 kilometres beneath" is the depth.
     answers = answer_question(LOWLAND_QUAKE, "How deep was the quake?")
     assert answers and "8 kilometres" in answers[0].sentence
+
+
+_STORM = [
+    Article(
+        id="w1",
+        title="Storm Orla reaches Harlow",
+        text=(
+            "Storm Orla came ashore near Harlow on Monday night with sustained winds of 95 miles "
+            "per hour, the Velish weather service said.\n"
+            "The storm's winds tore roofs from homes along the Harlow waterfront."
+        ),
+        source="one.example",
+    ),
+    Article(
+        id="w2",
+        title="Orla hits Harlow",
+        text=(
+            "Mayor Pieter Gans said on Monday that a judge had ordered the port closed.\n"
+            "Port Judge Mira Tolsen said the port would stay shut until the winds dropped."
+        ),
+        source="two.example",
+    ),
+]
+
+
+def test_a_measure_named_as_a_noun_is_answered_in_its_unit() -> None:
+    # "wind speed": no source writes "speed"; the answer gives the winds in miles per hour.
+    answers = answer_question(_STORM, "What was the wind speed?")
+    assert answers and "95 miles per hour" in answers[0].sentence, answers
+
+
+def test_who_prefers_the_name_the_role_word_introduces() -> None:
+    answers = answer_question(_STORM, "Who is the judge?")
+    assert answers and "Mira Tolsen" in answers[0].sentence, answers
