@@ -92,6 +92,12 @@ _WHICH_Q = re.compile(
     r"\b(?:which|what)\s+(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could"
     r"|should|may|might)\b)([a-z][\w'-]*)"
 )
+_SCORE_Q = re.compile(r"\b(?:score|scores|scoreline|result)\b")
+_SCORE_WORDS = frozenset({"scor", "scorelin", "result"})  # as `_tokens` spells them
+# A match result as written: "6-3", "7-6 (7-4)", "2-1".
+_SCORE = re.compile(r"(?<![\d.,/-])\d{1,2}[-–]\d{1,2}(?:\s*\(\d{1,2}[-–]\d{1,2}\))?(?![\d/-])")
+# The thing a "how many" question counts.
+_COUNTED_Q = re.compile(r"\bhow many ([a-z][\w-]*)")
 _NUMBER_Q = re.compile(
     r"\bhow (?:many|much|large|big|heavy|often)\b|\bwhat (?:number|share|percentage|amount)\b"
 )
@@ -217,7 +223,8 @@ _PHRASES = (
 _FILLER = re.compile(
     r"\b(?:any|every|some|no)(?:one|body|thing)\b|\bhappen(?:s|ed|ing)?\b|\boccur(?:s|red|ring)?\b"
     r"|\b(?:exactly|actually|really|ever|still|yet|currently|now|please|tell|know|things?"
-    r"|name|kind|sort|type)\b"
+    r"|name|kind|sort|type|called|named|react|reacts|reacted|reaction|respond|responds"
+    r"|responded|response)\b"
     r"|\b(?:hold|holds|held|holding|get|gets|got|gotten|getting"
     r"|go|goes|went|gone|going|come|comes|came|coming|give|gives|gave|given|giving"
     r"|take|takes|took|taken|taking|last|lasts|lasted|lasting)\b"
@@ -395,7 +402,11 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
 
     qtype, units = _question_type(question)
     q_tokens, kind = _question_terms(question)
-    if not q_tokens:
+    # "what was the score?": no source writes "score"; a result is written "6-3, 7-6".
+    wants_score = bool(_SCORE_Q.search(question.lower()))
+    if wants_score:
+        q_tokens -= _SCORE_WORDS
+    if not q_tokens and not wants_score:
         return []
     pool: list[tuple[str, str, list[str], Article, int]] = []
     df: Counter[str] = Counter()
@@ -407,19 +418,29 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     n = max(1, len(pool))
     topic = {t for a in articles for t in _tokens(a.title)}
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
-    found = _point(q_tokens, kind, topic, df, n)
+    if wants_score:
+        pool = [p for p in pool if _SCORE.search(p[1])]
+    found = _point(q_tokens, kind, topic, df, n) if q_tokens else ("", {})
     if found is None:
         return []
     must, weights = found
+    # "how many aces did Zverev hit?": the figure counts aces, whatever verb tells it.
+    counted = _COUNTED_Q.search(question.lower())
+    if counted:
+        noun = next(iter(_tokens(counted.group(1), question=True) & weights.keys()), "")
+        if noun and df[noun]:
+            must = noun
     needed = 0.5 * sum(weights.values())
     merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
     for aid, sent, seq, art, place in pool:
         toks = set(seq)
         overlap = q_tokens & toks
         # The answer says the question's point and most of what else it asks.
-        if must not in toks or sum(weights[t] for t in weights.keys() & toks) < needed:
+        if (must and must not in toks) or sum(weights[t] for t in weights.keys() & toks) < needed:
             continue
-        score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens))
+        score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens) or 1)
+        if wants_score:
+            score += 1.0 + 0.5 * len(_SCORE.findall(sent))  # the fuller result first
         score /= 1 + 0.05 * max(0, _spread(seq, overlap) - 2)
         # News puts what matters first: of equal matches, the one nearer its lead wins.
         score /= 1 + 0.02 * min(place, 10)

@@ -265,3 +265,44 @@ def test_a_measure_named_as_a_noun_is_answered_in_its_unit() -> None:
 def test_who_prefers_the_name_the_role_word_introduces() -> None:
     answers = answer_question(_STORM, "Who is the judge?")
     assert answers and "Mira Tolsen" in answers[0].sentence, answers
+
+
+_FINAL = [
+    Article(
+        id="f1",
+        title="Valk wins the Harlow Open",
+        text=(
+            "Ines Valk beat Mira Tolsen in the Harlow Open final on Sunday.\n"
+            "Valk won 6-3, 7-6 (7-4), 6-2 in two hours.\n"
+            "Tolsen served nine aces in the final.\n"
+            "Valk hit 30 winners from the baseline."
+        ),
+        source="one.example",
+    ),
+    Article(
+        id="f2",
+        title="Harlow Open final",
+        text=(
+            "Harlow Open shares of the broadcaster rose 3% after the final drew a record audience.\n"
+            "Valk, 24, lifted the trophy before 12,000 fans."
+        ),
+        source="two.example",
+    ),
+]
+
+
+def test_a_score_question_is_answered_by_the_result_as_written() -> None:
+    answers = answer_question(_FINAL, "What was the score?")
+    assert answers and "6-3, 7-6 (7-4), 6-2" in answers[0].sentence, answers
+    assert answer_question(ARTS, "What was the score?") == []  # no result in a flood story
+
+
+def test_how_many_needs_the_counted_thing_not_the_verb() -> None:
+    # Asked with "hit", told with "served": the figure must count aces.
+    answers = answer_question(_FINAL, "How many aces did Tolsen hit?")
+    assert answers and "nine aces" in answers[0].sentence, answers
+
+
+def test_how_did_they_react_asks_about_the_subject() -> None:
+    answers = answer_question(_FINAL, "How did the shares react?")
+    assert answers and "rose 3%" in answers[0].sentence, answers
