@@ -341,8 +341,8 @@ def _content_sentences(article: Article) -> list[str]:
             if whole is None or len(whole.group(0).split()) < 8:
                 continue
             line = whole.group(0)
-        if title_key and _norm(line) == title_key:
-            continue
+        if title_key and _norm(line) == title_key and not line.endswith("."):
+            continue  # the headline repeated; a title made from this sentence is no headline
         for s in split_sentences(line):
             s = _DATELINE.sub("", _LEAD_JUNK.sub("", s))
             if not out:

@@ -396,3 +396,17 @@ def test_a_headline_is_not_a_clause_cut_off_before_its_news() -> None:
     ]
     head = choose_headline([a for a in arts if isinstance(a, Article)])
     assert head == "Orla became the fourth country to reach the Moon on Tuesday", head
+
+
+def test_a_record_without_a_title_keeps_its_first_sentence_as_a_fact() -> None:
+    # Ingest makes a stand-in title from the first sentence; that sentence is still news.
+    from digests.ingest.records import record_to_article
+
+    text = (
+        "The Velan ferry resumed crossings to Orsa island at 7 a.m. on Friday after repairs.\n"
+        "Passengers queued from dawn at the south pier for the first crossing."
+    )
+    art = record_to_article({"id": "r1", "text": text, "source": "one.example"}, where="t")
+    assert isinstance(art, Article) and art.title.startswith("The Velan ferry resumed")
+    facts = [f.text for f in extract_facts([art], {}).facts]
+    assert any(f.startswith("The Velan ferry resumed crossings") for f in facts), facts
