@@ -3,8 +3,9 @@
 A story told by several independent outlets where one alone gives a number ("25,000 to 30,000
 more troops", "a 35% reduction") is a difference a reader should see: the figure is
 unconfirmed, and the others either leave it out or say it vaguely ("thousands"). Only figures
-about what the story is about qualify (the counted thing and most of the sentence's words come
-up in other outlets too); a side detail only one outlet mentions at all is not flagged.
+about what the story is about qualify: the thing counted comes up in at least two other
+outlets, which give no figure for it themselves (a count they give too is an update or a
+conflict, told elsewhere); a side detail only one outlet mentions at all is not flagged.
 """
 
 from __future__ import annotations
