@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from digests.disagreements import GENERIC_UNITS, outlet_names
+from digests.disagreements import GENERIC_UNITS
 from digests.models import Disagreement
 from digests.quantities import Quantity
 from digests.story_sentences import StorySentence
@@ -81,11 +81,22 @@ def single_source_figures(
             for x in sents
             if x.source == s.source and any(_same(q.value, p.value) for p in x.numbers)
         ]
-        names = outlet_names(copies)
-        verb = "report" if "," in names else "reports"
         ids = tuple(dict.fromkeys(x.article_id for x in copies))
-        out.append(Disagreement(f"Only {names} {verb}: {s.text}", ids))
+        out.append(Disagreement(f"Only {_credited(copies)} reports: {s.text}", ids))
     return out
+
+
+def _credited(copies: Sequence[StorySentence]) -> str:
+    """The outlet a figure is credited to, as the sources line shows it: a wire story and the
+    sites that republished it are one source ("jamaica-gleaner.com (via 1 outlet)")."""
+    outlets = list(dict.fromkeys(x.outlet or x.source for x in copies))
+    original = next(
+        (o for o in outlets if o.lower().removeprefix("www.") == copies[0].source), outlets[0]
+    )
+    others = len(outlets) - 1
+    if not others:
+        return original
+    return f"{original} (via {others} outlet{'s' if others > 1 else ''})"
 
 
 def _figure(q: Quantity, sentence: str) -> bool:
