@@ -24,6 +24,7 @@ from digests.entities import find_mentions
 from digests.models import Article
 from digests.quantities import find_quantities
 from digests.tokens import content_tokens
+from digests.verbs import IRREGULAR_VERBS
 
 logger = logging.getLogger(__name__)
 
@@ -148,18 +149,7 @@ def _us_spelling(token: str) -> str:
 # verb forms ("met" answers "meet") and words news copy uses for one thing ("killed", "dead",
 # "toll" all answer "die"). Each group, between bars: the one spelling, then the words it
 # stands for.
-_IRREGULAR_VERBS = """
-meet met | take took taken | give gave given | leave left |
-lead led | hold held | make made | go went gone | come came |
-see saw seen | find found | run ran | fly flew flown | grow grew grown | know knew known |
-speak spoke spoken | choose chose chosen | bring brought | build built |
-send sent | spend spent | keep kept | shake shook shaken | break broke broken |
-write wrote written | drive drove driven | flee fled | seek sought | fight fought |
-catch caught | think thought | feel felt | stand stood | sink sank sunk | steal stole stolen |
-throw threw thrown | tear tore torn | withdraw withdrew withdrawn | sweep swept | lend lent |
-dig dug | shoot shot | become became | get got gotten | swear swore sworn | hang hung |
-freeze froze frozen | overtake overtook overtaken
-"""
+
 # What happened, to whom, in what: when a question names one of these ("died", "CEO",
 # "struck"), that is its point, and an answer must say it too (irregular forms included).
 _PREDICATES = """
@@ -251,7 +241,7 @@ def _vocabulary(table: str) -> dict[str, str]:
 
 
 _PREDICATE_OF = _vocabulary(_PREDICATES)
-_WORD_OF = {**_vocabulary(_IRREGULAR_VERBS), **_PREDICATE_OF}
+_WORD_OF = {**_vocabulary(IRREGULAR_VERBS), **_PREDICATE_OF}
 _WORD = re.compile(r"[a-z]+")
 _SHORT_ENDING = re.compile(r"^([a-z]{3,}?)(?:ed|ing|(?<!s)s)$")
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from digests.disagreements import outlet_names
 from digests.models import Disagreement
 from digests.story_sentences import StorySentence
+from digests.verbs import past_tense
 
 # How many opening sentences of an article make its lead.
 LEAD_SENTENCES = 3
@@ -28,15 +29,6 @@ _EXPECTED = re.compile(
 )
 # The verbs an expectation awaits: "expected to decide ... whether to grant".
 _AWAITED = re.compile(r"\bto\s+([a-z]{3,})\b")
-_IRREGULAR = {
-    "meet": "met", "win": "won", "make": "made", "take": "took", "give": "gave", "hold": "held",
-    "sell": "sold", "buy": "bought", "strike": "struck", "lose": "lost", "send": "sent",
-    "choose": "chose", "become": "became", "begin": "began", "leave": "left", "pay": "paid",
-    "find": "found", "bring": "brought", "fly": "flew", "beat": "beat", "sink": "sank",
-    "sit": "sat", "run": "ran", "get": "got", "put": "put", "cut": "cut", "set": "set",
-    "hit": "hit", "let": "let", "see": "saw", "say": "said", "eat": "ate", "tell": "told",
-    "speak": "spoke", "rise": "rose", "fall": "fell", "grow": "grew", "build": "built",
-}  # fmt: skip
 
 
 def reported_ahead(sents: Sequence[StorySentence]) -> list[Disagreement]:
@@ -82,22 +74,10 @@ def _done(text: str) -> re.Pattern[str] | None:
     if found is None:
         return None
     verbs = [v.lower() for v in _AWAITED.findall(found.group(0)) if v.lower() != "be"]
-    forms = {_IRREGULAR.get(v) or _past(v) for v in verbs}
+    forms = {past_tense(v) for v in verbs}
     if not forms:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(forms)) + r")\b", re.IGNORECASE)
-
-
-def _past(verb: str) -> str:
-    """The regular past tense: signed, approved, ratified, played, banned, admitted."""
-    cvc = len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou"
-    if cvc and verb[-3] not in "aeiou" and (len(verb) == 3 or verb.endswith("mit")):
-        return verb + verb[-1] + "ed"
-    if verb.endswith("e"):
-        return verb + "d"
-    if verb.endswith("y") and verb[-2] not in "aeiou":
-        return verb[:-1] + "ied"
-    return verb + "ed"
 
 
 def _words(s: StorySentence) -> set[str]:
