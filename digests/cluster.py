@@ -43,6 +43,8 @@ from datetime import UTC, date, datetime
 from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
+from digests.kernels import add_into, best_member, merge_new, post, tfidf_vector, top_hits
+from digests.kernels import dot as _cosine  # the vectors are unit length: a cosine
 from digests.models import Article, Assignment, StoryGroup
 from digests.textfeatures import (
     DATELINE_CHARS,
@@ -181,11 +183,6 @@ def _days(when: datetime | None) -> float | None:
     return when.timestamp() / 86400.0 if when is not None else None
 
 
-def _cosine(a: Vector, b: Vector) -> float:
-    # Few terms are shared, and the set intersection runs in C.
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
-
-
 def _range_factor(
     first_a: float | None,
     last_a: float | None,
@@ -312,15 +309,9 @@ class StoryClusterer:
         return math.log((self._n_docs + PRIOR_DOCS) / (self._df.get(term, 0) + 0.5))
 
     def _vector(self, feats: TextFeatures) -> Vector:
-        n = self._n_docs + PRIOR_DOCS
-        df = self._df
-        ranked = sorted(
-            [(-w * math.log(n / (df.get(t, 0) + 0.5)), t) for t, w in feats.terms.items()]
-        )
-        ranked = ranked[:VECTOR_TERMS]
-        norm = math.sqrt(sum([w * w for w, _ in ranked])) or 1.0
-        # Insertion order = descending weight: the strongest terms are the first items.
-        return {t: -w / norm for w, t in ranked}
+        """The article's VECTOR_TERMS strongest tf-idf terms, unit length, strongest first
+        (the same IDF as `_idf`)."""
+        return tfidf_vector(feats.terms, self._df, self._n_docs + PRIOR_DOCS, VECTOR_TERMS)
 
     # ---- placing -----------------------------------------------------------------------
     def add(self, article: Article) -> Assignment:
@@ -466,20 +457,14 @@ class StoryClusterer:
         self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
     ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
         self._dots.clear()
-        hits: dict[int, float] = {}
-        stories = self._stories
-        postings = self._postings.get
-        hget = hits.get
-        for term, w in islice(vec.items(), QUERY_TERMS):
-            for idx in postings(term, ()):
-                hits[idx] = hget(idx, 0.0) + w
-        if not hits:
+        top = top_hits(vec, self._postings, QUERY_TERMS, CANDIDATES)
+        if not top:
             return []
-        top = sorted([(-h, idx) for idx, h in hits.items()])[:CANDIDATES]
         # Centroid cosine for every candidate; best-member linkage only for the closest few.
+        stories = self._stories
         pre = []
         dots = self._dots
-        for _, idx in top:
+        for idx in top:
             story = stories[idx]
             if story.active:
                 dot = dots[idx] = _cosine(vec, story.centroid)
@@ -507,14 +492,7 @@ class StoryClusterer:
         if dot is None:
             dot = _cosine(vec, story.centroid)
         c = dot / (story.norm or 1.0)
-        m = 0.0
-        close: list[str] = []
-        for aid, mv in story.members:
-            cm = _cosine(vec, mv)
-            if cm > m:
-                m = cm
-            if cm >= COPY_MIN_COSINE:
-                close.append(aid)
+        m, close = best_member(vec, story.members, COPY_MIN_COSINE)
         t = min(
             time_factor(day, story.first_day, story.last_day, GRACE_DAYS, DECAY_DAYS),
             time_factor(
@@ -568,8 +546,7 @@ class StoryClusterer:
         if dot is None:
             dot = _cosine(vec, cen)
         norm2 = story.norm * story.norm + 2.0 * dot + 1.0
-        for t, w in vec.items():
-            cen[t] = cen.get(t, 0.0) + w
+        add_into(cen, vec)
         if len(cen) > CENTROID_TERMS * 2:
             story.centroid = cen = dict(
                 heapq.nlargest(CENTROID_TERMS, cen.items(), key=lambda kv: kv[1])
@@ -588,9 +565,7 @@ class StoryClusterer:
             )
             story.last_dated = dated if story.last_dated is None else max(story.last_dated, dated)
         story.last_seen = self._clock
-        for key, disp in feats.names.items():
-            if len(story.names) < 400:
-                story.names.setdefault(key, disp)
+        merge_new(story.names, feats.names, 400)
         if not copy and feats.long:  # a syndicated copy is not another report
             story.leads += 1
             if len(story.lead_names) < 400:
@@ -602,14 +577,7 @@ class StoryClusterer:
             story.with_figures += 1
         if len(story.numbers) < 400:
             story.numbers.update(feats.numbers)
-        for term in islice(vec, QUERY_TERMS + 2):
-            plist = self._postings.setdefault(term, [])
-            if not plist or plist[-1] != idx:
-                if idx in plist:
-                    plist.remove(idx)
-                plist.append(idx)
-                if len(plist) > POSTINGS_CAP:
-                    del plist[0]
+        post(self._postings, vec, QUERY_TERMS + 2, idx, POSTINGS_CAP)
 
     def _maybe_retire(self) -> None:
         """Every so often, drop stories idle for RETIRE_DAYS of stream time from the pool."""
@@ -753,8 +721,7 @@ class StoryClusterer:
     def _absorb(self, keep: int, gone: int, sim: float) -> None:
         """Move every article of story `gone` into the earlier story `keep`."""
         a, b = self._stories[keep], self._stories[gone]
-        for t, w in b.centroid.items():
-            a.centroid[t] = a.centroid.get(t, 0.0) + w
+        add_into(a.centroid, b.centroid)
         a.norm = math.sqrt(sum([w * w for w in a.centroid.values()]))
         a.members = (a.members + b.members)[-MEMBER_VECTORS:]
         for lo, hi in (("first_day", "last_day"), ("first_dated", "last_dated")):
@@ -821,8 +788,7 @@ class StoryClusterer:
             for sid, ids in members.items():
                 cen: Vector = {}
                 for aid in ids:
-                    for t, w in vecs[aid].items():
-                        cen[t] = cen.get(t, 0.0) + w
+                    add_into(cen, vecs[aid])
                 cents[sid] = cen
                 norms[sid] = math.sqrt(sum([w * w for w in cen.values()])) or 1.0
                 days = [d for d in (_days(feats[aid].published) for aid in ids) if d is not None]

@@ -12,7 +12,8 @@ Two tiers, because copies come in two kinds:
   (the clusterer passes the story members that are already close to the article).
 
 Two different articles about the same event share names and numbers but not their sentence
-order, so they stay apart. Pure Python: no numpy in the runtime path.
+order, so they stay apart. No numpy in the runtime path; the word alignment is
+`digests.kernels.matched` (compiled when the C kernels are built).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from digests.kernels import matched
 from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
@@ -141,63 +143,7 @@ def _reworded(a: list[str], sa: set[str], b: list[str], sb: set[str], floor: flo
     inter = len(sa & sb)
     if inter / (len(sa) + len(sb) - inter) < REWORD_SET_THRESHOLD:
         return 0.0
-    return _matched(a, b, floor) / min(len(a), len(b))
-
-
-def _matched(a: list[str], b: list[str], floor: float = 0.0) -> int:
-    """Words in matching blocks: `sum(block.size for block in difflib.SequenceMatcher(None,
-    a, b, autojunk=False).get_matching_blocks())`, by the same algorithm (so the same
-    blocks) without its bookkeeping (no junk, no named tuples, no block list).
-
-    With `floor`, stops early with a count whose share of the shorter text is under `floor`
-    once the blocks found plus the most the ranges left could add fall under it."""
-    shorter = min(len(a), len(b))
-    possible = shorter  # matched + what the queued ranges could add at most
-    b2j: dict[str, list[int]] = {}
-    for j, word in enumerate(b):
-        b2j.setdefault(word, []).append(j)
-    nothing: list[int] = []
-    matched = 0
-    queue = [(0, len(a), 0, len(b))]
-    while queue:
-        alo, ahi, blo, bhi = queue.pop()
-        # difflib's find_longest_match: the longest a[i:i+k] == b[j:j+k] in the ranges,
-        # earliest in a, then earliest in b.
-        besti, bestj, bestsize = alo, blo, 0
-        j2len: dict[int, int] = {}
-        for i in range(alo, ahi):
-            j2lenget = j2len.get
-            newj2len: dict[int, int] = {}
-            for j in b2j.get(a[i], nothing):
-                if j < blo:
-                    continue
-                if j >= bhi:
-                    break
-                k = newj2len[j] = j2lenget(j - 1, 0) + 1
-                if k > bestsize:
-                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            j2len = newj2len
-        while besti > alo and bestj > blo and a[besti - 1] == b[bestj - 1]:
-            besti, bestj, bestsize = besti - 1, bestj - 1, bestsize + 1
-        while (
-            besti + bestsize < ahi
-            and bestj + bestsize < bhi
-            and a[besti + bestsize] == b[bestj + bestsize]
-        ):
-            bestsize += 1
-        possible -= min(ahi - alo, bhi - blo)
-        if bestsize:
-            matched += bestsize
-            possible += bestsize
-            if alo < besti and blo < bestj:
-                queue.append((alo, besti, blo, bestj))
-                possible += min(besti - alo, bestj - blo)
-            if besti + bestsize < ahi and bestj + bestsize < bhi:
-                queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
-                possible += min(ahi - besti - bestsize, bhi - bestj - bestsize)
-        if floor and possible / (shorter or 1) < floor:
-            return possible
-    return matched
+    return matched(a, b, floor) / min(len(a), len(b))
 
 
 class NearDuplicateIndex:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from digests.kernels import CAPITALISED, NUMBER, WORD, TokenInfo, add_tokens, tokenize
 from digests.models import Article
 
 # Word weights: why a word is in an article matters as much as how often.
@@ -28,8 +28,6 @@ MAX_BODY_TOKENS = 500  # the rest of a long article rarely changes which event i
 MAX_BODY_CHARS = 4000  # about MAX_BODY_TOKENS words
 DATELINE_CHARS = 400  # a date written this early is the report's own date, not background
 
-# Hyphens split words: "Jong-un" and "Jong Un" must meet.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -243,11 +241,11 @@ def extract_with_tokens(
         body = body[len(title) :]
     args = (terms, caps, lower_seen, names, numbers)
     # The title's tokens do not depend on surrounding spaces.
-    _add_tokens(*args, pre[1] if pre is not None else _TOKEN.findall(title), TITLE_WEIGHT)
+    _add_tokens(*args, pre[1] if pre is not None else tokenize(title), TITLE_WEIGHT)
     if pre is not None and pre[2] is not None and body is article.text:
         tokens = pre[2]
     else:
-        tokens = _TOKEN.findall(body)
+        tokens = tokenize(body)
     text_tokens = tokens if body is article.text else None
     if len(tokens) > MAX_BODY_TOKENS:
         tokens = tokens[:MAX_BODY_TOKENS]
@@ -305,11 +303,11 @@ def term_keys_preread(article: Article) -> tuple[set[str], Preread]:
     text = article.title + "\n" + article.text[:MAX_BODY_CHARS]
     dates = extract_dates(text, article.published)
     # No token spans the newline: the title's tokens, then the text's.
-    title_tokens = _TOKEN.findall(article.title)
-    text_tokens = _TOKEN.findall(article.text[:MAX_BODY_CHARS])
+    title_tokens = tokenize(article.title)
     whole = len(article.text) <= MAX_BODY_CHARS
     # Kept until the article is placed: shared (interned) strings keep that small.
-    kept = list(map(sys.intern, text_tokens)) if whole else None
+    text_tokens = tokenize(article.text[:MAX_BODY_CHARS], whole)
+    kept = text_tokens if whole else None
     pre: Preread = (article, title_tokens, kept, dates)
     tokens = title_tokens + (kept or text_tokens)
     key_of = _KEY_MEMO
@@ -360,27 +358,26 @@ def figures_match(a: float, b: float) -> bool:
     return abs(a - b) <= 0.01 * max(a, b)
 
 
-# What a token counts as: a plain word, a capitalised word (a name, unless the text also
-# uses it in lower case) or a specific number.
-_WORD, _CAPITALISED, _NUMBER = 0, 1, 2
+# What a token counts as (kernels.WORD, CAPITALISED, NUMBER): a plain word, a capitalised
+# word (a name, unless the text also uses it in lower case) or a specific number.
 # token -> (feature key, kind, display form) or None (stop words, short numbers), and token ->
 # feature key or None: bounded memos, since the same words recur in every article.
-_TOKEN_MEMO: dict[str, tuple[str, int, str] | None] = {}
+_TOKEN_MEMO: dict[str, TokenInfo] = {}
 _KEY_MEMO: dict[str, str | None] = {}
 _MEMO_SIZE = 300_000
 
 
-def _classify(tok: str) -> tuple[str, int, str] | None:
+def _classify(tok: str) -> TokenInfo:
     if tok[0].isdigit():
         f = _number_feature(tok)
-        return None if f is None else (f, _NUMBER, tok)
+        return None if f is None else (f, NUMBER, tok)
     low = tok.lower()
     if low in STOP_WORDS or len(low) < 2:
         return None
-    return stem(low), _CAPITALISED if tok[0].isupper() else _WORD, _display(tok)
+    return stem(low), CAPITALISED if tok[0].isupper() else WORD, _display(tok)
 
 
-def _learn(tok: str) -> tuple[str, int, str] | None:
+def _learn(tok: str) -> TokenInfo:
     """Classify a token seen for the first time, into both memos (cleared together)."""
     if len(_TOKEN_MEMO) > _MEMO_SIZE:
         _TOKEN_MEMO.clear()
@@ -399,27 +396,20 @@ def _add_tokens(
     tokens: list[str],
     weight: float,
 ) -> None:
-    memo = _TOKEN_MEMO
-    number_weight = weight * NUMBER_WEIGHT
-    for tok in tokens:
-        try:
-            info = memo[tok]
-        except KeyError:
-            info = _learn(tok)
-        if info is None:
-            continue
-        key, kind, display = info
-        if kind == _WORD:
-            terms[key] = terms.get(key, 0.0) + weight
-            lower_seen.add(key)
-        elif kind == _CAPITALISED:
-            terms[key] = terms.get(key, 0.0) + weight
-            caps[key] = caps.get(key, 0.0) + weight
-            if key not in names:
-                names[key] = display
-        else:
-            numbers.add(key)
-            terms[key] = terms.get(key, 0.0) + number_weight
+    """Tally `tokens` at `weight` (numbers at NUMBER_WEIGHT times it): `kernels.add_tokens`
+    with this module's token memo."""
+    add_tokens(
+        tokens,
+        weight,
+        weight * NUMBER_WEIGHT,
+        _TOKEN_MEMO,
+        _learn,
+        terms,
+        caps,
+        lower_seen,
+        names,
+        numbers,
+    )
 
 
 class _Sublinear(dict[float, float]):
@@ -444,4 +434,4 @@ def _display(tok: str) -> str:
 
 def tokens_for_shingles(text: str) -> list[str]:
     """Lower-cased word tokens, punctuation dropped: what near-copy detection compares."""
-    return [t.lower() for t in _TOKEN.findall(text)]
+    return [t.lower() for t in tokenize(text)]

@@ -1,0 +1,1098 @@
+/*
+ * digests._speedups: compiled versions of the clusterer's hot loops.
+ *
+ * Every function here mirrors a pure-Python function in digests/kernels.py, which stays the
+ * reference: same inputs, same results (same floats, summed in the same order; same ties).
+ * digests/kernels.py picks these when the module imports, and tests/test_kernels.py checks
+ * both against each other. Keep the two in step: change the Python one first.
+ *
+ * Conventions: vectors are dicts of str -> float. Nothing here calls back into Python code
+ * except `add_tokens`, which calls the `learn` function it is given for an unseen token;
+ * objects read from a container are held with a reference across any call that could run
+ * Python code.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- float sums as Python's builtin sum() makes them ------------------------------------
+ * sum() of floats adds left to right; from Python 3.12 on it compensates rounding errors
+ * (Neumaier). The Python kernels use sum(), so the compiled ones sum the same way. */
+typedef struct {
+    double s;
+    double c;
+} Acc;
+
+static inline void
+acc_add(Acc *a, double x)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    double t = a->s + x;
+    if (fabs(a->s) >= fabs(x)) {
+        a->c += (a->s - t) + x;
+    }
+    else {
+        a->c += (x - t) + a->s;
+    }
+    a->s = t;
+#else
+    a->s += x;
+#endif
+}
+
+static inline double
+acc_result(const Acc *a)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (a->c != 0.0 && isfinite(a->c)) {
+        return a->s + a->c;
+    }
+#endif
+    return a->s;
+}
+
+/* A float from a number object; -1.0 with an exception set on error. */
+static inline double
+as_double(PyObject *o)
+{
+    return PyFloat_CheckExact(o) ? PyFloat_AS_DOUBLE(o) : PyFloat_AsDouble(o);
+}
+
+/* Argument helpers: 0 on success, -1 with an exception set. */
+static int
+arity(Py_ssize_t nargs, Py_ssize_t n, const char *call)
+{
+    if (nargs == n) {
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", call, n, nargs);
+    return -1;
+}
+
+static int
+to_double(PyObject *o, double *out)
+{
+    *out = as_double(o);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+to_index(PyObject *o, Py_ssize_t *out)
+{
+    *out = PyLong_AsSsize_t(o);
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* terms[key] = terms.get(key, 0.0) + weight */
+static int
+add_weight(PyObject *terms, PyObject *key, double weight)
+{
+    PyObject *old = PyDict_GetItemWithError(terms, key);
+    double base = 0.0;
+    if (old != NULL ? to_double(old, &base) < 0 : PyErr_Occurred() != NULL) {
+        return -1;
+    }
+    PyObject *sum = PyFloat_FromDouble(base + weight);
+    if (sum == NULL) {
+        return -1;
+    }
+    int rc = PyDict_SetItem(terms, key, sum);
+    Py_DECREF(sum);
+    return rc;
+}
+
+static int
+check_dict(PyObject *o, const char *what)
+{
+    if (!PyDict_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a dict, not %.100s", what,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- dot: kernels.dot ------------------------------------------------------------------
+ * Sparse dot product: the smaller dict (the first on a tie) in insertion order, each term
+ * looked up in the other. Returns 0 on success, -1 with an exception set. */
+static int
+dot_impl(PyObject *a, PyObject *b, double *out)
+{
+    if (PyDict_GET_SIZE(a) > PyDict_GET_SIZE(b)) {
+        PyObject *t = a;
+        a = b;
+        b = t;
+    }
+    Acc acc = {0.0, 0.0};
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(a, &pos, &key, &value)) {
+        Py_INCREF(key);
+        Py_INCREF(value);
+        PyObject *other = PyDict_GetItemWithError(b, key);
+        int ok = 1;
+        if (other != NULL) {
+            Py_INCREF(other);
+            double x, y;
+            ok = to_double(value, &x) == 0 && to_double(other, &y) == 0;
+            if (ok) {
+                acc_add(&acc, x * y);
+            }
+            Py_DECREF(other);
+        }
+        else if (PyErr_Occurred()) {
+            ok = 0;
+        }
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (!ok) {
+            return -1;
+        }
+    }
+    *out = acc_result(&acc);
+    return 0;
+}
+
+static PyObject *
+sp_dot(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "dot(a, b)") < 0) {
+        return NULL;
+    }
+    if (check_dict(args[0], "a") < 0 || check_dict(args[1], "b") < 0) {
+        return NULL;
+    }
+    double r;
+    if (dot_impl(args[0], args[1], &r) < 0) {
+        return NULL;
+    }
+    return PyFloat_FromDouble(r);
+}
+
+/* ---- best_member: kernels.best_member --------------------------------------------------
+ * members: list of (article id, vector). Returns (highest dot product, at least 0.0; ids of
+ * the members whose dot product is >= min_cos, in order). */
+static PyObject *
+sp_best_member(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 3, "best_member(vec, members, min_cos)") < 0) {
+        return NULL;
+    }
+    PyObject *vec = args[0];
+    if (check_dict(vec, "vec") < 0) {
+        return NULL;
+    }
+    PyObject *members = PySequence_Fast(args[1], "members must be a sequence");
+    if (members == NULL) {
+        return NULL;
+    }
+    double min_cos;
+    if (to_double(args[2], &min_cos) < 0) {
+        Py_DECREF(members);
+        return NULL;
+    }
+    PyObject *close = PyList_New(0);
+    if (close == NULL) {
+        Py_DECREF(members);
+        return NULL;
+    }
+    double best = 0.0;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(members);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(members, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyDict_Check(PyTuple_GET_ITEM(pair, 1))) {
+            PyErr_SetString(PyExc_TypeError, "members must be (id, dict) pairs");
+            goto error;
+        }
+        double cm;
+        if (dot_impl(vec, PyTuple_GET_ITEM(pair, 1), &cm) < 0) {
+            goto error;
+        }
+        if (cm > best) {
+            best = cm;
+        }
+        if (cm >= min_cos && PyList_Append(close, PyTuple_GET_ITEM(pair, 0)) < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(members);
+    PyObject *m = PyFloat_FromDouble(best);
+    if (m == NULL) {
+        Py_DECREF(close);
+        return NULL;
+    }
+    PyObject *res = PyTuple_Pack(2, m, close);
+    Py_DECREF(m);
+    Py_DECREF(close);
+    return res;
+error:
+    Py_DECREF(members);
+    Py_DECREF(close);
+    return NULL;
+}
+
+/* ---- top_hits: kernels.top_hits --------------------------------------------------------
+ * For the first n_terms items of vec, add each item's weight to every index its postings
+ * list holds (in that order); return the k indexes with the highest totals, ties by the
+ * lower index. A small open-addressing table keyed by index keeps the totals. */
+typedef struct {
+    Py_ssize_t idx;
+    double h;
+} Hit;
+
+static PyObject *
+sp_top_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 4, "top_hits(vec, postings, n_terms, k)") < 0) {
+        return NULL;
+    }
+    PyObject *vec = args[0], *postings = args[1];
+    if (check_dict(vec, "vec") < 0 || check_dict(postings, "postings") < 0) {
+        return NULL;
+    }
+    Py_ssize_t n_terms, k;
+    if (to_index(args[2], &n_terms) < 0 || to_index(args[3], &k) < 0) {
+        return NULL;
+    }
+
+    /* The postings lists to read, held for the whole call, and their weights. */
+    enum { MAX_STACK = 64 };
+    PyObject *lists_stack[MAX_STACK];
+    double weights_stack[MAX_STACK];
+    PyObject **lists = lists_stack;
+    double *weights = weights_stack;
+    Py_ssize_t n_lists = 0, total = 0;
+    Py_ssize_t want = n_terms < PyDict_GET_SIZE(vec) ? n_terms : PyDict_GET_SIZE(vec);
+    if (want < 0) {
+        want = 0;
+    }
+    if (want > MAX_STACK) {
+        lists = PyMem_New(PyObject *, want);
+        weights = PyMem_New(double, want);
+        if (lists == NULL || weights == NULL) {
+            PyMem_Free(lists);
+            PyMem_Free(weights);
+            PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    Hit *table = NULL;
+    Py_ssize_t *order = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t pos = 0, seen = 0;
+    PyObject *key, *value;
+    while (seen < want && PyDict_Next(vec, &pos, &key, &value)) {
+        seen++;
+        double w;
+        if (to_double(value, &w) < 0) {
+            goto done;
+        }
+        PyObject *plist = PyDict_GetItemWithError(postings, key);
+        if (plist == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            continue;
+        }
+        plist = PySequence_Fast(plist, "postings values must be sequences");
+        if (plist == NULL) {
+            goto done;
+        }
+        lists[n_lists] = plist;
+        weights[n_lists] = w;
+        n_lists++;
+        total += PySequence_Fast_GET_SIZE(plist);
+    }
+    if (total == 0) {
+        result = PyList_New(0);
+        goto done;
+    }
+    Py_ssize_t cap = 16;
+    while (cap < 2 * total) {
+        cap *= 2;
+    }
+    table = PyMem_New(Hit, cap);
+    order = PyMem_New(Py_ssize_t, total); /* slots in use, in first-seen order */
+    if (table == NULL || order == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t s = 0; s < cap; s++) {
+        table[s].idx = -1;
+    }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t l = 0; l < n_lists; l++) {
+        PyObject *plist = lists[l];
+        Py_ssize_t m = PySequence_Fast_GET_SIZE(plist);
+        for (Py_ssize_t j = 0; j < m; j++) {
+            Py_ssize_t idx;
+            if (to_index(PySequence_Fast_GET_ITEM(plist, j), &idx) < 0) {
+                goto done;
+            }
+            if (idx < 0) {
+                PyErr_SetString(PyExc_ValueError, "story indexes must be >= 0");
+                goto done;
+            }
+            size_t s = ((size_t)idx * 0x9E3779B97F4A7C15ULL) & (size_t)(cap - 1);
+            while (table[s].idx != -1 && table[s].idx != idx) {
+                s = (s + 1) & (size_t)(cap - 1);
+            }
+            if (table[s].idx == -1) {
+                table[s].idx = idx;
+                table[s].h = 0.0 + weights[l];
+                order[used++] = (Py_ssize_t)s;
+            }
+            else {
+                table[s].h += weights[l];
+            }
+        }
+    }
+    /* The k best by (-h, idx): k passes of selection (k is small). */
+    Py_ssize_t out_n = k < used ? k : used;
+    if (out_n < 0) {
+        out_n = 0;
+    }
+    result = PyList_New(out_n);
+    if (result == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t r = 0; r < out_n; r++) {
+        Py_ssize_t best = r;
+        for (Py_ssize_t q = r + 1; q < used; q++) {
+            Hit *x = &table[order[q]], *y = &table[order[best]];
+            if (x->h > y->h || (x->h == y->h && x->idx < y->idx)) {
+                best = q;
+            }
+        }
+        Py_ssize_t tmp = order[r];
+        order[r] = order[best];
+        order[best] = tmp;
+        PyObject *num = PyLong_FromSsize_t(table[order[r]].idx);
+        if (num == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, r, num);
+    }
+done:
+    for (Py_ssize_t l = 0; l < n_lists; l++) {
+        Py_DECREF(lists[l]);
+    }
+    if (lists != lists_stack) {
+        PyMem_Free(lists);
+        PyMem_Free(weights);
+    }
+    PyMem_Free(table);
+    PyMem_Free(order);
+    return result;
+}
+
+/* ---- add_into: kernels.add_into --------------------------------------------------------
+ * dst[t] = dst.get(t, 0.0) + w for each (t, w) of src, in src's order. */
+static PyObject *
+sp_add_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "add_into(dst, src)") < 0) {
+        return NULL;
+    }
+    PyObject *dst = args[0], *src = args[1];
+    if (check_dict(dst, "dst") < 0 || check_dict(src, "src") < 0) {
+        return NULL;
+    }
+    /* Adding a vector to itself: read a snapshot (only values change, but be plain). */
+    PyObject *items = dst == src ? PyDict_Copy(src) : Py_NewRef(src);
+    if (items == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(items, &pos, &key, &value)) {
+        double w;
+        if (to_double(value, &w) < 0) {
+            goto error;
+        }
+        if (add_weight(dst, key, w) < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(items);
+    Py_RETURN_NONE;
+error:
+    Py_DECREF(items);
+    return NULL;
+}
+
+/* ---- tfidf_vector: kernels.tfidf_vector ------------------------------------------------
+ * Each term's weight times log(n / (df.get(t, 0) + 0.5)); the k strongest, ties by term;
+ * divided by their Euclidean norm (1.0 if zero); inserted strongest first. */
+typedef struct {
+    double w;
+    PyObject *term; /* borrowed from `terms`, which nothing changes during the call */
+} Ranked;
+
+static int
+ranked_cmp(const void *pa, const void *pb)
+{
+    const Ranked *a = pa, *b = pb;
+    if (a->w > b->w) {
+        return -1;
+    }
+    if (a->w < b->w) {
+        return 1;
+    }
+    /* Equal weights: by term, as Python compares str (code points). */
+    return PyUnicode_Compare(a->term, b->term);
+}
+
+static PyObject *
+sp_tfidf_vector(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 4, "tfidf_vector(terms, df, n, k)") < 0) {
+        return NULL;
+    }
+    PyObject *terms = args[0], *df = args[1];
+    if (check_dict(terms, "terms") < 0 || check_dict(df, "df") < 0) {
+        return NULL;
+    }
+    double n;
+    Py_ssize_t k;
+    if (to_double(args[2], &n) < 0 || to_index(args[3], &k) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyDict_GET_SIZE(terms);
+    Ranked *ranked = PyMem_New(Ranked, size > 0 ? size : 1);
+    if (ranked == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *out = NULL;
+    Py_ssize_t pos = 0, m = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(terms, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "terms must have str keys");
+            goto done;
+        }
+        double w;
+        if (to_double(value, &w) < 0) {
+            goto done;
+        }
+        PyObject *count = PyDict_GetItemWithError(df, key);
+        double d = 0.0;
+        if (count != NULL ? to_double(count, &d) < 0 : PyErr_Occurred() != NULL) {
+            goto done;
+        }
+        double ratio = n / (d + 0.5);
+        if (ratio <= 0.0) {
+            PyErr_SetString(PyExc_ValueError, "math domain error"); /* as math.log says */
+            goto done;
+        }
+        /* Python ranks (-w * log(.), t) ascending: the same order as w * log(.) descending,
+         * and negating a float is exact. */
+        ranked[m].w = w * log(ratio);
+        if (isnan(ranked[m].w)) { /* Python would sort it anywhere; qsort needs an order */
+            PyErr_SetString(PyExc_ValueError, "tf-idf weight is not a number");
+            goto done;
+        }
+        ranked[m].term = key;
+        m++;
+    }
+    qsort(ranked, (size_t)m, sizeof(Ranked), ranked_cmp);
+    if (k < m) {
+        m = k < 0 ? 0 : k;
+    }
+    Acc acc = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < m; i++) {
+        acc_add(&acc, ranked[i].w * ranked[i].w);
+    }
+    double norm = sqrt(acc_result(&acc));
+    if (norm == 0.0) {
+        norm = 1.0;
+    }
+    out = PyDict_New();
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        PyObject *x = PyFloat_FromDouble(ranked[i].w / norm);
+        if (x == NULL || PyDict_SetItem(out, ranked[i].term, x) < 0) {
+            Py_XDECREF(x);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(x);
+    }
+done:
+    PyMem_Free(ranked);
+    return out;
+}
+
+/* ---- matched: kernels.matched (difflib's matching blocks, counted) ---------------------
+ * Words are numbered first (equal words, equal numbers), so the inner loops compare ints;
+ * difflib's j2len dicts become two arrays indexed by j + 1 whose touched cells are reset
+ * after each row. */
+typedef struct {
+    Py_ssize_t alo, ahi, blo, bhi;
+} Range;
+
+static PyObject *
+sp_matched(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 3, "matched(a, b, floor)") < 0) {
+        return NULL;
+    }
+    PyObject *a = PySequence_Fast(args[0], "a must be a sequence");
+    if (a == NULL) {
+        return NULL;
+    }
+    PyObject *b = PySequence_Fast(args[1], "b must be a sequence");
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    double floor_;
+    int bad_floor = to_double(args[2], &floor_) < 0;
+    PyObject *result = NULL, *ids = NULL;
+    Py_ssize_t *aid = NULL, *bid = NULL, *start = NULL, *where = NULL;
+    Py_ssize_t *j2len = NULL, *newj2len = NULL, *touched = NULL, *newtouched = NULL;
+    Range *queue = NULL;
+    if (bad_floor) {
+        goto done;
+    }
+    Py_ssize_t la = PySequence_Fast_GET_SIZE(a), lb = PySequence_Fast_GET_SIZE(b);
+    Py_ssize_t shorter = la < lb ? la : lb;
+    Py_ssize_t possible = shorter;
+
+    /* Number b's distinct words; a's words not in b get -1. */
+    ids = PyDict_New();
+    aid = PyMem_New(Py_ssize_t, la + 1);
+    bid = PyMem_New(Py_ssize_t, lb + 1);
+    if (ids == NULL || aid == NULL || bid == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n_ids = 0;
+    for (Py_ssize_t j = 0; j < lb; j++) {
+        PyObject *word = PySequence_Fast_GET_ITEM(b, j);
+        PyObject *found = PyDict_GetItemWithError(ids, word);
+        if (found == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            PyObject *num = PyLong_FromSsize_t(n_ids);
+            if (num == NULL) {
+                goto done;
+            }
+            int rc = PyDict_SetItem(ids, word, num);
+            Py_DECREF(num);
+            if (rc < 0) {
+                goto done;
+            }
+            bid[j] = n_ids++;
+        }
+        else {
+            bid[j] = PyLong_AsSsize_t(found);
+        }
+    }
+    for (Py_ssize_t i = 0; i < la; i++) {
+        PyObject *found = PyDict_GetItemWithError(ids, PySequence_Fast_GET_ITEM(a, i));
+        if (found == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            aid[i] = -1;
+        }
+        else {
+            aid[i] = PyLong_AsSsize_t(found);
+        }
+    }
+    /* b2j: the positions of each word in b, ascending (CSR: where[start[id]:start[id+1]]). */
+    start = PyMem_New(Py_ssize_t, n_ids + 1);
+    where = PyMem_New(Py_ssize_t, lb + 1);
+    j2len = PyMem_New(Py_ssize_t, lb + 1);
+    newj2len = PyMem_New(Py_ssize_t, lb + 1);
+    touched = PyMem_New(Py_ssize_t, lb + 1);
+    newtouched = PyMem_New(Py_ssize_t, lb + 1);
+    /* Each range popped pushes at most two, each holding at least one word of a. */
+    queue = PyMem_New(Range, la + 2);
+    if (!start || !where || !j2len || !newj2len || !touched || !newtouched || !queue) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(start, 0, sizeof(Py_ssize_t) * (size_t)(n_ids + 1));
+    for (Py_ssize_t j = 0; j < lb; j++) {
+        start[bid[j] + 1]++;
+    }
+    for (Py_ssize_t id = 0; id < n_ids; id++) {
+        start[id + 1] += start[id];
+    }
+    {
+        Py_ssize_t *fill = newtouched; /* scratch: next free slot of each word */
+        memcpy(fill, start, sizeof(Py_ssize_t) * (size_t)n_ids);
+        for (Py_ssize_t j = 0; j < lb; j++) {
+            where[fill[bid[j]]++] = j;
+        }
+    }
+    memset(j2len, 0, sizeof(Py_ssize_t) * (size_t)(lb + 1));
+    memset(newj2len, 0, sizeof(Py_ssize_t) * (size_t)(lb + 1));
+
+    Py_ssize_t matched = 0, qn = 0;
+    queue[qn++] = (Range){0, la, 0, lb};
+    while (qn > 0) {
+        Range r = queue[--qn];
+        Py_ssize_t alo = r.alo, ahi = r.ahi, blo = r.blo, bhi = r.bhi;
+        Py_ssize_t besti = alo, bestj = blo, bestsize = 0;
+        Py_ssize_t n_touched = 0;
+        for (Py_ssize_t i = alo; i < ahi; i++) {
+            Py_ssize_t n_new = 0;
+            if (aid[i] >= 0) {
+                for (Py_ssize_t p = start[aid[i]]; p < start[aid[i] + 1]; p++) {
+                    Py_ssize_t j = where[p];
+                    if (j < blo) {
+                        continue;
+                    }
+                    if (j >= bhi) {
+                        break;
+                    }
+                    /* j2len[j - 1] lives at index j (arrays are shifted by one). */
+                    Py_ssize_t kk = j2len[j] + 1;
+                    newj2len[j + 1] = kk;
+                    newtouched[n_new++] = j + 1;
+                    if (kk > bestsize) {
+                        besti = i - kk + 1;
+                        bestj = j - kk + 1;
+                        bestsize = kk;
+                    }
+                }
+            }
+            for (Py_ssize_t t = 0; t < n_touched; t++) {
+                j2len[touched[t]] = 0;
+            }
+            Py_ssize_t *swap = j2len;
+            j2len = newj2len;
+            newj2len = swap;
+            swap = touched;
+            touched = newtouched;
+            newtouched = swap;
+            n_touched = n_new;
+        }
+        for (Py_ssize_t t = 0; t < n_touched; t++) {
+            j2len[touched[t]] = 0;
+        }
+        while (besti > alo && bestj > blo && aid[besti - 1] == bid[bestj - 1]) {
+            besti--;
+            bestj--;
+            bestsize++;
+        }
+        while (besti + bestsize < ahi && bestj + bestsize < bhi &&
+               aid[besti + bestsize] == bid[bestj + bestsize]) {
+            bestsize++;
+        }
+        possible -= (ahi - alo) < (bhi - blo) ? (ahi - alo) : (bhi - blo);
+        if (bestsize) {
+            matched += bestsize;
+            possible += bestsize;
+            if (alo < besti && blo < bestj) {
+                queue[qn++] = (Range){alo, besti, blo, bestj};
+                possible += (besti - alo) < (bestj - blo) ? (besti - alo) : (bestj - blo);
+            }
+            if (besti + bestsize < ahi && bestj + bestsize < bhi) {
+                queue[qn++] = (Range){besti + bestsize, ahi, bestj + bestsize, bhi};
+                Py_ssize_t x = ahi - besti - bestsize, y = bhi - bestj - bestsize;
+                possible += x < y ? x : y;
+            }
+        }
+        if (floor_ != 0.0 && (double)possible / (double)(shorter ? shorter : 1) < floor_) {
+            result = PyLong_FromSsize_t(possible);
+            goto done;
+        }
+    }
+    result = PyLong_FromSsize_t(matched);
+done:
+    Py_DECREF(a);
+    Py_DECREF(b);
+    Py_XDECREF(ids);
+    PyMem_Free(aid);
+    PyMem_Free(bid);
+    PyMem_Free(start);
+    PyMem_Free(where);
+    PyMem_Free(j2len);
+    PyMem_Free(newj2len);
+    PyMem_Free(touched);
+    PyMem_Free(newtouched);
+    PyMem_Free(queue);
+    return result;
+}
+
+/* ---- add_tokens: kernels.add_tokens (textfeatures._add_tokens) -------------------------
+ * Each token's (key, kind, display) comes from `memo`, or from `learn(token)` when missing
+ * (None: not a feature). Kinds: 0 word, 1 capitalised word, 2 number. */
+static PyObject *
+sp_add_tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 10,
+              "add_tokens(tokens, weight, number_weight, memo, learn, terms, caps, "
+              "lower_seen, names, numbers)") < 0) {
+        return NULL;
+    }
+    PyObject *memo = args[3], *learn = args[4], *terms = args[5], *caps = args[6];
+    PyObject *lower_seen = args[7], *names = args[8], *numbers = args[9];
+    if (check_dict(memo, "memo") < 0 || check_dict(terms, "terms") < 0 ||
+        check_dict(caps, "caps") < 0 || check_dict(names, "names") < 0) {
+        return NULL;
+    }
+    if (!PySet_Check(lower_seen) || !PySet_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "lower_seen and numbers must be sets");
+        return NULL;
+    }
+    double weight, number_weight;
+    if (to_double(args[1], &weight) < 0 || to_double(args[2], &number_weight) < 0) {
+        return NULL;
+    }
+    PyObject *tokens = PySequence_Fast(args[0], "tokens must be a sequence");
+    if (tokens == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(tokens);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *tok = PySequence_Fast_GET_ITEM(tokens, i);
+        PyObject *info = PyDict_GetItemWithError(memo, tok);
+        if (info != NULL) {
+            Py_INCREF(info);
+        }
+        else {
+            if (PyErr_Occurred()) {
+                goto error;
+            }
+            info = PyObject_CallOneArg(learn, tok);
+            if (info == NULL) {
+                goto error;
+            }
+        }
+        if (info == Py_None) {
+            Py_DECREF(info);
+            continue;
+        }
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3) {
+            Py_DECREF(info);
+            PyErr_SetString(PyExc_TypeError, "token info must be (key, kind, display)");
+            goto error;
+        }
+        PyObject *key = PyTuple_GET_ITEM(info, 0);
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(info, 1));
+        int rc = 0;
+        if (kind == -1 && PyErr_Occurred()) {
+            rc = -1;
+        }
+        else if (kind == 0) {
+            rc = add_weight(terms, key, weight);
+            if (rc == 0) {
+                rc = PySet_Add(lower_seen, key);
+            }
+        }
+        else if (kind == 1) {
+            rc = add_weight(terms, key, weight);
+            if (rc == 0) {
+                rc = add_weight(caps, key, weight);
+            }
+            if (rc == 0) {
+                PyObject *d = PyDict_SetDefault(names, key, PyTuple_GET_ITEM(info, 2));
+                rc = d == NULL ? -1 : 0;
+            }
+        }
+        else {
+            rc = PySet_Add(numbers, key);
+            if (rc == 0) {
+                rc = add_weight(terms, key, number_weight);
+            }
+        }
+        Py_DECREF(info);
+        if (rc < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(tokens);
+    Py_RETURN_NONE;
+error:
+    Py_DECREF(tokens);
+    return NULL;
+}
+
+/* ---- tokenize: kernels.tokenize (the regex kernels.TOKEN, findall) ---------------------
+ * TOKEN is  [^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*  without flags. For a str pattern
+ * the re module's \w is str.isalnum() or "_" and \d is str.isdecimal(), so a letter is an
+ * alphanumeric character that is not a decimal digit (nor "_"). Both alternatives are
+ * greedy and need nothing after them, so each match is the longest run of that shape;
+ * where neither matches, the scan moves on one character, as findall does. */
+static inline int
+is_letter(Py_UCS4 c)
+{
+    if (c < 128) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
+}
+
+static inline int
+is_decimal(Py_UCS4 c)
+{
+    if (c < 128) {
+        return c >= '0' && c <= '9';
+    }
+    return Py_UNICODE_ISDECIMAL(c);
+}
+
+static PyObject *
+sp_tokenize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "tokenize(text, intern=False) takes 1 or 2 arguments");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "text must be a str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    int intern = 0;
+    if (nargs == 2) {
+        intern = PyObject_IsTrue(args[1]);
+        if (intern < 0) {
+            return NULL;
+        }
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t start = i;
+        if (is_letter(c)) {
+            /* [^\W\d_]+(?:['’][^\W\d_]+)* */
+            i++;
+            while (i < n && is_letter(PyUnicode_READ(kind, data, i))) {
+                i++;
+            }
+            while (i + 1 < n) {
+                Py_UCS4 q = PyUnicode_READ(kind, data, i);
+                if ((q != '\'' && q != 0x2019) || !is_letter(PyUnicode_READ(kind, data, i + 1))) {
+                    break;
+                }
+                i += 2;
+                while (i < n && is_letter(PyUnicode_READ(kind, data, i))) {
+                    i++;
+                }
+            }
+        }
+        else if (is_decimal(c)) {
+            /* \d+(?:[.,]\d+)* */
+            i++;
+            while (i < n && is_decimal(PyUnicode_READ(kind, data, i))) {
+                i++;
+            }
+            while (i + 1 < n) {
+                Py_UCS4 q = PyUnicode_READ(kind, data, i);
+                if ((q != '.' && q != ',') || !is_decimal(PyUnicode_READ(kind, data, i + 1))) {
+                    break;
+                }
+                i += 2;
+                while (i < n && is_decimal(PyUnicode_READ(kind, data, i))) {
+                    i++;
+                }
+            }
+        }
+        else {
+            i++;
+            continue;
+        }
+        PyObject *tok = PyUnicode_Substring(text, start, i);
+        if (tok == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (intern) {
+            PyUnicode_InternInPlace(&tok);
+        }
+        int rc = PyList_Append(out, tok);
+        Py_DECREF(tok);
+        if (rc < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* ---- post: kernels.post ----------------------------------------------------------------
+ * Story `idx` goes last in the postings list of each of the first n_terms terms of vec
+ * (moved there if listed already), each list capped to its `cap` most recent stories. */
+static PyObject *
+sp_post(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 5, "post(postings, vec, n_terms, idx, cap)") < 0) {
+        return NULL;
+    }
+    PyObject *postings = args[0], *vec = args[1], *idx_obj = args[3];
+    if (check_dict(postings, "postings") < 0 || check_dict(vec, "vec") < 0) {
+        return NULL;
+    }
+    Py_ssize_t n_terms, idx, cap;
+    if (to_index(args[2], &n_terms) < 0 || to_index(idx_obj, &idx) < 0 ||
+        to_index(args[4], &cap) < 0) {
+        return NULL;
+    }
+    /* The terms first: the loop below adds keys to `postings`, never to `vec`, but vec
+     * and postings may in principle be one dict. */
+    PyObject *keys = PyList_New(0);
+    if (keys == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0, seen = 0;
+    PyObject *key, *value;
+    while (seen < n_terms && PyDict_Next(vec, &pos, &key, &value)) {
+        seen++;
+        if (PyList_Append(keys, key) < 0) {
+            goto error;
+        }
+    }
+    for (Py_ssize_t t = 0; t < PyList_GET_SIZE(keys); t++) {
+        key = PyList_GET_ITEM(keys, t);
+        PyObject *plist = PyDict_GetItemWithError(postings, key);
+        if (plist == NULL) {
+            if (PyErr_Occurred()) {
+                goto error;
+            }
+            plist = PyList_New(0);
+            if (plist == NULL) {
+                goto error;
+            }
+            int rc = PyDict_SetItem(postings, key, plist);
+            Py_DECREF(plist);
+            if (rc < 0) {
+                goto error;
+            }
+        }
+        if (!PyList_CheckExact(plist)) {
+            PyErr_SetString(PyExc_TypeError, "postings values must be lists");
+            goto error;
+        }
+        Py_ssize_t len = PyList_GET_SIZE(plist);
+        if (len > 0) {
+            Py_ssize_t last;
+            if (to_index(PyList_GET_ITEM(plist, len - 1), &last) < 0) {
+                goto error;
+            }
+            if (last == idx) {
+                continue;
+            }
+        }
+        for (Py_ssize_t j = 0; j < len; j++) { /* plist.remove(idx) if it is there */
+            Py_ssize_t v;
+            if (to_index(PyList_GET_ITEM(plist, j), &v) < 0) {
+                goto error;
+            }
+            if (v == idx) {
+                if (PyList_SetSlice(plist, j, j + 1, NULL) < 0) {
+                    goto error;
+                }
+                break;
+            }
+        }
+        if (PyList_Append(plist, idx_obj) < 0) {
+            goto error;
+        }
+        if (PyList_GET_SIZE(plist) > cap && PyList_SetSlice(plist, 0, 1, NULL) < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(keys);
+    Py_RETURN_NONE;
+error:
+    Py_DECREF(keys);
+    return NULL;
+}
+
+/* ---- merge_new: kernels.merge_new ------------------------------------------------------
+ * dst.setdefault(k, v) for each item of src, while dst has fewer than cap items. */
+static PyObject *
+sp_merge_new(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 3, "merge_new(dst, src, cap)") < 0) {
+        return NULL;
+    }
+    PyObject *dst = args[0], *src = args[1];
+    if (check_dict(dst, "dst") < 0 || check_dict(src, "src") < 0) {
+        return NULL;
+    }
+    Py_ssize_t cap;
+    if (to_index(args[2], &cap) < 0) {
+        return NULL;
+    }
+    if (dst == src) {
+        Py_RETURN_NONE; /* every key is there already */
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(src, &pos, &key, &value)) {
+        if (PyDict_GET_SIZE(dst) >= cap) {
+            break;
+        }
+        if (PyDict_SetDefault(dst, key, value) == NULL) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
+     "dot(a, b): sparse dot product of two str -> float dicts."},
+    {"best_member", (PyCFunction)(void (*)(void))sp_best_member, METH_FASTCALL,
+     "best_member(vec, members, min_cos): (highest dot, ids with dot >= min_cos)."},
+    {"top_hits", (PyCFunction)(void (*)(void))sp_top_hits, METH_FASTCALL,
+     "top_hits(vec, postings, n_terms, k): the k indexes the first terms' postings favour."},
+    {"add_into", (PyCFunction)(void (*)(void))sp_add_into, METH_FASTCALL,
+     "add_into(dst, src): add the vector src into dst."},
+    {"tfidf_vector", (PyCFunction)(void (*)(void))sp_tfidf_vector, METH_FASTCALL,
+     "tfidf_vector(terms, df, n, k): the k strongest tf-idf weights, normalised."},
+    {"matched", (PyCFunction)(void (*)(void))sp_matched, METH_FASTCALL,
+     "matched(a, b, floor): words in difflib's matching blocks of a and b."},
+    {"add_tokens", (PyCFunction)(void (*)(void))sp_add_tokens, METH_FASTCALL,
+     "add_tokens(...): textfeatures._add_tokens."},
+    {"tokenize", (PyCFunction)(void (*)(void))sp_tokenize, METH_FASTCALL,
+     "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
+    {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,
+     "post(postings, vec, n_terms, idx, cap): list story idx under its vector's first terms."},
+    {"merge_new", (PyCFunction)(void (*)(void))sp_merge_new, METH_FASTCALL,
+     "merge_new(dst, src, cap): dst.setdefault(k, v) for src's items while len(dst) < cap."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    "digests._speedups",
+    "Compiled versions of digests.kernels (same results, faster).",
+    -1,
+    methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}

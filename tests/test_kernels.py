@@ -1,0 +1,369 @@
+"""The compiled kernels (digests/_speedups.c) give what their Python versions
+(digests.kernels.py_*) give: on hand-written cases, on generated inputs, and end to end (a
+synthetic stream clustered with each gives the same stories, ids and assignments)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digests import kernels
+
+_speedups: ModuleType | None
+try:
+    from digests import _speedups
+except ImportError:  # installed without a C compiler
+    _speedups = None
+
+compiled = pytest.mark.skipif(
+    _speedups is None,
+    reason="digests._speedups is not built (installed without a C compiler): only the "
+    "pure-Python kernels exist, so there is nothing to compare them with",
+)
+SETTINGS = settings(max_examples=300, deadline=None)
+
+
+def test_compiled_kernels_are_built_when_required() -> None:
+    """Set NEWSDIGEST_REQUIRE_SPEEDUPS=1 where a compiler is known to be present: then a
+    build that silently fell back to Python fails here instead of just running slower."""
+    if os.environ.get("NEWSDIGEST_REQUIRE_SPEEDUPS") != "1":
+        pytest.skip("NEWSDIGEST_REQUIRE_SPEEDUPS is not 1")
+    assert _speedups is not None, "digests._speedups did not build or does not import"
+    assert kernels.COMPILED or os.environ.get("NEWSDIGEST_PURE_PYTHON") == "1"
+
+
+@compiled
+def test_the_compiled_kernels_are_the_ones_in_use() -> None:
+    if os.environ.get("NEWSDIGEST_PURE_PYTHON") == "1":
+        assert not kernels.COMPILED
+    else:
+        assert kernels.COMPILED and kernels.dot is c("dot")
+
+
+def c(name: str) -> Callable[..., Any]:
+    """The compiled kernel `name`."""
+    assert _speedups is not None
+    fn: Callable[..., Any] = getattr(_speedups, name)
+    return fn
+
+
+def py(name: str) -> Callable[..., Any]:
+    fn: Callable[..., Any] = getattr(kernels, "py_" + name)
+    return fn
+
+
+def same_float(a: float, b: float) -> bool:
+    return type(a) is type(b) is float and (
+        a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
+    )
+
+
+# ---- generated inputs ------------------------------------------------------------------
+# Few distinct terms, so vectors share some; odd characters, so str ordering is exercised.
+terms = st.sampled_from(["a", "b", "ab", "Ab", "é", "éa", "z", "#100", "@06-29", "日本", "x" * 9])
+weights = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_subnormal=False)
+vectors = st.dictionaries(terms, weights, max_size=11)
+words = st.lists(st.sampled_from(["the", "bridge", "closed", "mayor", "said", "x"]), max_size=40)
+
+
+# ---- dot, best_member, add_into ---------------------------------------------------------
+@compiled
+def test_dot_cases() -> None:
+    a = {"x": 0.5, "y": 0.25, "z": 2.0}
+    b = {"y": 4.0, "x": 2.0}
+    for x, y in [(a, b), (b, a), (a, {}), ({}, {}), (a, a)]:
+        assert same_float(c("dot")(x, y), py("dot")(x, y))
+    assert c("dot")(a, b) == 2.0
+    assert c("dot")({}, {}) == 0.0
+
+
+@compiled
+@SETTINGS
+@given(vectors, vectors)
+def test_dot_matches(a: dict[str, float], b: dict[str, float]) -> None:
+    assert same_float(c("dot")(a, b), py("dot")(a, b))
+    assert same_float(c("dot")(b, a), py("dot")(b, a))
+
+
+@compiled
+@SETTINGS
+@given(vectors, st.lists(st.tuples(st.text(max_size=3), vectors), max_size=8), weights)
+def test_best_member_matches(
+    vec: dict[str, float], members: list[tuple[str, dict[str, float]]], min_cos: float
+) -> None:
+    got, want = c("best_member")(vec, members, min_cos), py("best_member")(vec, members, min_cos)
+    assert same_float(got[0], want[0]) and got[1] == want[1]
+
+
+@compiled
+@SETTINGS
+@given(vectors, vectors)
+def test_add_into_matches(dst: dict[str, float], src: dict[str, float]) -> None:
+    a, b = dict(dst), dict(dst)
+    c("add_into")(a, src)
+    py("add_into")(b, src)
+    assert list(a) == list(b) and all(same_float(a[k], b[k]) for k in a)
+    a, b = dict(dst), dict(dst)
+    c("add_into")(a, a)  # a vector added to itself
+    py("add_into")(b, b)
+    assert a == b
+
+
+# ---- candidates and postings ------------------------------------------------------------
+postings_st = st.dictionaries(terms, st.lists(st.integers(0, 12), max_size=6), max_size=11)
+
+
+@compiled
+def test_top_hits_cases() -> None:
+    vec = {"a": 0.5, "b": 0.3, "c": 0.1}
+    postings = {"a": [3, 1], "b": [1, 2], "c": [2, 3], "d": [9]}
+    for k in (0, 1, 2, 5):
+        assert c("top_hits")(vec, postings, 3, k) == py("top_hits")(vec, postings, 3, k)
+    assert c("top_hits")(vec, postings, 3, 5) == [1, 3, 2]  # 0.8, 0.6, then 2 (0.4)
+    assert c("top_hits")(vec, postings, 1, 5) == [1, 3]  # ties go to the lower index
+    assert c("top_hits")({}, postings, 3, 5) == []
+
+
+@compiled
+@SETTINGS
+@given(vectors, postings_st, st.integers(0, 12), st.integers(0, 6))
+def test_top_hits_matches(
+    vec: dict[str, float], postings: dict[str, list[int]], n: int, k: int
+) -> None:
+    assert c("top_hits")(vec, postings, n, k) == py("top_hits")(vec, postings, n, k)
+
+
+@compiled
+@SETTINGS
+@given(postings_st, vectors, st.integers(0, 12), st.integers(0, 12), st.integers(1, 4))
+def test_post_matches(
+    postings: dict[str, list[int]], vec: dict[str, float], n: int, idx: int, cap: int
+) -> None:
+    a, b = copy.deepcopy(postings), copy.deepcopy(postings)
+    c("post")(a, vec, n, idx, cap)
+    py("post")(b, vec, n, idx, cap)
+    assert a == b and list(a) == list(b)
+
+
+@compiled
+@SETTINGS
+@given(
+    st.dictionaries(terms, terms, max_size=8),
+    st.dictionaries(terms, terms, max_size=8),
+    st.integers(0, 12),
+)
+def test_merge_new_matches(dst: dict[str, str], src: dict[str, str], cap: int) -> None:
+    a, b = dict(dst), dict(dst)
+    c("merge_new")(a, src, cap)
+    py("merge_new")(b, src, cap)
+    assert list(a.items()) == list(b.items())
+
+
+# ---- tf-idf vectors ---------------------------------------------------------------------
+@compiled
+def test_tfidf_vector_cases() -> None:
+    terms_ = {"b": 1.0, "a": 1.0, "c": 2.0, "é": 1.0, "Z": 1.0}
+    df = {"c": 3, "a": 1}
+    for k in (0, 1, 3, 48):
+        got, want = c("tfidf_vector")(terms_, df, 20.0, k), py("tfidf_vector")(terms_, df, 20.0, k)
+        assert list(got.items()) == list(want.items())  # same order: ties by term
+    # A weight of exactly zero everywhere: the norm falls back to 1.0.
+    assert c("tfidf_vector")({"a": 1.0}, {"a": 0}, 0.5, 5) == {"a": 0.0}
+
+
+@compiled
+@SETTINGS
+@given(
+    st.dictionaries(terms, st.sampled_from([0.5, 1.0, 1.5, 2.0, 1e-3, 7.25]), max_size=11),
+    st.dictionaries(terms, st.integers(0, 40), max_size=11),
+    st.sampled_from([0.5, 1.0, 20.0, 21.0, 1234.0]),
+    st.integers(0, 12),
+)
+def test_tfidf_vector_matches(
+    terms_: dict[str, float], df: dict[str, int], n: float, k: int
+) -> None:
+    got, want = c("tfidf_vector")(terms_, df, n, k), py("tfidf_vector")(terms_, df, n, k)
+    assert list(got) == list(want)
+    assert all(same_float(got[t], want[t]) for t in got)
+
+
+# ---- word alignment ---------------------------------------------------------------------
+@compiled
+def test_matched_cases() -> None:
+    a = ["the", "mayor", "said", "the", "bridge", "closed", "on", "monday"]
+    b = ["on", "monday", "the", "mayor", "said", "the", "bridge", "had", "closed"]
+    for floor in (0.0, 0.45, 0.9):
+        assert c("matched")(a, b, floor) == py("matched")(a, b, floor)
+    assert c("matched")(a, b, 0.0) == 6  # "the mayor said the bridge" + "closed"
+    assert c("matched")([], b, 0.0) == 0 == c("matched")(a, [], 0.5)
+
+
+@compiled
+@SETTINGS
+@given(words, words, st.sampled_from([0.0, 0.3, 0.45, 0.9, 1.0]))
+def test_matched_matches(a: list[str], b: list[str], floor: float) -> None:
+    assert c("matched")(a, b, floor) == py("matched")(a, b, floor)
+
+
+# ---- tokens -----------------------------------------------------------------------------
+@compiled
+def test_tokenize_cases() -> None:
+    texts = [
+        "",
+        "Kim Jong-un's 3,499.50 dollars; 1.2.3 and 4,,5 or 6.",
+        "O’Brien's rock'n'roll ''quoted'' it's 'x' _under_score",
+        "x²³ Ⅻ ½ ٣٤ 12٣ a1b2 éa ß ǅ 〇 \u0300a",
+        "trailing apostrophe' and dot 7. and comma 8,",
+    ]
+    for text in texts:
+        assert c("tokenize")(text) == kernels.TOKEN.findall(text)
+        assert c("tokenize")(text, True) == py("tokenize")(text, True)
+
+
+@compiled
+@SETTINGS
+@given(st.text(alphabet="aZé_'’.,-1٣²Ⅻ ½\n\u0300ǅ", max_size=40) | st.text(max_size=40))
+def test_tokenize_matches(text: str) -> None:
+    assert c("tokenize")(text) == kernels.TOKEN.findall(text)
+
+
+@compiled
+def test_tokenize_interns_kept_tokens() -> None:
+    a = c("tokenize")("Bridge closed", True)
+    b = c("tokenize")("the bridge " + "Bridge", True)
+    assert a[0] is b[-1]
+
+
+# ---- token tallies ----------------------------------------------------------------------
+def _classify(tok: str) -> tuple[str, int, str] | None:
+    if tok.startswith("#"):
+        return (tok, kernels.NUMBER, tok)
+    if tok in ("the", "a"):
+        return None
+    return (tok.lower(), kernels.CAPITALISED if tok[0].isupper() else kernels.WORD, tok)
+
+
+@compiled
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["the", "a", "Bridge", "bridge", "Mayor", "#42,000", "said"])),
+    st.sampled_from([1.0, 1.5, 3.0]),
+    st.lists(st.sampled_from(["the", "Bridge", "said"]), max_size=3),
+)
+def test_add_tokens_matches(tokens: list[str], weight: float, known: list[str]) -> None:
+    results: list[object] = []
+    for fn in (c("add_tokens"), py("add_tokens")):
+        memo = {t: _classify(t) for t in known}
+
+        def learn(tok: str, memo: dict[str, Any] = memo) -> tuple[str, int, str] | None:
+            info = memo[tok] = _classify(tok)
+            return info
+
+        state: tuple[dict[str, float], dict[str, float], set[str], dict[str, str], set[str]]
+        state = ({}, {}, set(), {}, set())
+        fn(tokens, weight, weight * 1.5, memo, learn, *state)
+        terms_, caps, lower_seen, names, numbers = state
+        results.append(
+            (list(terms_.items()), list(caps.items()), lower_seen, list(names.items()), numbers)
+        )
+        results.append(sorted(memo))
+    assert results[:2] == results[2:]
+
+
+# ---- errors and references --------------------------------------------------------------
+@compiled
+def test_bad_arguments_raise_instead_of_crashing() -> None:
+    with pytest.raises(TypeError):
+        c("dot")({"a": 1.0}, [1.0])
+    with pytest.raises(TypeError):
+        c("dot")({"a": "x"}, {"a": 1.0})
+    with pytest.raises(TypeError):
+        c("tfidf_vector")({1: 1.0}, {}, 20.0, 5)
+    with pytest.raises(ValueError):
+        c("tfidf_vector")({"a": 1.0}, {}, -1.0, 5)  # log of a negative number
+    with pytest.raises(TypeError):
+        c("top_hits")({"a": 1.0}, {"a": ["x"]}, 5, 5)
+    with pytest.raises(TypeError):
+        c("best_member")({"a": 1.0}, [("id",)], 0.4)
+    with pytest.raises(TypeError):
+        c("tokenize")(b"bytes")
+    with pytest.raises(ZeroDivisionError):
+        c("add_tokens")(["x"], 1.0, 1.5, {}, lambda tok: 1 / 0, {}, {}, set(), {}, set())
+
+
+@compiled
+def test_no_references_are_leaked() -> None:
+    vec = {"a": 0.5, "b": 0.25}
+    members = [("m1", {"a": 1.0}), ("m2", {"b": 2.0})]
+    postings = {"a": [1, 2], "b": [2]}
+    words_ = ["the", "bridge", "closed"] * 20
+    text = "The bridge closed on Monday, 3,499 cars"
+    watched = [vec, members, postings, words_, text, *vec, *members, *postings.values()]
+    before = [sys.getrefcount(x) for x in watched]
+    for _ in range(1000):
+        c("dot")(vec, vec)
+        c("best_member")(vec, members, 0.4)
+        c("top_hits")(vec, postings, 10, 5)
+        c("tfidf_vector")(vec, {"a": 3}, 20.0, 48)
+        c("matched")(words_, words_[::-1], 0.0)
+        c("tokenize")(text, True)
+    assert [sys.getrefcount(x) for x in watched] == before
+
+
+# ---- end to end -------------------------------------------------------------------------
+_CLUSTER_SCRIPT = """
+import json, sys
+from digests import kernels
+from digests.cluster import cluster_articles
+from digests.synthetic import SyntheticStream
+
+articles = [a for a, _ in SyntheticStream(int(sys.argv[1]))]
+groups, assignments = cluster_articles(articles)
+json.dump({
+    "compiled": kernels.COMPILED,
+    "groups": [[g.id, list(g.article_ids)] for g in groups],
+    "assignments": {
+        k: [a.story_id, a.new_story, a.score, list(a.evidence), a.duplicate_of]
+        for k, a in assignments.items()
+    },
+}, sys.stdout)
+"""
+
+
+def _cluster_in_subprocess(n: int, pure: bool) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.pop("NEWSDIGEST_PURE_PYTHON", None)
+    if pure:
+        env["NEWSDIGEST_PURE_PYTHON"] = "1"
+    out = subprocess.run(
+        [sys.executable, "-c", _CLUSTER_SCRIPT, str(n)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+@compiled
+def test_clustering_is_the_same_with_compiled_and_python_kernels() -> None:
+    n = 3_000  # small enough for the batch review (refine) to run too
+    fast = _cluster_in_subprocess(n, pure=False)
+    slow = _cluster_in_subprocess(n, pure=True)
+    assert fast.pop("compiled") is True and slow.pop("compiled") is False
+    assert len(fast["assignments"]) == n
+    assert len(fast["groups"]) > 100  # a real partition, not one story or n of them
+    assert fast["groups"] == slow["groups"]
+    assert fast["assignments"] == slow["assignments"]
