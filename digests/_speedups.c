@@ -102,6 +102,22 @@ add_weight(PyObject *terms, PyObject *key, double weight)
     return rc;
 }
 
+/* args[0] and args[1] as fast sequences (new references); -1 with an exception set. */
+static int
+two_sequences(PyObject *const *args, PyObject **a, PyObject **b)
+{
+    *a = PySequence_Fast(args[0], "a must be a sequence");
+    if (*a == NULL) {
+        return -1;
+    }
+    *b = PySequence_Fast(args[1], "b must be a sequence");
+    if (*b == NULL) {
+        Py_CLEAR(*a);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 check_dict(PyObject *o, const char *what)
 {
@@ -542,13 +558,8 @@ sp_matched(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (arity(nargs, 3, "matched(a, b, floor)") < 0) {
         return NULL;
     }
-    PyObject *a = PySequence_Fast(args[0], "a must be a sequence");
-    if (a == NULL) {
-        return NULL;
-    }
-    PyObject *b = PySequence_Fast(args[1], "b must be a sequence");
-    if (b == NULL) {
-        Py_DECREF(a);
+    PyObject *a, *b;
+    if (two_sequences(args, &a, &b) < 0) {
         return NULL;
     }
     double floor_;
@@ -1055,6 +1066,206 @@ sp_merge_new(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- shingle_jaccard: kernels.shingle_jaccard ------------------------------------------
+ * Jaccard similarity of the sets of word 3-grams of two token lists. Each list's distinct
+ * 3-grams go into an open-addressing table keyed by a hash of the three words' (cached)
+ * str hashes; equal hashes are confirmed by comparing the words, so the sets are exact. */
+typedef struct {
+    Py_hash_t h;
+    Py_ssize_t at; /* index of the 3-gram's first word; -1: empty slot */
+} Gram;
+
+static inline Py_hash_t
+gram_hash(const Py_hash_t *wh, Py_ssize_t i)
+{
+    Py_uhash_t x = (Py_uhash_t)wh[i];
+    x = x * 1000003u ^ (Py_uhash_t)wh[i + 1];
+    x = x * 1000003u ^ (Py_uhash_t)wh[i + 2];
+    return (Py_hash_t)x;
+}
+
+/* Are the 3-grams at words[i] and other[j] the same words? -1 on error. */
+static int
+gram_equal(PyObject **words, Py_ssize_t i, PyObject **other, Py_ssize_t j)
+{
+    for (int k = 0; k < 3; k++) {
+        PyObject *x = words[i + k], *y = other[j + k];
+        if (x != y) {
+            int eq = PyUnicode_Compare(x, y);
+            if (eq == -1 && PyErr_Occurred()) {
+                return -1;
+            }
+            if (eq != 0) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Find the 3-gram at words[i] (hash h) in table; insert it if absent and `insert`.
+ * Returns 1 if it was there, 0 if not, -1 on error. */
+static int
+gram_find(Gram *table, size_t mask, PyObject **table_words, Py_hash_t h, PyObject **words,
+          Py_ssize_t i, int insert)
+{
+    size_t s = (size_t)h & mask;
+    while (table[s].at != -1) {
+        if (table[s].h == h) {
+            int eq = gram_equal(table_words, table[s].at, words, i);
+            if (eq != 0) {
+                return eq;
+            }
+        }
+        s = (s + 1) & mask;
+    }
+    if (insert) {
+        table[s].h = h;
+        table[s].at = i;
+    }
+    return 0;
+}
+
+/* The str hashes of a token list's words; NULL on error (TypeError for a non-str). */
+static Py_hash_t *
+word_hashes(PyObject **words, Py_ssize_t n)
+{
+    Py_hash_t *wh = PyMem_New(Py_hash_t, n > 0 ? n : 1);
+    if (wh == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_CheckExact(words[i])) {
+            PyErr_SetString(PyExc_TypeError, "tokens must be str");
+            PyMem_Free(wh);
+            return NULL;
+        }
+        wh[i] = PyObject_Hash(words[i]);
+        if (wh[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(wh);
+            return NULL;
+        }
+    }
+    return wh;
+}
+
+static PyObject *
+sp_shingle_jaccard(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "shingle_jaccard(a, b)") < 0) {
+        return NULL;
+    }
+    PyObject *a, *b;
+    if (two_sequences(args, &a, &b) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Py_hash_t *ha = NULL, *hb = NULL;
+    Gram *ta = NULL, *tb = NULL;
+    PyObject **wa = PySequence_Fast_ITEMS(a), **wb = PySequence_Fast_ITEMS(b);
+    Py_ssize_t na = PySequence_Fast_GET_SIZE(a) - 2, nb = PySequence_Fast_GET_SIZE(b) - 2;
+    if (na <= 0 || nb <= 0) { /* no 3-grams on one side */
+        result = PyFloat_FromDouble(0.0);
+        goto done;
+    }
+    ha = word_hashes(wa, na + 2);
+    hb = ha == NULL ? NULL : word_hashes(wb, nb + 2);
+    if (hb == NULL) {
+        goto done;
+    }
+    size_t cap_a = 8, cap_b = 8;
+    while (cap_a < 2 * (size_t)na) {
+        cap_a *= 2;
+    }
+    while (cap_b < 2 * (size_t)nb) {
+        cap_b *= 2;
+    }
+    ta = PyMem_New(Gram, cap_a);
+    tb = PyMem_New(Gram, cap_b);
+    if (ta == NULL || tb == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t s = 0; s < cap_a; s++) {
+        ta[s].at = -1;
+    }
+    for (size_t s = 0; s < cap_b; s++) {
+        tb[s].at = -1;
+    }
+    Py_ssize_t size_a = 0, size_b = 0, inter = 0;
+    for (Py_ssize_t i = 0; i < na; i++) {
+        int found = gram_find(ta, cap_a - 1, wa, gram_hash(ha, i), wa, i, 1);
+        if (found < 0) {
+            goto done;
+        }
+        size_a += !found;
+    }
+    for (Py_ssize_t j = 0; j < nb; j++) {
+        Py_hash_t h = gram_hash(hb, j);
+        int found = gram_find(tb, cap_b - 1, wb, h, wb, j, 1);
+        if (found < 0) {
+            goto done;
+        }
+        if (!found) { /* a new 3-gram of b: is it one of a's? */
+            size_b++;
+            found = gram_find(ta, cap_a - 1, wa, h, wb, j, 0);
+            if (found < 0) {
+                goto done;
+            }
+            inter += found;
+        }
+    }
+    result = PyFloat_FromDouble((double)inter / (double)(size_a + size_b - inter));
+done:
+    Py_DECREF(a);
+    Py_DECREF(b);
+    PyMem_Free(ha);
+    PyMem_Free(hb);
+    PyMem_Free(ta);
+    PyMem_Free(tb);
+    return result;
+}
+
+/* ---- sublinear: kernels.sublinear ------------------------------------------------------
+ * A new dict, same keys in the same order: w > 1.0 becomes 1.0 + log(w), the rest stay. */
+static PyObject *
+sp_sublinear(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 1, "sublinear(terms)") < 0) {
+        return NULL;
+    }
+    PyObject *terms = args[0];
+    if (check_dict(terms, "terms") < 0) {
+        return NULL;
+    }
+    PyObject *out = PyDict_New();
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(terms, &pos, &key, &value)) {
+        double w;
+        if (to_double(value, &w) < 0) {
+            goto error;
+        }
+        PyObject *x = PyFloat_FromDouble(w > 1.0 ? 1.0 + log(w) : w);
+        if (x == NULL) {
+            goto error;
+        }
+        int rc = PyDict_SetItem(out, key, x);
+        Py_DECREF(x);
+        if (rc < 0) {
+            goto error;
+        }
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1070,6 +1281,10 @@ static PyMethodDef methods[] = {
      "matched(a, b, floor): words in difflib's matching blocks of a and b."},
     {"add_tokens", (PyCFunction)(void (*)(void))sp_add_tokens, METH_FASTCALL,
      "add_tokens(...): textfeatures._add_tokens."},
+    {"shingle_jaccard", (PyCFunction)(void (*)(void))sp_shingle_jaccard, METH_FASTCALL,
+     "shingle_jaccard(a, b): Jaccard similarity of two token lists' word 3-gram sets."},
+    {"sublinear", (PyCFunction)(void (*)(void))sp_sublinear, METH_FASTCALL,
+     "sublinear(terms): 1 + log(w) for each weight w over 1."},
     {"tokenize", (PyCFunction)(void (*)(void))sp_tokenize, METH_FASTCALL,
      "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
     {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,

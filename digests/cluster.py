@@ -620,8 +620,8 @@ class StoryClusterer:
         ev: list[str] = []
         if duplicate_of is not None and match is not None:
             ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
-        keys = [k for k in feats.names if k in story.names and self._idf(k) > 2.0]
-        keys.sort(key=lambda k: (-self._idf(k), k))
+        idf = {k: self._idf(k) for k in feats.names if k in story.names}
+        keys = sorted([k for k, v in idf.items() if v > 2.0], key=lambda k: (-idf[k], k))
         if keys:
             ev.append("shared names: " + ", ".join(feats.names[k] for k in keys[:4]))
         same_dates = sorted(feats.dates & set(story.dates))

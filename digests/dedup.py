@@ -25,7 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from digests.kernels import matched
+from digests.kernels import matched, shingle_jaccard
 from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ REWORD_MIN_WORDS = 30
 MIN_TOKENS = 8  # shorter texts (bare headlines) are only compared exactly
 MIN_SHARED = 2  # sketch values two texts must share to be compared
 MAX_COMPARE = 16
-SHINGLE_CACHE = 1_000
 POSTING_CAP = 32  # boilerplate 3-grams everyone shares: keep the newest ids only
 
 Sketch = tuple[int, ...]
@@ -96,17 +95,6 @@ def _stems(tokens: list[str]) -> list[str | None]:
         return list(map(memo.__getitem__, tokens))
 
 
-def _shingles(tokens: list[str]) -> set[tuple[str, str, str]]:
-    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
-
-
-def _jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float:
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
-
-
 def sketch(tokens: list[str]) -> Sketch:
     """The SKETCH_SIZE smallest 3-gram hashes (crc32: the same on every run and machine)."""
     hashes = {
@@ -162,7 +150,6 @@ class NearDuplicateIndex:
         self._known: set[str] = set()
         self._words: OrderedDict[str, list[str]] = OrderedDict()  # recent tokens
         self._content_cache: dict[str, tuple[list[str], set[str]]] = {}
-        self._shingle_cache: OrderedDict[str, set[tuple[str, str, str]]] = OrderedDict()
         self._window = window
         self._lsh = lsh
 
@@ -216,8 +203,9 @@ class NearDuplicateIndex:
         candidates: Iterable[str],
         new_id: str | None = None,
     ) -> DuplicateMatch | None:
-        """With `new_id` (the id `tokens` are about to be stored under), the 3-grams and
-        content words read here are cached for when it is a candidate itself."""
+        """With `new_id` (the id `tokens` are about to be stored under), the content words
+        read here are cached for when it is a candidate itself. 3-grams are not kept: the
+        kernel reads them from the tokens faster than a cached set would be looked up."""
         if not tokens:
             return None
         if key and key in self._exact:
@@ -225,11 +213,8 @@ class NearDuplicateIndex:
         best: DuplicateMatch | None = None
         candidates = [c for c in candidates if c in self._words]
         if candidates and len(tokens) >= MIN_TOKENS:
-            mine = _shingles(tokens)
-            if new_id is not None:
-                self._cache_shingles(new_id, mine)
             for other in candidates:
-                sim = _jaccard(mine, self._shingles_of(other))
+                sim = shingle_jaccard(tokens, self._words[other])
                 if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
                     best = DuplicateMatch(
                         other, sim, f"copied text: {sim:.0%} of word sequences shared"
@@ -268,23 +253,6 @@ class NearDuplicateIndex:
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"
                 )
         return best
-
-    def _shingles_of(self, article_id: str) -> set[tuple[str, str, str]]:
-        """3-grams of a recent article; the most recently used are kept, since the same
-        close members are compared again and again while their story is active."""
-        found = self._shingle_cache.get(article_id)
-        if found is None:
-            found = _shingles(self._words[article_id])
-            self._cache_shingles(article_id, found)
-        else:
-            self._shingle_cache.move_to_end(article_id)
-        return found
-
-    def _cache_shingles(self, article_id: str, shingles: set[tuple[str, str, str]]) -> None:
-        cache = self._shingle_cache
-        cache[article_id] = shingles
-        if len(cache) > SHINGLE_CACHE:
-            cache.popitem(last=False)
 
     def _content(self, article_id: str) -> tuple[list[str], set[str]] | None:
         """Content words of a recent article (and their set), computed on first use (most

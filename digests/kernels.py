@@ -146,6 +146,37 @@ def py_matched(a: Sequence[str], b: Sequence[str], floor: float, /) -> int:
     return matched
 
 
+class _Sublinear(dict[float, float]):
+    """Raw weight -> sublinear tf, memoised: weights are multiples of 1/4, so the same few
+    values recur."""
+
+    def __missing__(self, w: float) -> float:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[w] = (1.0 + math.log(w)) if w > 1.0 else w
+        return value
+
+
+_SUBLINEAR = _Sublinear()
+
+
+def py_sublinear(terms: Vector, /) -> Vector:
+    """Sublinear term frequency: a raw weight w over 1 becomes 1 + log(w) (the tenth
+    mention of a word adds little); same keys, same order."""
+    return dict(zip(terms, map(_SUBLINEAR.__getitem__, terms.values()), strict=True))
+
+
+def py_shingle_jaccard(a: Sequence[str], b: Sequence[str], /) -> float:
+    """Jaccard similarity of the sets of word 3-grams of two token lists (0.0 when either
+    has none): how much running text two articles share."""
+    sa = set(zip(a, a[1:], a[2:], strict=False))
+    sb = set(zip(b, b[1:], b[2:], strict=False))
+    if not sa or not sb:
+        return 0.0
+    inter = len(sa & sb)
+    return inter / (len(sa) + len(sb) - inter)
+
+
 def py_add_tokens(
     tokens: Sequence[str],
     weight: float,
@@ -213,6 +244,8 @@ top_hits = py_top_hits
 add_into = py_add_into
 tfidf_vector = py_tfidf_vector
 matched = py_matched
+sublinear = py_sublinear
+shingle_jaccard = py_shingle_jaccard
 add_tokens = py_add_tokens
 tokenize = py_tokenize
 post = py_post
@@ -231,6 +264,8 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         add_into = _speedups.add_into
         tfidf_vector = _speedups.tfidf_vector
         matched = _speedups.matched
+        sublinear = _speedups.sublinear
+        shingle_jaccard = _speedups.shingle_jaccard
         add_tokens = _speedups.add_tokens
         tokenize = _speedups.tokenize
         post = _speedups.post

@@ -9,12 +9,19 @@ get a higher weight than ordinary words. Specific numbers (336,681; $3,499) and 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from digests.kernels import CAPITALISED, NUMBER, WORD, TokenInfo, add_tokens, tokenize
+from digests.kernels import (
+    CAPITALISED,
+    NUMBER,
+    WORD,
+    TokenInfo,
+    add_tokens,
+    sublinear,
+    tokenize,
+)
 from digests.models import Article
 
 # Word weights: why a word is in an article matters as much as how often.
@@ -66,6 +73,7 @@ _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", r
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
 LEAD_CHARS = 400
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_NAMES = tuple(d.capitalize() for d in _WEEKDAYS)
 
 # Function words and news boilerplate: they say nothing about which event this is.
 _STOP_TEXT = """
@@ -181,7 +189,8 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         early = y is not None and m.start() < DATELINE_CHARS
         if early and (first is None or m.start() < first[0]):
             first = (m.start(), resolved)
-    if published is not None and "day" in text:  # every weekday name ends in "day"
+    # _WEEKDAY needs a capitalised weekday name: look for one before scanning for it.
+    if published is not None and "day" in text and any(n in text for n in _WEEKDAY_NAMES):
         for m in _WEEKDAY.finditer(text):
             wd = _WEEKDAYS.index(m.group(1).lower())
             if _FUTURE.search(text, max(0, m.start() - 40), m.start()):
@@ -272,7 +281,7 @@ def extract_with_tokens(
     if dated is None and first_full is not None:
         dated = datetime(first_full.year, first_full.month, first_full.day, 12, tzinfo=UTC)
     # Sublinear tf: the tenth mention of a word adds little.
-    out = dict(zip(terms, map(_SUBLINEAR.__getitem__, terms.values()), strict=True))
+    out = sublinear(terms)
     lead_names = frozenset(k for k in lead_keys if k in names)
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
     figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
@@ -410,20 +419,6 @@ def _add_tokens(
         names,
         numbers,
     )
-
-
-class _Sublinear(dict[float, float]):
-    """Raw weight -> sublinear tf, memoised: weights are multiples of 1/4, so the same few
-    values recur."""
-
-    def __missing__(self, w: float) -> float:
-        if len(self) > 100_000:
-            self.clear()
-        value = self[w] = (1.0 + math.log(w)) if w > 1.0 else w
-        return value
-
-
-_SUBLINEAR = _Sublinear()
 
 
 def _display(tok: str) -> str:

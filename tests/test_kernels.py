@@ -198,6 +198,16 @@ def test_tfidf_vector_matches(
     assert all(same_float(got[t], want[t]) for t in got)
 
 
+@compiled
+@SETTINGS
+@given(
+    st.dictionaries(terms, st.floats(min_value=0.0, max_value=1e9) | st.sampled_from([1.0, 4.5]))
+)
+def test_sublinear_matches(terms_: dict[str, float]) -> None:
+    got, want = c("sublinear")(terms_), py("sublinear")(terms_)
+    assert list(got) == list(want) and all(same_float(got[t], want[t]) for t in got)
+
+
 # ---- word alignment ---------------------------------------------------------------------
 @compiled
 def test_matched_cases() -> None:
@@ -214,6 +224,26 @@ def test_matched_cases() -> None:
 @given(words, words, st.sampled_from([0.0, 0.3, 0.45, 0.9, 1.0]))
 def test_matched_matches(a: list[str], b: list[str], floor: float) -> None:
     assert c("matched")(a, b, floor) == py("matched")(a, b, floor)
+
+
+@compiled
+def test_shingle_jaccard_cases() -> None:
+    a = ["the", "mayor", "said", "the", "mayor", "said", "so"]
+    b = ["the", "mayor", "said", "so"]
+    for x, y in [(a, b), (b, a), (a, a), (a, []), (["x", "y"], a), (a, [s.upper() for s in a])]:
+        assert same_float(c("shingle_jaccard")(x, y), py("shingle_jaccard")(x, y))
+    assert c("shingle_jaccard")(a, b) == 2 / 4  # b's two 3-grams are among a's four
+    # Equal words that are different str objects still match.
+    assert c("shingle_jaccard")(a, ["".join(["th", "e"]), "mayor", "said"]) == 1 / 4
+    with pytest.raises(TypeError):
+        c("shingle_jaccard")([1, 2, 3], [1, 2, 3])
+
+
+@compiled
+@SETTINGS
+@given(words, words)
+def test_shingle_jaccard_matches(a: list[str], b: list[str]) -> None:
+    assert same_float(c("shingle_jaccard")(a, b), py("shingle_jaccard")(a, b))
 
 
 # ---- tokens -----------------------------------------------------------------------------
