@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
+from digests import kernels
 from digests.cluster import cluster_articles
 from digests.cluster_eval import bcubed
 from digests.models import Article
@@ -112,6 +113,8 @@ def run_bench(
     print(f"synthetic_bcubed_f1={f1:.3f}", file=out)
     print(f"synthetic_bcubed_precision={precision:.3f}", file=out)
     print(f"peak_rss_mb={_peak_rss_mb():.0f}", file=out)
+    # 1: the compiled kernels (digests/_speedups.c) ran; 0: their pure-Python fallback.
+    print(f"compiled_kernels={int(kernels.COMPILED)}", file=out)
     if not baseline:
         print("baseline_skipped=disabled", file=out)
         return
