@@ -1266,6 +1266,372 @@ error:
     return NULL;
 }
 
+/* ---- find_dates, find_weekdays: kernels.find_dates, kernels.find_weekdays --------------
+ * Hand-written matchers for the regexes kernels.DATE_ANY and kernels.WEEKDAY, scanning as
+ * finditer does: at each position from the left try the pattern; after a match go on from
+ * its end. For a str pattern the re module reads \s as str.isspace(), \d as str.isdecimal()
+ * and \b as a change between "word" (str.isalnum() or "_") and not. Where a pattern could
+ * backtrack, the comments say why the first (greedy) choice is the only one that can match:
+ * so each matcher takes it and fails otherwise. */
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+static inline Py_UCS4
+ch(const Text *t, Py_ssize_t i)
+{
+    return i < t->n ? PyUnicode_READ(t->kind, t->data, i) : 0;
+}
+
+static inline int
+is_word_at(const Text *t, Py_ssize_t i)
+{
+    if (i < 0 || i >= t->n) {
+        return 0;
+    }
+    Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+    return c == '_' || Py_UNICODE_ISALNUM(c);
+}
+
+/* \b at position i */
+static inline int
+boundary(const Text *t, Py_ssize_t i)
+{
+    return t->n > 0 && is_word_at(t, i - 1) != is_word_at(t, i);
+}
+
+static inline int
+space_at(const Text *t, Py_ssize_t i)
+{
+    return i < t->n && Py_UNICODE_ISSPACE(PyUnicode_READ(t->kind, t->data, i));
+}
+
+static inline int
+decimal_at(const Text *t, Py_ssize_t i)
+{
+    return i < t->n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(t->kind, t->data, i));
+}
+
+/* Does the ASCII string s stand at position i? */
+static int
+literal_at(const Text *t, Py_ssize_t i, const char *s)
+{
+    for (; *s; s++, i++) {
+        if (i >= t->n || PyUnicode_READ(t->kind, t->data, i) != (Py_UCS4)(unsigned char)*s) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* \s+ from i: the end of the run of spaces, or -1 if there is none. */
+static Py_ssize_t
+spaces(const Text *t, Py_ssize_t i)
+{
+    if (!space_at(t, i)) {
+        return -1;
+    }
+    while (space_at(t, i)) {
+        i++;
+    }
+    return i;
+}
+
+/* MONTH_NAMES_RE at i: the end of the month name, or -1. One alternative at most can match
+ * (their first three letters differ), and it takes its optional endings greedily. A shorter
+ * form would leave a letter next, which nothing after a month in DATE_ANY accepts (\.?\s+
+ * after md_m) or changes nothing (after dm_m all is optional and the longest comes first). */
+static Py_ssize_t
+month(const Text *t, Py_ssize_t i)
+{
+    static const struct {
+        const char *head, *tail;
+    } months[] = {
+        {"Jan", "uary"}, {"Feb", "ruary"}, {"Mar", "ch"}, {"Apr", "il"},  {"May", ""},
+        {"Jun", "e"},    {"Jul", "y"},     {"Aug", "ust"}, {"Sep", NULL}, {"Oct", "ober"},
+        {"Nov", "ember"}, {"Dec", "ember"},
+    };
+    for (size_t m = 0; m < sizeof(months) / sizeof(months[0]); m++) {
+        if (!literal_at(t, i, months[m].head)) {
+            continue;
+        }
+        Py_ssize_t e = i + 3;
+        if (months[m].tail == NULL) { /* Sept?(?:ember)? */
+            if (literal_at(t, e, "t")) {
+                e++;
+            }
+            if (literal_at(t, e, "ember")) {
+                e += 5;
+            }
+        }
+        else if (literal_at(t, e, months[m].tail)) {
+            e += (Py_ssize_t)strlen(months[m].tail);
+        }
+        return e;
+    }
+    return -1;
+}
+
+/* \d{1,2}(?:st|nd|rd|th)? at i: the end, or -1; *digits_end gets the end of the digits.
+ * Two digits when there are two: one would leave a digit next, which neither what follows
+ * in DATE_ANY (\b, \s+) nor the suffix accepts. The suffix when present: without it a
+ * letter would come next, which \b (after two word characters) and \s+ refuse alike. */
+static Py_ssize_t
+day(const Text *t, Py_ssize_t i, Py_ssize_t *digits_end)
+{
+    if (!decimal_at(t, i)) {
+        return -1;
+    }
+    Py_ssize_t e = decimal_at(t, i + 1) ? i + 2 : i + 1;
+    *digits_end = e;
+    if (literal_at(t, e, "st") || literal_at(t, e, "nd") || literal_at(t, e, "rd") ||
+        literal_at(t, e, "th")) {
+        e += 2;
+    }
+    return e;
+}
+
+/* (?:,?\s+(\d{4}))? at i: the end (i when absent) and the year's span. \s+ takes all the
+ * spaces (a space is no digit); a comma not followed by spaces and four digits is not taken
+ * either (without it the group would have to start with \s+ at the comma). */
+static Py_ssize_t
+year(const Text *t, Py_ssize_t i, Py_ssize_t *ys)
+{
+    Py_ssize_t j = i + (literal_at(t, i, ",") ? 1 : 0);
+    j = spaces(t, j);
+    if (j < 0 || !decimal_at(t, j) || !decimal_at(t, j + 1) || !decimal_at(t, j + 2) ||
+        !decimal_at(t, j + 3)) {
+        *ys = -1;
+        return i;
+    }
+    *ys = j;
+    return j + 4;
+}
+
+/* The groups of one DATE_ANY match: 9 (start, end) spans, -1 for a group that took no
+ * part. Returns the match end, or -1 if DATE_ANY does not match at p. */
+static Py_ssize_t
+date_at(const Text *t, Py_ssize_t p, Py_ssize_t g[9][2])
+{
+    for (int k = 0; k < 9; k++) {
+        g[k][0] = g[k][1] = -1;
+    }
+    Py_UCS4 c = ch(t, p);
+    if (c != 0 && c < 128 && strchr("JFMASOND", (int)c) != NULL) {
+        /* (?P<md_m>MONTH)\.?\s+(?P<md_d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>\d{4}))? */
+        Py_ssize_t e = month(t, p);
+        if (e < 0) {
+            return -1;
+        }
+        g[0][0] = p;
+        g[0][1] = e;
+        if (literal_at(t, e, ".")) { /* \.? : without it \s+ would face the dot */
+            e++;
+        }
+        Py_ssize_t d = spaces(t, e);
+        if (d < 0) {
+            return -1;
+        }
+        Py_ssize_t digits_end;
+        e = day(t, d, &digits_end);
+        if (e < 0 || !boundary(t, e)) {
+            return -1;
+        }
+        g[1][0] = d;
+        g[1][1] = digits_end;
+        Py_ssize_t ys;
+        e = year(t, e, &ys);
+        if (ys >= 0) {
+            g[2][0] = ys;
+            g[2][1] = ys + 4;
+        }
+        return e;
+    }
+    if (c < '0' || c > '9' || !boundary(t, p)) {
+        return -1;
+    }
+    /* \b(?P<dm_d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>MONTH)\.?(?:,?\s+(?P<dm_y>\d{4}))? */
+    Py_ssize_t digits_end;
+    Py_ssize_t e = day(t, p, &digits_end);
+    Py_ssize_t m = e < 0 ? -1 : spaces(t, e);
+    if (m >= 0 && literal_at(t, m, "of") && spaces(t, m + 2) >= 0) {
+        m = spaces(t, m + 2); /* "of" taken: no month name starts with "o" */
+    }
+    Py_ssize_t me = m < 0 ? -1 : month(t, m);
+    if (me >= 0) {
+        g[3][0] = p;
+        g[3][1] = digits_end;
+        g[4][0] = m;
+        g[4][1] = me;
+        if (literal_at(t, me, ".")) {
+            me++;
+        }
+        Py_ssize_t ys;
+        e = year(t, me, &ys);
+        if (ys >= 0) {
+            g[5][0] = ys;
+            g[5][1] = ys + 4;
+        }
+        return e;
+    }
+    /* \b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)\b */
+    if ((literal_at(t, p, "19") || literal_at(t, p, "20")) && decimal_at(t, p + 2) &&
+        decimal_at(t, p + 3) && literal_at(t, p + 4, "-") && decimal_at(t, p + 5) &&
+        decimal_at(t, p + 6) && literal_at(t, p + 7, "-") && decimal_at(t, p + 8) &&
+        decimal_at(t, p + 9) && boundary(t, p + 10)) {
+        g[6][0] = p;
+        g[6][1] = p + 4;
+        g[7][0] = p + 5;
+        g[7][1] = p + 7;
+        g[8][0] = p + 8;
+        g[8][1] = p + 10;
+        return p + 10;
+    }
+    return -1;
+}
+
+static int
+text_init(PyObject *const *args, Py_ssize_t nargs, const char *call, Text *t)
+{
+    if (arity(nargs, 1, call) < 0) {
+        return -1;
+    }
+    PyObject *text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "text must be a str, not %.100s", Py_TYPE(text)->tp_name);
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {
+        return -1;
+    }
+#endif
+    t->kind = PyUnicode_KIND(text);
+    t->data = PyUnicode_DATA(text);
+    t->n = PyUnicode_GET_LENGTH(text);
+    return 0;
+}
+
+/* Append (start, value) to out; value is stolen. -1 on error. */
+static int
+append_found(PyObject *out, Py_ssize_t start, PyObject *value)
+{
+    if (value == NULL) {
+        return -1;
+    }
+    PyObject *pos = PyLong_FromSsize_t(start);
+    if (pos == NULL) {
+        Py_DECREF(value);
+        return -1;
+    }
+    PyObject *pair = PyTuple_Pack(2, pos, value);
+    Py_DECREF(pos);
+    Py_DECREF(value);
+    if (pair == NULL) {
+        return -1;
+    }
+    int rc = PyList_Append(out, pair);
+    Py_DECREF(pair);
+    return rc;
+}
+
+static PyObject *
+sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Text t;
+    if (text_init(args, nargs, "find_dates(text)", &t) < 0) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        Py_ssize_t g[9][2];
+        Py_ssize_t e = date_at(&t, p, g);
+        if (e < 0) {
+            p++;
+            continue;
+        }
+        PyObject *groups = PyTuple_New(9);
+        if (groups == NULL) {
+            goto error;
+        }
+        for (int k = 0; k < 9; k++) {
+            PyObject *v = g[k][0] < 0 ? Py_NewRef(Py_None)
+                                      : PyUnicode_Substring(args[0], g[k][0], g[k][1]);
+            if (v == NULL) {
+                Py_DECREF(groups);
+                goto error;
+            }
+            PyTuple_SET_ITEM(groups, k, v);
+        }
+        if (append_found(out, p, groups) < 0) {
+            goto error;
+        }
+        p = e;
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* WEEKDAY: (?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(DAYNAME)\b. The
+ * lead words differ by their first two letters, and no weekday name is the start of
+ * another, so at most one way through can match. */
+static PyObject *
+sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    static const char *leads[] = {"n", "ate", "arly", "ast", "his"}; /* after the first letter */
+    static const char firsts[] = "oleltOLELT";                     /* lower, then upper */
+    static const char *names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                  "Friday", "Saturday", "Sunday"};
+    Text t;
+    if (text_init(args, nargs, "find_weekdays(text)", &t) < 0) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        Py_UCS4 c = ch(&t, p);
+        Py_ssize_t e = -1;
+        if (c < 128 && c != 0 && strchr("oletOLET", (int)c) != NULL && boundary(&t, p)) {
+            for (int k = 0; k < 5 && e < 0; k++) {
+                if ((c == (Py_UCS4)firsts[k] || c == (Py_UCS4)firsts[k + 5]) &&
+                    literal_at(&t, p + 1, leads[k])) {
+                    e = p + 1 + (Py_ssize_t)strlen(leads[k]);
+                }
+            }
+        }
+        Py_ssize_t w = e < 0 ? -1 : spaces(&t, e);
+        int found = -1;
+        for (int k = 0; w >= 0 && k < 7 && found < 0; k++) {
+            Py_ssize_t len = (Py_ssize_t)strlen(names[k]);
+            if (literal_at(&t, w, names[k]) && boundary(&t, w + len)) {
+                found = k;
+                e = w + len;
+            }
+        }
+        if (found < 0) {
+            p++;
+            continue;
+        }
+        if (append_found(out, p, PyUnicode_FromString(names[found])) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        p = e;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1285,6 +1651,10 @@ static PyMethodDef methods[] = {
      "shingle_jaccard(a, b): Jaccard similarity of two token lists' word 3-gram sets."},
     {"sublinear", (PyCFunction)(void (*)(void))sp_sublinear, METH_FASTCALL,
      "sublinear(terms): 1 + log(w) for each weight w over 1."},
+    {"find_dates", (PyCFunction)(void (*)(void))sp_find_dates, METH_FASTCALL,
+     "find_dates(text): (start, groups) of each kernels.DATE_ANY match."},
+    {"find_weekdays", (PyCFunction)(void (*)(void))sp_find_weekdays, METH_FASTCALL,
+     "find_weekdays(text): (start, weekday) of each kernels.WEEKDAY match."},
     {"tokenize", (PyCFunction)(void (*)(void))sp_tokenize, METH_FASTCALL,
      "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
     {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,

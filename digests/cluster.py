@@ -44,7 +44,7 @@ from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
 from digests.kernels import add_into, best_member, merge_new, post, tfidf_vector, top_hits
-from digests.kernels import dot as _cosine  # the vectors are unit length: a cosine
+from digests.kernels import dot as _cosine  # of unit vectors; a centroid's divides by its norm
 from digests.models import Article, Assignment, StoryGroup
 from digests.textfeatures import (
     DATELINE_CHARS,

@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from itertools import islice
+from typing import Any
 
 Vector = dict[str, float]
 # A token's feature key, kind (WORD, CAPITALISED or NUMBER) and display form; None when the
@@ -29,6 +30,38 @@ WORD, CAPITALISED, NUMBER = 0, 1, 2
 # A word (letters, with inner apostrophes) or a number (with inner separators). Hyphens split
 # words: "Jong-un" and "Jong Un" must meet.
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+
+MONTH_NAMES_RE = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+)
+# Dates (textfeatures.extract_dates), one pass for all three forms: "June 29(, 2025)",
+# "29 June( 2025)", "2025-06-29"; and "on Monday", "last Friday".
+DATE_ANY = re.compile(
+    r"(?=[JFMASOND0-9])(?:"
+    rf"(?P<md_m>{MONTH_NAMES_RE})\.?\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>\d{{4}}))?"
+    rf"|\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{MONTH_NAMES_RE})\.?(?:,?\s+(?P<dm_y>\d{{4}}))?"
+    r"|\b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)\b"
+    r")"
+)
+WEEKDAY = re.compile(
+    r"(?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+# The nine groups of a DATE_ANY match: md_m md_d md_y, dm_d dm_m dm_y, iso_y iso_m iso_d;
+# each a str or None (typed as `re.Match.groups` types them: the pattern says which are set).
+DateGroups = tuple[Any, ...]
+
+
+def py_find_dates(text: str, /) -> list[tuple[int, DateGroups]]:
+    """Where each DATE_ANY match starts and its groups, as `DATE_ANY.finditer` finds them."""
+    return [(m.start(), m.groups()) for m in DATE_ANY.finditer(text)]
+
+
+def py_find_weekdays(text: str, /) -> list[tuple[int, str]]:
+    """Where each WEEKDAY match ("on Monday") starts and its weekday, as `finditer` finds
+    them."""
+    return [(m.start(), m.group(1)) for m in WEEKDAY.finditer(text)]
 
 
 def py_tokenize(text: str, intern: bool = False, /) -> list[str]:
@@ -248,6 +281,8 @@ sublinear = py_sublinear
 shingle_jaccard = py_shingle_jaccard
 add_tokens = py_add_tokens
 tokenize = py_tokenize
+find_dates = py_find_dates
+find_weekdays = py_find_weekdays
 post = py_post
 merge_new = py_merge_new
 
@@ -268,6 +303,8 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         shingle_jaccard = _speedups.shingle_jaccard
         add_tokens = _speedups.add_tokens
         tokenize = _speedups.tokenize
+        find_dates = _speedups.find_dates
+        find_weekdays = _speedups.find_weekdays
         post = _speedups.post
         merge_new = _speedups.merge_new
         COMPILED = True

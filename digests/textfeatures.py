@@ -17,8 +17,11 @@ from digests.kernels import (
     CAPITALISED,
     NUMBER,
     WORD,
+    DateGroups,
     TokenInfo,
     add_tokens,
+    find_dates,
+    find_weekdays,
     sublinear,
     tokenize,
 )
@@ -50,21 +53,6 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH_NAMES_RE = (
-    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-)
-# One pass for all three forms: "June 29(, 2025)", "29 June( 2025)", "2025-06-29".
-_DATE_ANY = re.compile(
-    r"(?=[JFMASOND0-9])(?:"
-    rf"(?P<md_m>{_MONTH_NAMES_RE})\.?\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>\d{{4}}))?"
-    rf"|\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{_MONTH_NAMES_RE})\.?(?:,?\s+(?P<dm_y>\d{{4}}))?"
-    r"|\b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)\b"
-    r")"
-)
-_WEEKDAY = re.compile(
-    r"(?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
 _FUTURE = re.compile(
     r"\b(?:will|would|(?:is|are) (?:due|set|scheduled|expected) to|plans? to|to (?:meet|resume|"
     r"hold|begin|start|vote|sit))\b"
@@ -177,8 +165,8 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     feats: set[str] = set()
     full: set[date] = set()
     first: tuple[int, date] | None = None
-    for m in _DATE_ANY.finditer(text):
-        y, mo, d = _ymd(m)
+    for start, groups in find_dates(text):
+        y, mo, d = _ymd(groups)
         if not 1 <= d <= 31:
             continue
         feats.add(f"@{mo:02d}-{d:02d}")
@@ -186,14 +174,14 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         if resolved is None:
             continue
         full.add(resolved)
-        early = y is not None and m.start() < DATELINE_CHARS
-        if early and (first is None or m.start() < first[0]):
-            first = (m.start(), resolved)
-    # _WEEKDAY needs a capitalised weekday name: look for one before scanning for it.
+        early = y is not None and start < DATELINE_CHARS
+        if early and (first is None or start < first[0]):
+            first = (start, resolved)
+    # kernels.WEEKDAY needs a capitalised weekday name: look for one before scanning for it.
     if published is not None and "day" in text and any(n in text for n in _WEEKDAY_NAMES):
-        for m in _WEEKDAY.finditer(text):
-            wd = _WEEKDAYS.index(m.group(1).lower())
-            if _FUTURE.search(text, max(0, m.start() - 40), m.start()):
+        for start, name in find_weekdays(text):
+            wd = _WEEKDAYS.index(name.lower())
+            if _FUTURE.search(text, max(0, start - 40), start):
                 # "talks will resume on Thursday": the coming one, not the last
                 seen = published.date() + timedelta(days=(wd - published.weekday()) % 7)
             else:
@@ -204,9 +192,9 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     return feats, full, first[1] if first is not None else None
 
 
-def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:
+def _ymd(groups: DateGroups) -> tuple[int | None, int, int]:
     # Groups in pattern order: md_m md_d md_y, dm_d dm_m dm_y, iso_y iso_m iso_d.
-    md_m, md_d, md_y, dm_d, dm_m, dm_y, iso_y, iso_m, iso_d = m.groups()
+    md_m, md_d, md_y, dm_d, dm_m, dm_y, iso_y, iso_m, iso_d = groups
     if md_m:
         return (int(md_y) if md_y else None), _MONTHS[md_m[:3].lower()], int(md_d)
     if dm_m:

@@ -268,6 +268,103 @@ def test_tokenize_matches(text: str) -> None:
     assert c("tokenize")(text) == kernels.TOKEN.findall(text)
 
 
+# Pieces that make DATE_ANY and WEEKDAY match, nearly match and backtrack.
+_DATE_PIECES = [
+    "Jan",
+    "January",
+    "Janu",
+    "Feb",
+    "February",
+    "Mar",
+    "March",
+    "Mayor",
+    "May",
+    "June",
+    "Jun",
+    "July",
+    "Aug",
+    "August",
+    "Sep",
+    "Sept",
+    "September",
+    "Sepember",
+    "Septe",
+    "Oct",
+    "October",
+    "Nov",
+    "November",
+    "Dec",
+    "December",
+    "of",
+    "on",
+    "On",
+    "last",
+    "Late",
+    "early",
+    "This",
+    "Monday",
+    "Mondays",
+    "Friday",
+    "Sunday",
+    "1",
+    "2",
+    "5",
+    "9",
+    "12",
+    "123",
+    "19",
+    "20",
+    "2024",
+    "1999",
+    "31",
+    "st",
+    "nd",
+    "rd",
+    "th",
+    "x",
+    "_",
+    "٣",
+    "²",
+    "-",
+    ",",
+    ".",
+    ";",
+    "(",
+    "é",
+] + [" ", "  ", "\t", "\n", "\u00a0", ", "]
+date_texts = st.lists(st.sampled_from(_DATE_PIECES), max_size=14).map("".join)
+
+
+@compiled
+def test_find_dates_cases() -> None:
+    texts = [
+        "June 29, 2025 and 29 June 2025 and 2025-06-29; Sept. 3rd,  1999 x 3 of May 2001",
+        "on Monday, Late Friday, last Sunday; upon Monday; on Mondays; This  Tuesday",
+        "May 123 Mayor 5 May5 12th of March. 2020 Janu 5 1999-01-011 ٣ May ٢٠٢٤",
+        "",
+    ]
+    for text in texts:
+        assert c("find_dates")(text) == py("find_dates")(text)
+        assert c("find_weekdays")(text) == py("find_weekdays")(text)
+    assert [g for _, g in c("find_dates")(texts[0])][0] == (("June", "29", "2025") + (None,) * 6)
+
+
+@compiled
+@settings(max_examples=2000, deadline=None)
+@given(date_texts)
+def test_find_dates_matches(text: str) -> None:
+    assert c("find_dates")(text) == py("find_dates")(text)
+    assert c("find_weekdays")(text) == py("find_weekdays")(text)
+
+
+@compiled
+@SETTINGS
+@given(st.text(max_size=60))
+def test_find_dates_matches_any_text(text: str) -> None:
+    assert c("find_dates")(text) == py("find_dates")(text)
+    assert c("find_weekdays")(text) == py("find_weekdays")(text)
+
+
 @compiled
 def test_tokenize_interns_kept_tokens() -> None:
     a = c("tokenize")("Bridge closed", True)
