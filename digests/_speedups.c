@@ -1537,11 +1537,16 @@ append_found(PyObject *out, Py_ssize_t start, PyObject *value)
     return rc;
 }
 
+/* A matcher: what to report for a match at p (a new reference) with *end set to its end;
+ * NULL without an exception where the pattern does not match at p, with one on error. */
+typedef PyObject *(*Matcher)(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end);
+
+/* finditer's scan: [(start, what match reports), ...] for text = args[0]. */
 static PyObject *
-sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match)
 {
     Text t;
-    if (text_init(args, nargs, "find_dates(text)", &t) < 0) {
+    if (text_init(args, nargs, call, &t) < 0) {
         return NULL;
     }
     PyObject *out = PyList_New(0);
@@ -1550,86 +1555,92 @@ sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     Py_ssize_t p = 0;
     while (p < t.n) {
-        Py_ssize_t g[9][2];
-        Py_ssize_t e = date_at(&t, p, g);
-        if (e < 0) {
+        Py_ssize_t end = -1;
+        PyObject *found = match(&t, args[0], p, &end);
+        if (found == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(out);
+                return NULL;
+            }
             p++;
             continue;
         }
-        PyObject *groups = PyTuple_New(9);
-        if (groups == NULL) {
-            goto error;
+        if (append_found(out, p, found) < 0) {
+            Py_DECREF(out);
+            return NULL;
         }
-        for (int k = 0; k < 9; k++) {
-            PyObject *v = g[k][0] < 0 ? Py_NewRef(Py_None)
-                                      : PyUnicode_Substring(args[0], g[k][0], g[k][1]);
-            if (v == NULL) {
-                Py_DECREF(groups);
-                goto error;
-            }
-            PyTuple_SET_ITEM(groups, k, v);
-        }
-        if (append_found(out, p, groups) < 0) {
-            goto error;
-        }
-        p = e;
+        p = end;
     }
     return out;
-error:
-    Py_DECREF(out);
-    return NULL;
 }
 
-/* WEEKDAY: (?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(DAYNAME)\b. The
- * lead words differ by their first two letters, and no weekday name is the start of
- * another, so at most one way through can match. */
+/* DATE_ANY at p: its nine groups. */
 static PyObject *
-sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+date_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
+{
+    Py_ssize_t g[9][2];
+    *end = date_at(t, p, g);
+    if (*end < 0) {
+        return NULL;
+    }
+    PyObject *groups = PyTuple_New(9);
+    if (groups == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < 9; k++) {
+        PyObject *v =
+            g[k][0] < 0 ? Py_NewRef(Py_None) : PyUnicode_Substring(text, g[k][0], g[k][1]);
+        if (v == NULL) {
+            Py_DECREF(groups);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(groups, k, v);
+    }
+    return groups;
+}
+
+static PyObject *
+sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    return scan(args, nargs, "find_dates(text)", date_match);
+}
+
+/* WEEKDAY: (?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(DAYNAME)\b, at p:
+ * the weekday. The lead words differ by their first two letters, and no weekday name is
+ * the start of another, so at most one way through can match. */
+static PyObject *
+weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
 {
     static const char *leads[] = {"n", "ate", "arly", "ast", "his"}; /* after the first letter */
     static const char firsts[] = "oleltOLELT";                     /* lower, then upper */
     static const char *names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                   "Friday", "Saturday", "Sunday"};
-    Text t;
-    if (text_init(args, nargs, "find_weekdays(text)", &t) < 0) {
+    Py_UCS4 c = ch(t, p);
+    if (c == 0 || c >= 128 || strchr("oletOLET", (int)c) == NULL || !boundary(t, p)) {
         return NULL;
     }
-    PyObject *out = PyList_New(0);
-    if (out == NULL) {
-        return NULL;
+    Py_ssize_t e = -1;
+    for (int k = 0; k < 5 && e < 0; k++) {
+        if ((c == (Py_UCS4)firsts[k] || c == (Py_UCS4)firsts[k + 5]) &&
+            literal_at(t, p + 1, leads[k])) {
+            e = p + 1 + (Py_ssize_t)strlen(leads[k]);
+        }
     }
-    Py_ssize_t p = 0;
-    while (p < t.n) {
-        Py_UCS4 c = ch(&t, p);
-        Py_ssize_t e = -1;
-        if (c < 128 && c != 0 && strchr("oletOLET", (int)c) != NULL && boundary(&t, p)) {
-            for (int k = 0; k < 5 && e < 0; k++) {
-                if ((c == (Py_UCS4)firsts[k] || c == (Py_UCS4)firsts[k + 5]) &&
-                    literal_at(&t, p + 1, leads[k])) {
-                    e = p + 1 + (Py_ssize_t)strlen(leads[k]);
-                }
-            }
+    Py_ssize_t w = e < 0 ? -1 : spaces(t, e);
+    for (int k = 0; w >= 0 && k < 7; k++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(names[k]);
+        if (literal_at(t, w, names[k]) && boundary(t, w + len)) {
+            *end = w + len;
+            return PyUnicode_FromString(names[k]);
         }
-        Py_ssize_t w = e < 0 ? -1 : spaces(&t, e);
-        int found = -1;
-        for (int k = 0; w >= 0 && k < 7 && found < 0; k++) {
-            Py_ssize_t len = (Py_ssize_t)strlen(names[k]);
-            if (literal_at(&t, w, names[k]) && boundary(&t, w + len)) {
-                found = k;
-                e = w + len;
-            }
-        }
-        if (found < 0) {
-            p++;
-            continue;
-        }
-        if (append_found(out, p, PyUnicode_FromString(names[found])) < 0) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        p = e;
     }
-    return out;
+    return NULL;
+}
+
+static PyObject *
+sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    return scan(args, nargs, "find_weekdays(text)", weekday_match);
 }
 
 static PyMethodDef methods[] = {
