@@ -271,7 +271,10 @@ class StoryClusterer:
         self._dedup = NearDuplicateIndex(lsh=False, window=DEDUP_WINDOW)
         self._clock = -math.inf
         self._since_retire = 0
-        self._active: dict[int, None] = {}  # indexes of stories still taking articles
+        # (last_seen, index) of each join, oldest first: retirement pops the stories idle too
+        # long instead of walking every active one. Entries of stories joined again since, or
+        # gone, are skipped when they come up.
+        self._idle: list[tuple[float, int]] = []
         self._origins: dict[str, _Origin] = {}  # who published what when, for copy direction
         self._retired_since_purge = 0
         # Dot products of the article being placed with candidate centroids (valid until it
@@ -393,7 +396,6 @@ class StoryClusterer:
             idx = len(self._stories)
             self._stories.append(_Story(sid, [], {}, []))
             self._by_id[sid] = idx
-            self._active[idx] = None
             self._join(idx, article, feats, vec, day, dated)
             if best_idx >= 0:
                 closest = self._stories[best_idx]
@@ -565,6 +567,7 @@ class StoryClusterer:
             )
             story.last_dated = dated if story.last_dated is None else max(story.last_dated, dated)
         story.last_seen = self._clock
+        heapq.heappush(self._idle, (self._clock, idx))
         merge_new(story.names, feats.names, 400)
         if not copy and feats.long:  # a syndicated copy is not another report
             story.leads += 1
@@ -586,10 +589,12 @@ class StoryClusterer:
             return
         self._since_retire = 0
         cutoff = self._clock - RETIRE_DAYS
-        for idx in list(self._active):
+        idle = self._idle
+        while idle and idle[0][0] < cutoff:
+            seen, idx = heapq.heappop(idle)
             story = self._stories[idx]
-            if story.last_day is not None and story.last_seen < cutoff:
-                del self._active[idx]
+            # An undated story never retires (joining it, or a merge into it, queues it again).
+            if story.active and story.last_seen == seen and story.last_day is not None:
                 self._retired_since_purge += 1
                 story.active = False
                 story.centroid, story.members = {}, []
@@ -724,6 +729,7 @@ class StoryClusterer:
         add_into(a.centroid, b.centroid)
         a.norm = math.sqrt(sum([w * w for w in a.centroid.values()]))
         a.members = (a.members + b.members)[-MEMBER_VECTORS:]
+        heapq.heappush(self._idle, (a.last_seen, keep))  # its dates may be new: look again
         for lo, hi in (("first_day", "last_day"), ("first_dated", "last_dated")):
             vals = [v for v in (getattr(a, lo), getattr(b, lo)) if v is not None]
             setattr(a, lo, min(vals) if vals else None)
@@ -746,7 +752,6 @@ class StoryClusterer:
         a.article_ids.extend(b.article_ids)
         b.article_ids = []
         b.active = False
-        self._active.pop(gone, None)
         b.centroid, b.members = {}, []
 
     def refine(
@@ -869,7 +874,7 @@ class StoryClusterer:
         """Recreate stories from labels. A story keeps its id (the label): a review covers
         only recent articles, and a story running longer must not be renamed after whichever
         of its articles is now the oldest reviewed."""
-        self._stories, self._by_id, self._postings, self._active = [], {}, {}, {}
+        self._stories, self._by_id, self._postings, self._idle = [], {}, {}, []
         index_of: dict[str, int] = {}
         for a in arts:
             old = self._assignments[a.id]
@@ -880,7 +885,6 @@ class StoryClusterer:
                 idx = index_of[sid] = len(self._stories)
                 self._stories.append(_Story(sid, [], {}, []))
                 self._by_id[sid] = idx
-                self._active[idx] = None
             story = self._stories[idx]
             f = feats[a.id]
             is_copy = old.duplicate_of is not None
