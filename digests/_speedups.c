@@ -118,6 +118,23 @@ two_sequences(PyObject *const *args, PyObject **a, PyObject **b)
     return 0;
 }
 
+/* obj as a fast sequence and a new empty list for the results (new references both);
+ * -1 with an exception set. */
+static int
+sequence_and_list(PyObject *obj, const char *what, PyObject **seq, PyObject **list)
+{
+    *seq = PySequence_Fast(obj, what);
+    if (*seq == NULL) {
+        return -1;
+    }
+    *list = PyList_New(0);
+    if (*list == NULL) {
+        Py_CLEAR(*seq);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 check_dict(PyObject *o, const char *what)
 {
@@ -199,18 +216,10 @@ sp_best_member(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (check_dict(vec, "vec") < 0) {
         return NULL;
     }
-    PyObject *members = PySequence_Fast(args[1], "members must be a sequence");
-    if (members == NULL) {
-        return NULL;
-    }
     double min_cos;
-    if (to_double(args[2], &min_cos) < 0) {
-        Py_DECREF(members);
-        return NULL;
-    }
-    PyObject *close = PyList_New(0);
-    if (close == NULL) {
-        Py_DECREF(members);
+    PyObject *members, *close;
+    if (to_double(args[2], &min_cos) < 0 ||
+        sequence_and_list(args[1], "members must be a sequence", &members, &close) < 0) {
         return NULL;
     }
     double best = 0.0;
@@ -1643,6 +1652,65 @@ sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return scan(args, nargs, "find_weekdays(text)", weekday_match);
 }
 
+/* ---- first_stems: kernels.first_stems --------------------------------------------------
+ * The first `limit` (at least one) true values of memo[t] for the tokens, in order; at the
+ * first token memo lacks, learn(tokens) is called once to add what is missing. */
+static PyObject *
+sp_first_stems(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 4, "first_stems(tokens, memo, learn, limit)") < 0) {
+        return NULL;
+    }
+    PyObject *memo = args[1], *learn = args[2];
+    Py_ssize_t limit;
+    if (check_dict(memo, "memo") < 0 || to_index(args[3], &limit) < 0) {
+        return NULL;
+    }
+    if (limit < 1) {
+        limit = 1;
+    }
+    PyObject *tokens, *out;
+    if (sequence_and_list(args[0], "tokens must be a sequence", &tokens, &out) < 0) {
+        return NULL;
+    }
+    int learned = 0;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(tokens);
+    for (Py_ssize_t i = 0; i < n && PyList_GET_SIZE(out) < limit; i++) {
+        PyObject *tok = PySequence_Fast_GET_ITEM(tokens, i);
+        PyObject *value = PyDict_GetItemWithError(memo, tok);
+        if (value == NULL && !PyErr_Occurred() && !learned) {
+            learned = 1;
+            PyObject *list = PySequence_List(tokens);
+            PyObject *r = list == NULL ? NULL : PyObject_CallOneArg(learn, list);
+            Py_XDECREF(list);
+            if (r == NULL) {
+                goto error;
+            }
+            Py_DECREF(r);
+            value = PyDict_GetItemWithError(memo, tok);
+        }
+        if (value == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, tok);
+            }
+            goto error;
+        }
+        Py_INCREF(value);
+        int keep = PyObject_IsTrue(value);
+        int rc = keep > 0 ? PyList_Append(out, value) : keep;
+        Py_DECREF(value);
+        if (rc < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(tokens);
+    return out;
+error:
+    Py_DECREF(tokens);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1666,6 +1734,8 @@ static PyMethodDef methods[] = {
      "find_dates(text): (start, groups) of each kernels.DATE_ANY match."},
     {"find_weekdays", (PyCFunction)(void (*)(void))sp_find_weekdays, METH_FASTCALL,
      "find_weekdays(text): (start, weekday) of each kernels.WEEKDAY match."},
+    {"first_stems", (PyCFunction)(void (*)(void))sp_first_stems, METH_FASTCALL,
+     "first_stems(tokens, memo, learn, limit): the first limit true memo[t], in order."},
     {"tokenize", (PyCFunction)(void (*)(void))sp_tokenize, METH_FASTCALL,
      "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
     {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,

@@ -25,7 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from digests.kernels import matched, shingle_jaccard
+from digests.kernels import first_stems, matched, shingle_jaccard
 from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
@@ -70,29 +70,16 @@ _STEMS: dict[str, str | None] = {}
 
 
 def _content_words(tokens: list[str], limit: int = 300) -> list[str]:
-    # Most texts are short: stem every token at once (C-level lookups) and cut; long ones
-    # go by slices, so a long text costs about as much as its first content words.
-    out: list[str] = []
-    limit = max(limit, 1)
-    step = 2 * limit
-    for start in range(0, len(tokens), step):
-        out += filter(None, _stems(tokens[start : start + step]))  # stems are never ""
-        if len(out) >= limit:
-            return out[:limit]
-    return out
+    return first_stems(tokens, _STEMS, _learn_stems, limit)
 
 
-def _stems(tokens: list[str]) -> list[str | None]:
-    """Each token's stem, None for a stop word."""
+def _learn_stems(words: list[str]) -> None:
+    """Add the stem of every word `_STEMS` lacks (None for a stop word); a bounded memo."""
     memo = _STEMS
-    try:
-        return list(map(memo.__getitem__, tokens))
-    except KeyError:
-        if len(memo) > 300_000:
-            memo.clear()
-        for w in set(tokens).difference(memo):
-            memo[w] = None if w in STOP_WORDS else stem(w)
-        return list(map(memo.__getitem__, tokens))
+    if len(memo) > 300_000:
+        memo.clear()
+    for w in set(words).difference(memo):
+        memo[w] = None if w in STOP_WORDS else stem(w)
 
 
 def sketch(tokens: list[str]) -> Sketch:

@@ -199,6 +199,33 @@ def py_sublinear(terms: Vector, /) -> Vector:
     return dict(zip(terms, map(_SUBLINEAR.__getitem__, terms.values()), strict=True))
 
 
+def py_first_stems(
+    tokens: Sequence[str],
+    memo: dict[str, str | None],
+    learn: Callable[[list[str]], None],
+    limit: int,
+    /,
+) -> list[str]:
+    """The first `limit` (at least one) true values of `memo[t]` for the tokens, in order
+    (a token's stem, None for a stop word): what a rewording keeps. `learn(words)` adds the
+    words memo lacks. Long texts go by slices, so one costs about as much as its first
+    content words."""
+    out: list[str] = []
+    limit = max(limit, 1)
+    step = 2 * limit
+    for start in range(0, len(tokens), step):
+        chunk = list(tokens[start : start + step])
+        try:
+            stems = list(map(memo.__getitem__, chunk))
+        except KeyError:
+            learn(chunk)
+            stems = list(map(memo.__getitem__, chunk))
+        out += filter(None, stems)
+        if len(out) >= limit:
+            return out[:limit]
+    return out
+
+
 def py_shingle_jaccard(a: Sequence[str], b: Sequence[str], /) -> float:
     """Jaccard similarity of the sets of word 3-grams of two token lists (0.0 when either
     has none): how much running text two articles share."""
@@ -277,6 +304,7 @@ top_hits = py_top_hits
 add_into = py_add_into
 tfidf_vector = py_tfidf_vector
 matched = py_matched
+first_stems = py_first_stems
 sublinear = py_sublinear
 shingle_jaccard = py_shingle_jaccard
 add_tokens = py_add_tokens
@@ -299,6 +327,7 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         add_into = _speedups.add_into
         tfidf_vector = _speedups.tfidf_vector
         matched = _speedups.matched
+        first_stems = _speedups.first_stems
         sublinear = _speedups.sublinear
         shingle_jaccard = _speedups.shingle_jaccard
         add_tokens = _speedups.add_tokens

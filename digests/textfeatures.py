@@ -236,9 +236,10 @@ def extract_with_tokens(
     # Many bodies repeat the headline; don't count it twice.
     if title and body.startswith(title):
         body = body[len(title) :]
-    args = (terms, caps, lower_seen, names, numbers)
+    tally = (_TOKEN_MEMO, _learn, terms, caps, lower_seen, names, numbers)  # for add_tokens
     # The title's tokens do not depend on surrounding spaces.
-    _add_tokens(*args, pre[1] if pre is not None else tokenize(title), TITLE_WEIGHT)
+    title_tokens = pre[1] if pre is not None else tokenize(title)
+    add_tokens(title_tokens, TITLE_WEIGHT, TITLE_WEIGHT * NUMBER_WEIGHT, *tally)
     if pre is not None and pre[2] is not None and body is article.text:
         tokens = pre[2]
     else:
@@ -247,10 +248,10 @@ def extract_with_tokens(
     if len(tokens) > MAX_BODY_TOKENS:
         tokens = tokens[:MAX_BODY_TOKENS]
     lead_weight = LEAD_WEIGHT if title else TITLE_WEIGHT  # no headline: the lead stands in
-    _add_tokens(*args, tokens[:LEAD_TOKENS], lead_weight)
+    add_tokens(tokens[:LEAD_TOKENS], lead_weight, lead_weight * NUMBER_WEIGHT, *tally)
     lead_keys = set(names)  # names in the headline and lead: who and where the story is
     lead_numbers = set(numbers)
-    _add_tokens(*args, tokens[LEAD_TOKENS:], 1.0)
+    add_tokens(tokens[LEAD_TOKENS:], 1.0, NUMBER_WEIGHT, *tally)
     # A capitalised word is a name only if the text never uses it in lower case
     # ("Shares rose" opens a sentence; "shares" elsewhere gives it away).
     for key, w in caps.items():
@@ -382,31 +383,6 @@ def _learn(tok: str) -> TokenInfo:
     info = _TOKEN_MEMO[tok] = _classify(tok)
     _KEY_MEMO[tok] = info[0] if info is not None else None
     return info
-
-
-def _add_tokens(
-    terms: dict[str, float],
-    caps: dict[str, float],
-    lower_seen: set[str],
-    names: dict[str, str],
-    numbers: set[str],
-    tokens: list[str],
-    weight: float,
-) -> None:
-    """Tally `tokens` at `weight` (numbers at NUMBER_WEIGHT times it): `kernels.add_tokens`
-    with this module's token memo."""
-    add_tokens(
-        tokens,
-        weight,
-        weight * NUMBER_WEIGHT,
-        _TOKEN_MEMO,
-        _learn,
-        terms,
-        caps,
-        lower_seen,
-        names,
-        numbers,
-    )
 
 
 def _display(tok: str) -> str:

@@ -246,6 +246,22 @@ def test_shingle_jaccard_matches(a: list[str], b: list[str]) -> None:
     assert same_float(c("shingle_jaccard")(a, b), py("shingle_jaccard")(a, b))
 
 
+@compiled
+@SETTINGS
+@given(words, st.integers(-1, 12), st.lists(st.sampled_from(["the", "x", "bridge"]), max_size=3))
+def test_first_stems_matches(tokens: list[str], limit: int, known: list[str]) -> None:
+    results = []
+    for fn in (c("first_stems"), py("first_stems")):
+        memo: dict[str, str | None] = {w: (None if w == "the" else w.upper()) for w in known}
+
+        def learn(words_: list[str], memo: dict[str, str | None] = memo) -> None:
+            for w in set(words_).difference(memo):
+                memo[w] = None if w in ("the", "said") else w.upper()
+
+        results.append(fn(tokens, memo, learn, limit))
+    assert results[0] == results[1]
+
+
 # ---- tokens -----------------------------------------------------------------------------
 @compiled
 def test_tokenize_cases() -> None:
