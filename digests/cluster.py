@@ -625,7 +625,8 @@ class StoryClusterer:
         ev: list[str] = []
         if duplicate_of is not None and match is not None:
             ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
-        idf = {k: self._idf(k) for k in feats.names if k in story.names}
+        n, df = self._n_docs + PRIOR_DOCS, self._df  # `_idf`, inlined: one call per name
+        idf = {k: math.log(n / (df.get(k, 0) + 0.5)) for k in feats.names if k in story.names}
         keys = sorted([k for k, v in idf.items() if v > 2.0], key=lambda k: (-idf[k], k))
         if keys:
             ev.append("shared names: " + ", ".join(feats.names[k] for k in keys[:4]))
