@@ -1711,6 +1711,77 @@ error:
     return NULL;
 }
 
+/* ---- purge: kernels.purge --------------------------------------------------------------
+ * Each postings list keeps the indexes i with a true alive[i] (in place); terms whose list
+ * is left empty are deleted after the pass (deleting while iterating a dict is not safe). */
+static PyObject *
+sp_purge(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "purge(postings, alive)") < 0) {
+        return NULL;
+    }
+    PyObject *postings = args[0];
+    if (check_dict(postings, "postings") < 0) {
+        return NULL;
+    }
+    PyObject *alive, *empty;
+    if (sequence_and_list(args[1], "alive must be a sequence", &alive, &empty) < 0) {
+        return NULL;
+    }
+    Py_ssize_t n_alive = PySequence_Fast_GET_SIZE(alive);
+    Py_ssize_t pos = 0;
+    PyObject *key, *plist;
+    while (PyDict_Next(postings, &pos, &key, &plist)) {
+        if (!PyList_CheckExact(plist)) {
+            PyErr_SetString(PyExc_TypeError, "postings values must be lists");
+            goto error;
+        }
+        Py_ssize_t len = PyList_GET_SIZE(plist), kept = 0;
+        for (Py_ssize_t j = 0; j < len; j++) {
+            PyObject *item = PyList_GET_ITEM(plist, j);
+            Py_ssize_t idx;
+            if (to_index(item, &idx) < 0) {
+                goto error;
+            }
+            if (idx < 0) {
+                idx += n_alive; /* as alive[idx] reads a negative index */
+            }
+            if (idx < 0 || idx >= n_alive) {
+                PyErr_SetString(PyExc_IndexError, "story index out of range");
+                goto error;
+            }
+            int live = PyObject_IsTrue(PySequence_Fast_GET_ITEM(alive, idx));
+            if (live < 0) {
+                goto error;
+            }
+            if (live) { /* move it down to the kept prefix; the list owns it either way */
+                PyObject *tmp = PyList_GET_ITEM(plist, kept);
+                PyList_SET_ITEM(plist, kept, item);
+                PyList_SET_ITEM(plist, j, tmp);
+                kept++;
+            }
+        }
+        if (PyList_SetSlice(plist, kept, len, NULL) < 0) {
+            goto error;
+        }
+        if (kept == 0 && PyList_Append(empty, key) < 0) {
+            goto error;
+        }
+    }
+    for (Py_ssize_t t = 0; t < PyList_GET_SIZE(empty); t++) {
+        if (PyDict_DelItem(postings, PyList_GET_ITEM(empty, t)) < 0) {
+            goto error;
+        }
+    }
+    Py_DECREF(alive);
+    Py_DECREF(empty);
+    Py_RETURN_NONE;
+error:
+    Py_DECREF(alive);
+    Py_DECREF(empty);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1740,6 +1811,8 @@ static PyMethodDef methods[] = {
      "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
     {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,
      "post(postings, vec, n_terms, idx, cap): list story idx under its vector's first terms."},
+    {"purge", (PyCFunction)(void (*)(void))sp_purge, METH_FASTCALL,
+     "purge(postings, alive): drop gone stories from the postings lists."},
     {"merge_new", (PyCFunction)(void (*)(void))sp_merge_new, METH_FASTCALL,
      "merge_new(dst, src, cap): dst.setdefault(k, v) for src's items while len(dst) < cap."},
     {NULL, NULL, 0, NULL},

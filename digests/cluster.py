@@ -43,7 +43,15 @@ from datetime import UTC, date, datetime
 from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
-from digests.kernels import add_into, best_member, merge_new, post, tfidf_vector, top_hits
+from digests.kernels import (
+    add_into,
+    best_member,
+    merge_new,
+    post,
+    purge,
+    tfidf_vector,
+    top_hits,
+)
 from digests.kernels import dot as _cosine  # of unit vectors; a centroid's divides by its norm
 from digests.models import Article, Assignment, StoryGroup
 from digests.textfeatures import (
@@ -604,13 +612,7 @@ class StoryClusterer:
         if self._retired_since_purge > PURGE_AFTER:
             # Postings of retired stories are dead weight on an endless stream.
             self._retired_since_purge = 0
-            stories = self._stories
-            for term in list(self._postings):
-                kept = [i for i in self._postings[term] if stories[i].active]
-                if kept:
-                    self._postings[term] = kept
-                else:
-                    del self._postings[term]
+            purge(self._postings, [story.active for story in self._stories])
 
     # ---- evidence ----------------------------------------------------------------------
     def _join_evidence(

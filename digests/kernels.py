@@ -290,6 +290,17 @@ def py_post(
                 del plist[0]
 
 
+def py_purge(postings: dict[str, list[int]], alive: Sequence[bool], /) -> None:
+    """Drop the stories that `alive[idx]` says are gone from every postings list; a term
+    whose list is left empty goes too."""
+    for term in list(postings):
+        kept = [i for i in postings[term] if alive[i]]
+        if kept:
+            postings[term] = kept
+        else:
+            del postings[term]
+
+
 def py_merge_new(dst: dict[str, str], src: dict[str, str], cap: int, /) -> None:
     """`dst.setdefault(k, v)` for the items of `src` while `dst` holds fewer than `cap`."""
     for key, value in src.items():
@@ -312,6 +323,7 @@ tokenize = py_tokenize
 find_dates = py_find_dates
 find_weekdays = py_find_weekdays
 post = py_post
+purge = py_purge
 merge_new = py_merge_new
 
 COMPILED = False
@@ -335,5 +347,6 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         find_dates = _speedups.find_dates
         find_weekdays = _speedups.find_weekdays
         post = _speedups.post
+        purge = _speedups.purge
         merge_new = _speedups.merge_new
         COMPILED = True

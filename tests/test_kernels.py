@@ -158,6 +158,16 @@ def test_post_matches(
 
 @compiled
 @SETTINGS
+@given(postings_st, st.lists(st.booleans(), min_size=13, max_size=13))
+def test_purge_matches(postings: dict[str, list[int]], alive: list[bool]) -> None:
+    a, b = copy.deepcopy(postings), copy.deepcopy(postings)
+    c("purge")(a, alive)
+    py("purge")(b, alive)
+    assert list(a.items()) == list(b.items())
+
+
+@compiled
+@SETTINGS
 @given(
     st.dictionaries(terms, terms, max_size=8),
     st.dictionaries(terms, terms, max_size=8),
