@@ -1075,8 +1075,8 @@ sp_merge_new(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
-/* ---- shingle_jaccard: kernels.shingle_jaccard ------------------------------------------
- * Jaccard similarity of the sets of word 3-grams of two token lists. Each list's distinct
+/* ---- shingle_jaccards: kernels.shingle_jaccards ----------------------------------------
+ * Jaccard similarity of the set of word 3-grams of a token list with each other's. Each list's distinct
  * 3-grams go into an open-addressing table keyed by a hash of the three words' (cached)
  * str hashes; equal hashes are confirmed by comparing the words, so the sets are exact. */
 typedef struct {
@@ -1159,81 +1159,127 @@ word_hashes(PyObject **words, Py_ssize_t n)
     return wh;
 }
 
-static PyObject *
-sp_shingle_jaccard(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* Fill an empty table (cap slots) with the distinct 3-grams of words (n3 of them, hashes
+ * wh); their count, or -1 on error. */
+static Py_ssize_t
+gram_table(Gram *table, size_t cap, PyObject **words, const Py_hash_t *wh, Py_ssize_t n3)
 {
-    if (arity(nargs, 2, "shingle_jaccard(a, b)") < 0) {
+    for (size_t s = 0; s < cap; s++) {
+        table[s].at = -1;
+    }
+    Py_ssize_t size = 0;
+    for (Py_ssize_t i = 0; i < n3; i++) {
+        int found = gram_find(table, cap - 1, words, gram_hash(wh, i), words, i, 1);
+        if (found < 0) {
+            return -1;
+        }
+        size += !found;
+    }
+    return size;
+}
+
+static size_t
+gram_cap(Py_ssize_t n3)
+{
+    size_t cap = 8;
+    while (n3 > 0 && cap < 2 * (size_t)n3) {
+        cap *= 2;
+    }
+    return cap;
+}
+
+static PyObject *
+sp_shingle_jaccards(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "shingle_jaccards(a, others)") < 0) {
         return NULL;
     }
-    PyObject *a, *b;
-    if (two_sequences(args, &a, &b) < 0) {
+    PyObject *a, *others;
+    if (two_sequences(args, &a, &others) < 0) {
         return NULL;
     }
-    PyObject *result = NULL;
+    PyObject *out = NULL, *b = NULL;
     Py_hash_t *ha = NULL, *hb = NULL;
     Gram *ta = NULL, *tb = NULL;
-    PyObject **wa = PySequence_Fast_ITEMS(a), **wb = PySequence_Fast_ITEMS(b);
-    Py_ssize_t na = PySequence_Fast_GET_SIZE(a) - 2, nb = PySequence_Fast_GET_SIZE(b) - 2;
-    if (na <= 0 || nb <= 0) { /* no 3-grams on one side */
-        result = PyFloat_FromDouble(0.0);
-        goto done;
-    }
-    ha = word_hashes(wa, na + 2);
-    hb = ha == NULL ? NULL : word_hashes(wb, nb + 2);
-    if (hb == NULL) {
-        goto done;
-    }
-    size_t cap_a = 8, cap_b = 8;
-    while (cap_a < 2 * (size_t)na) {
-        cap_a *= 2;
-    }
-    while (cap_b < 2 * (size_t)nb) {
-        cap_b *= 2;
-    }
-    ta = PyMem_New(Gram, cap_a);
-    tb = PyMem_New(Gram, cap_b);
-    if (ta == NULL || tb == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (size_t s = 0; s < cap_a; s++) {
-        ta[s].at = -1;
-    }
-    for (size_t s = 0; s < cap_b; s++) {
-        tb[s].at = -1;
-    }
-    Py_ssize_t size_a = 0, size_b = 0, inter = 0;
-    for (Py_ssize_t i = 0; i < na; i++) {
-        int found = gram_find(ta, cap_a - 1, wa, gram_hash(ha, i), wa, i, 1);
-        if (found < 0) {
-            goto done;
-        }
-        size_a += !found;
-    }
-    for (Py_ssize_t j = 0; j < nb; j++) {
-        Py_hash_t h = gram_hash(hb, j);
-        int found = gram_find(tb, cap_b - 1, wb, h, wb, j, 1);
-        if (found < 0) {
-            goto done;
-        }
-        if (!found) { /* a new 3-gram of b: is it one of a's? */
-            size_b++;
-            found = gram_find(ta, cap_a - 1, wa, h, wb, j, 0);
-            if (found < 0) {
-                goto done;
+    PyObject **wa = PySequence_Fast_ITEMS(a);
+    Py_ssize_t na = PySequence_Fast_GET_SIZE(a) - 2, size_a = 0;
+    size_t cap_a = gram_cap(na);
+    if (na > 0) { /* a's 3-grams, once for all the others */
+        ha = word_hashes(wa, na + 2);
+        ta = ha == NULL ? NULL : PyMem_New(Gram, cap_a);
+        if (ta == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_NoMemory();
             }
-            inter += found;
+            goto done;
+        }
+        size_a = gram_table(ta, cap_a, wa, ha, na);
+        if (size_a < 0) {
+            goto done;
         }
     }
-    result = PyFloat_FromDouble((double)inter / (double)(size_a + size_b - inter));
+    Py_ssize_t n_others = PySequence_Fast_GET_SIZE(others);
+    out = PyList_New(n_others);
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n_others; k++) {
+        b = PySequence_Fast(PySequence_Fast_GET_ITEM(others, k), "others must hold sequences");
+        if (b == NULL) {
+            goto error;
+        }
+        PyObject **wb = PySequence_Fast_ITEMS(b);
+        Py_ssize_t nb = PySequence_Fast_GET_SIZE(b) - 2;
+        double sim = 0.0; /* no 3-grams on one side */
+        if (na > 0 && nb > 0) {
+            size_t cap_b = gram_cap(nb);
+            PyMem_Free(hb);
+            PyMem_Free(tb);
+            hb = word_hashes(wb, nb + 2);
+            tb = hb == NULL ? NULL : PyMem_New(Gram, cap_b);
+            if (tb == NULL) {
+                if (!PyErr_Occurred()) {
+                    PyErr_NoMemory();
+                }
+                goto error;
+            }
+            for (size_t s = 0; s < cap_b; s++) {
+                tb[s].at = -1;
+            }
+            Py_ssize_t size_b = 0, inter = 0;
+            for (Py_ssize_t j = 0; j < nb; j++) {
+                Py_hash_t h = gram_hash(hb, j);
+                int found = gram_find(tb, cap_b - 1, wb, h, wb, j, 1);
+                if (found == 0) { /* a new 3-gram of b: is it one of a's? */
+                    size_b++;
+                    found = gram_find(ta, cap_a - 1, wa, h, wb, j, 0);
+                    inter += found > 0;
+                }
+                if (found < 0) {
+                    goto error;
+                }
+            }
+            sim = (double)inter / (double)(size_a + size_b - inter);
+        }
+        Py_CLEAR(b);
+        PyObject *x = PyFloat_FromDouble(sim);
+        if (x == NULL) {
+            goto error;
+        }
+        PyList_SET_ITEM(out, k, x);
+    }
+    goto done;
+error:
+    Py_CLEAR(out);
 done:
+    Py_XDECREF(b);
     Py_DECREF(a);
-    Py_DECREF(b);
+    Py_DECREF(others);
     PyMem_Free(ha);
     PyMem_Free(hb);
     PyMem_Free(ta);
     PyMem_Free(tb);
-    return result;
+    return out;
 }
 
 /* ---- sublinear: kernels.sublinear ------------------------------------------------------
@@ -1797,8 +1843,8 @@ static PyMethodDef methods[] = {
      "matched(a, b, floor): words in difflib's matching blocks of a and b."},
     {"add_tokens", (PyCFunction)(void (*)(void))sp_add_tokens, METH_FASTCALL,
      "add_tokens(...): textfeatures._add_tokens."},
-    {"shingle_jaccard", (PyCFunction)(void (*)(void))sp_shingle_jaccard, METH_FASTCALL,
-     "shingle_jaccard(a, b): Jaccard similarity of two token lists' word 3-gram sets."},
+    {"shingle_jaccards", (PyCFunction)(void (*)(void))sp_shingle_jaccards, METH_FASTCALL,
+     "shingle_jaccards(a, others): Jaccard similarity of a's word 3-grams with each other's."},
     {"sublinear", (PyCFunction)(void (*)(void))sp_sublinear, METH_FASTCALL,
      "sublinear(terms): 1 + log(w) for each weight w over 1."},
     {"find_dates", (PyCFunction)(void (*)(void))sp_find_dates, METH_FASTCALL,

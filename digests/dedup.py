@@ -25,7 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from digests.kernels import first_stems, matched, shingle_jaccard
+from digests.kernels import first_stems, matched, shingle_jaccards
 from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
@@ -200,8 +200,8 @@ class NearDuplicateIndex:
         best: DuplicateMatch | None = None
         candidates = [c for c in candidates if c in self._words]
         if candidates and len(tokens) >= MIN_TOKENS:
-            for other in candidates:
-                sim = shingle_jaccard(tokens, self._words[other])
+            sims = shingle_jaccards(tokens, [self._words[c] for c in candidates])
+            for other, sim in zip(candidates, sims, strict=True):
                 if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
                     best = DuplicateMatch(
                         other, sim, f"copied text: {sim:.0%} of word sequences shared"

@@ -226,15 +226,19 @@ def py_first_stems(
     return out
 
 
-def py_shingle_jaccard(a: Sequence[str], b: Sequence[str], /) -> float:
-    """Jaccard similarity of the sets of word 3-grams of two token lists (0.0 when either
-    has none): how much running text two articles share."""
+def py_shingle_jaccards(a: Sequence[str], others: Sequence[Sequence[str]], /) -> list[float]:
+    """Jaccard similarity of the set of word 3-grams of token list `a` with that of each of
+    `others` (0.0 where either has none): how much running text two articles share."""
     sa = set(zip(a, a[1:], a[2:], strict=False))
-    sb = set(zip(b, b[1:], b[2:], strict=False))
-    if not sa or not sb:
-        return 0.0
-    inter = len(sa & sb)
-    return inter / (len(sa) + len(sb) - inter)
+    out: list[float] = []
+    for b in others:
+        sb = set(zip(b, b[1:], b[2:], strict=False))
+        if not sa or not sb:
+            out.append(0.0)
+            continue
+        inter = len(sa & sb)
+        out.append(inter / (len(sa) + len(sb) - inter))
+    return out
 
 
 def py_add_tokens(
@@ -317,7 +321,7 @@ tfidf_vector = py_tfidf_vector
 matched = py_matched
 first_stems = py_first_stems
 sublinear = py_sublinear
-shingle_jaccard = py_shingle_jaccard
+shingle_jaccards = py_shingle_jaccards
 add_tokens = py_add_tokens
 tokenize = py_tokenize
 find_dates = py_find_dates
@@ -341,7 +345,7 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         matched = _speedups.matched
         first_stems = _speedups.first_stems
         sublinear = _speedups.sublinear
-        shingle_jaccard = _speedups.shingle_jaccard
+        shingle_jaccards = _speedups.shingle_jaccards
         add_tokens = _speedups.add_tokens
         tokenize = _speedups.tokenize
         find_dates = _speedups.find_dates

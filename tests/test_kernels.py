@@ -237,23 +237,25 @@ def test_matched_matches(a: list[str], b: list[str], floor: float) -> None:
 
 
 @compiled
-def test_shingle_jaccard_cases() -> None:
+def test_shingle_jaccards_cases() -> None:
     a = ["the", "mayor", "said", "the", "mayor", "said", "so"]
     b = ["the", "mayor", "said", "so"]
-    for x, y in [(a, b), (b, a), (a, a), (a, []), (["x", "y"], a), (a, [s.upper() for s in a])]:
-        assert same_float(c("shingle_jaccard")(x, y), py("shingle_jaccard")(x, y))
-    assert c("shingle_jaccard")(a, b) == 2 / 4  # b's two 3-grams are among a's four
-    # Equal words that are different str objects still match.
-    assert c("shingle_jaccard")(a, ["".join(["th", "e"]), "mayor", "said"]) == 1 / 4
+    others = [b, a, [], ["x", "y"], [w.upper() for w in a], ["".join(["th", "e"]), "mayor", "said"]]
+    got, want = c("shingle_jaccards")(a, others), py("shingle_jaccards")(a, others)
+    assert len(got) == len(others) and all(map(same_float, got, want))
+    assert got[0] == 2 / 4  # b's two 3-grams are among a's four
+    assert got[5] == 1 / 4  # equal words that are different str objects still match
+    assert c("shingle_jaccards")([], others) == [0.0] * len(others)
     with pytest.raises(TypeError):
-        c("shingle_jaccard")([1, 2, 3], [1, 2, 3])
+        c("shingle_jaccards")([1, 2, 3], [[1, 2, 3]])
 
 
 @compiled
 @SETTINGS
-@given(words, words)
-def test_shingle_jaccard_matches(a: list[str], b: list[str]) -> None:
-    assert same_float(c("shingle_jaccard")(a, b), py("shingle_jaccard")(a, b))
+@given(words, st.lists(words, max_size=4))
+def test_shingle_jaccards_matches(a: list[str], others: list[list[str]]) -> None:
+    got, want = c("shingle_jaccards")(a, others), py("shingle_jaccards")(a, others)
+    assert len(got) == len(want) and all(map(same_float, got, want))
 
 
 @compiled
