@@ -1828,6 +1828,63 @@ error:
     return NULL;
 }
 
+/* ---- boost_names: kernels.boost_names --------------------------------------------------
+ * For each (key, w) of caps: drop key from names if lower_seen has it, else
+ * terms[key] += w * boost (terms must have it, as in Python). */
+static PyObject *
+sp_boost_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 5, "boost_names(terms, caps, lower_seen, names, boost)") < 0) {
+        return NULL;
+    }
+    PyObject *terms = args[0], *caps = args[1], *lower_seen = args[2], *names = args[3];
+    double boost;
+    if (check_dict(terms, "terms") < 0 || check_dict(caps, "caps") < 0 ||
+        check_dict(names, "names") < 0 || to_double(args[4], &boost) < 0) {
+        return NULL;
+    }
+    if (!PyAnySet_Check(lower_seen)) {
+        PyErr_SetString(PyExc_TypeError, "lower_seen must be a set");
+        return NULL;
+    }
+    if (caps == terms || caps == names) {
+        PyErr_SetString(PyExc_ValueError, "caps must be a dict of its own");
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(caps, &pos, &key, &value)) {
+        int seen = PySet_Contains(lower_seen, key);
+        if (seen < 0) {
+            return NULL;
+        }
+        if (seen) {
+            if (PyDict_DelItem(names, key) < 0) { /* names.pop(key, None) */
+                if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
+                    return NULL;
+                }
+                PyErr_Clear();
+            }
+            continue;
+        }
+        double w;
+        if (to_double(value, &w) < 0) {
+            return NULL;
+        }
+        PyObject *old = PyDict_GetItemWithError(terms, key);
+        if (old == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, key);
+            }
+            return NULL;
+        }
+        if (add_weight(terms, key, w * boost) < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1853,6 +1910,8 @@ static PyMethodDef methods[] = {
      "find_weekdays(text): (start, weekday) of each kernels.WEEKDAY match."},
     {"first_stems", (PyCFunction)(void (*)(void))sp_first_stems, METH_FASTCALL,
      "first_stems(tokens, memo, learn, limit): the first limit true memo[t], in order."},
+    {"boost_names", (PyCFunction)(void (*)(void))sp_boost_names, METH_FASTCALL,
+     "boost_names(terms, caps, lower_seen, names, boost): settle which words are names."},
     {"tokenize", (PyCFunction)(void (*)(void))sp_tokenize, METH_FASTCALL,
      "tokenize(text, intern=False): the words and numbers of text (kernels.TOKEN)."},
     {"post", (PyCFunction)(void (*)(void))sp_post, METH_FASTCALL,

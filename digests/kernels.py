@@ -313,6 +313,24 @@ def py_merge_new(dst: dict[str, str], src: dict[str, str], cap: int, /) -> None:
         dst.setdefault(key, value)
 
 
+def py_boost_names(
+    terms: Vector,
+    caps: Vector,
+    lower_seen: set[str],
+    names: dict[str, str],
+    boost: float,
+    /,
+) -> None:
+    """Settle which capitalised words are names (textfeatures.extract_with_tokens): one the
+    text also uses in lower case is not (it leaves `names`); a name's term gains `boost`
+    times its capitalised weight."""
+    for key, w in caps.items():
+        if key in lower_seen:
+            names.pop(key, None)
+        else:
+            terms[key] += w * boost
+
+
 dot = py_dot
 best_member = py_best_member
 top_hits = py_top_hits
@@ -323,6 +341,7 @@ first_stems = py_first_stems
 sublinear = py_sublinear
 shingle_jaccards = py_shingle_jaccards
 add_tokens = py_add_tokens
+boost_names = py_boost_names
 tokenize = py_tokenize
 find_dates = py_find_dates
 find_weekdays = py_find_weekdays
@@ -347,6 +366,7 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         sublinear = _speedups.sublinear
         shingle_jaccards = _speedups.shingle_jaccards
         add_tokens = _speedups.add_tokens
+        boost_names = _speedups.boost_names
         tokenize = _speedups.tokenize
         find_dates = _speedups.find_dates
         find_weekdays = _speedups.find_weekdays

@@ -20,6 +20,7 @@ from digests.kernels import (
     DateGroups,
     TokenInfo,
     add_tokens,
+    boost_names,
     find_dates,
     find_weekdays,
     sublinear,
@@ -254,11 +255,7 @@ def extract_with_tokens(
     add_tokens(tokens[LEAD_TOKENS:], 1.0, NUMBER_WEIGHT, *tally)
     # A capitalised word is a name only if the text never uses it in lower case
     # ("Shares rose" opens a sentence; "shares" elsewhere gives it away).
-    for key, w in caps.items():
-        if key in lower_seen:
-            names.pop(key, None)
-        else:
-            terms[key] += w * (NAME_BOOST - 1.0)
+    boost_names(terms, caps, lower_seen, names, NAME_BOOST - 1.0)
     head = title + "\n" + body[:4000]
     if pre is not None and pre[3] is not None and title == article.title and body is article.text:
         date_feats, full_dates, first_full = pre[3]  # read from this same `head`
@@ -271,7 +268,7 @@ def extract_with_tokens(
         dated = datetime(first_full.year, first_full.month, first_full.day, 12, tzinfo=UTC)
     # Sublinear tf: the tenth mention of a word adds little.
     out = sublinear(terms)
-    lead_names = frozenset(k for k in lead_keys if k in names)
+    lead_names = frozenset([k for k in lead_keys if k in names])
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
     figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
     lead_figures = frozenset({v for v in map(_figure, lead_numbers) if v is not None} | scaled_lead)

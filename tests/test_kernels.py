@@ -436,6 +436,27 @@ def test_add_tokens_matches(tokens: list[str], weight: float, known: list[str]) 
     assert results[:2] == results[2:]
 
 
+@compiled
+@SETTINGS
+@given(
+    st.dictionaries(terms, st.sampled_from([0.5, 1.5, 3.0]), max_size=8),
+    st.sets(terms, max_size=6),
+    st.dictionaries(terms, terms, max_size=8),
+)
+def test_boost_names_matches(
+    caps: dict[str, float], lower: set[str], names: dict[str, str]
+) -> None:
+    results = []
+    for fn in (c("boost_names"), py("boost_names")):
+        terms_ = {k: 1.0 for k in [*caps, "other"]}
+        names_ = dict(names)
+        fn(terms_, caps, lower, names_, 2.0)
+        results.append((list(terms_.items()), list(names_.items())))
+    assert results[0] == results[1]
+    with pytest.raises(KeyError):
+        c("boost_names")({}, {"a": 1.0}, set(), {}, 2.0)  # as terms["a"] += ... would
+
+
 # ---- errors and references --------------------------------------------------------------
 @compiled
 def test_bad_arguments_raise_instead_of_crashing() -> None:
