@@ -58,9 +58,14 @@ def py_find_dates(text: str, /) -> list[tuple[int, DateGroups]]:
     return [(m.start(), m.groups()) for m in DATE_ANY.finditer(text)]
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def py_find_weekdays(text: str, /) -> list[tuple[int, str]]:
     """Where each WEEKDAY match ("on Monday") starts and its weekday, as `finditer` finds
-    them."""
+    them. A match needs a weekday's name: a text naming none is not scanned."""
+    if not any(name in text for name in _WEEKDAY_NAMES):
+        return []
     return [(m.start(), m.group(1)) for m in WEEKDAY.finditer(text)]
 
 

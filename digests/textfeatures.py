@@ -62,7 +62,6 @@ _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", r
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
 LEAD_CHARS = 400
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_NAMES = tuple(d.capitalize() for d in _WEEKDAYS)
 
 # Function words and news boilerplate: they say nothing about which event this is.
 _STOP_TEXT = """
@@ -178,8 +177,7 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         early = y is not None and start < DATELINE_CHARS
         if early and (first is None or start < first[0]):
             first = (start, resolved)
-    # kernels.WEEKDAY needs a capitalised weekday name: look for one before scanning for it.
-    if published is not None and "day" in text and any(n in text for n in _WEEKDAY_NAMES):
+    if published is not None and "day" in text:  # every weekday name ends in "day"
         for start, name in find_weekdays(text):
             wd = _WEEKDAYS.index(name.lower())
             if _FUTURE.search(text, max(0, start - 40), start):
