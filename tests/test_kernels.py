@@ -296,71 +296,112 @@ def test_tokenize_matches(text: str) -> None:
     assert c("tokenize")(text) == kernels.TOKEN.findall(text)
 
 
-# Pieces that make DATE_ANY and WEEKDAY match, nearly match and backtrack.
-_DATE_PIECES = [
-    "Jan",
-    "January",
-    "Janu",
-    "Feb",
-    "February",
-    "Mar",
-    "March",
-    "Mayor",
-    "May",
-    "June",
-    "Jun",
-    "July",
-    "Aug",
-    "August",
-    "Sep",
-    "Sept",
-    "September",
-    "Sepember",
-    "Septe",
-    "Oct",
-    "October",
-    "Nov",
-    "November",
-    "Dec",
-    "December",
-    "of",
-    "on",
-    "On",
-    "last",
-    "Late",
-    "early",
-    "This",
-    "Monday",
-    "Mondays",
-    "Friday",
-    "Sunday",
-    "1",
-    "2",
-    "5",
-    "9",
-    "12",
-    "123",
-    "19",
-    "20",
-    "2024",
-    "1999",
-    "31",
-    "st",
-    "nd",
-    "rd",
-    "th",
-    "x",
-    "_",
-    "٣",
-    "²",
-    "-",
-    ",",
-    ".",
-    ";",
-    "(",
-    "é",
-] + [" ", "  ", "\t", "\n", "\u00a0", ", "]
-date_texts = st.lists(st.sampled_from(_DATE_PIECES), max_size=14).map("".join)
+# Text shaped like the dates DATE_ANY and WEEKDAY read, each part sometimes off (a
+# missing space, an extra digit, a tab, a lower-case month), so that matches, near misses
+# and backtracking all come up.
+_ws = st.sampled_from(["", " ", "  ", "\t", "\n", "\u00a0", "\u2003", ",", ", "])
+_months = st.sampled_from(
+    [
+        "Jan",
+        "January",
+        "Janu",
+        "Feb",
+        "February",
+        "Mar",
+        "March",
+        "May",
+        "Mayor",
+        "June",
+        "Jun",
+        "July",
+        "Jul",
+        "Aug",
+        "August",
+        "Sep",
+        "Sept",
+        "September",
+        "Sepember",
+        "Septe",
+        "Oct",
+        "October",
+        "Nov",
+        "November",
+        "Dec",
+        "December",
+        "may",
+        "x",
+    ]
+)
+_days = st.sampled_from(["1", "5", "12", "31", "123", "05", "٣", "1٣", "²", ""])
+_suffixes = st.sampled_from(["", "st", "nd", "rd", "th", "s", "thx"])
+_years = st.sampled_from(["", "2024", "1999", "202", "20245", "٢٠٢٤"])
+_edges = st.sampled_from(["", " ", "x", "_", "(", "é", "2", "-", "."])
+_month_first = st.tuples(
+    _edges, _months, st.sampled_from(["", "."]), _ws, _days, _suffixes, _ws, _years, _edges
+)
+_day_first = st.tuples(
+    _edges,
+    _days,
+    _suffixes,
+    _ws,
+    st.sampled_from(["", "of", "of ", "of\t", "off", "Of"]),
+    _ws,
+    _months,
+    st.sampled_from(["", "."]),
+    _ws,
+    _years,
+    _edges,
+)
+_iso = st.tuples(
+    _edges,
+    st.sampled_from(["19", "20", "21", "2"]),
+    st.sampled_from(["99", "24", "٢٤", "9"]),
+    st.sampled_from(["-", "", "--"]),
+    st.sampled_from(["01", "12", "1", "١٢"]),
+    st.sampled_from(["-", ""]),
+    st.sampled_from(["05", "31", "5", "050"]),
+    _edges,
+)
+_weekday = st.tuples(
+    _edges,
+    st.sampled_from(
+        [
+            "on",
+            "On",
+            "late",
+            "Late",
+            "early",
+            "Early",
+            "last",
+            "Last",
+            "this",
+            "This",
+            "upon",
+            "one",
+            "lately",
+            "ON",
+        ]
+    ),
+    _ws,
+    st.sampled_from(
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "Mondays",
+            "monday",
+            "Fri",
+        ]
+    ),
+    _edges,
+)
+date_texts = st.lists(
+    st.one_of(_month_first, _day_first, _iso, _weekday).map("".join), max_size=4
+).map("".join)
 
 
 @compiled
