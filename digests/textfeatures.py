@@ -69,6 +69,47 @@ _FUTURE = re.compile(
     r"\b(?:will|would|(?:is|are) (?:due|set|scheduled|expected) to|plans? to|to (?:meet|resume|"
     r"hold|begin|start|vote|sit))\b"
 )
+# Words just before a date that make it another moment than the report's own: a date set
+# ahead ("sentencing was set for March 28, 2024") or one looked back to ("had flown on
+# January 16, 2025"). Such a date cannot stand in for a missing dateline.
+_NOT_THE_DAY = re.compile(
+    r"\b(?:will|would|set|scheduled|slated|due|expected|planned|until|till|since|previously|"
+    r"earlier|before|after|had|from|by|deadline|ago)\b[^.;!?\n]{0,30}$",
+    re.IGNORECASE,
+)
+# Which instance of a recurring event a report is about: Flight 9 or Flight 10, Q1 or Q2 results,
+# Game 6 or Game 7. Look-alike events of one series differ in little else.
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()  # noqa: SIM905
+)
+_SERIAL = re.compile(
+    r"\b(?:(?P<q>Q[1-4])"
+    r"|(?P<noun>[Ff]light|[Gg]ame|[Ss]tage|[Ll]eg|[Ee]pisode)\s+(?P<num>\d{1,3})(?![\d,.:/–-]*\d)"
+    r"|(?P<ord>(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth)|\d{1,2}(?:st|nd|rd|th))[- ]"
+    r"(?:(?P<onoun>(?i:quarter|flight|launch|game|leg|episode))"
+    # "the ninth demonstration flight", "tenth Starship test launch"
+    r"|(?:(?:[A-Z]\w+|(?i:test|demonstration|orbital|integrated|crewed|uncrewed))[- ]){1,2}"
+    r"(?P<fnoun>(?i:flight|launch))))\b"
+)
+# An ordinal quarter is a reporting period only with a year or a figure it reports on ("the
+# fourth quarter" of a basketball game is not).
+_PERIOD_CONTEXT = re.compile(
+    r"(?:-|\s)?(?:\s*of)?(?:\s*(?:fiscal|financial))?\s*(?:20\d\d|results?|earnings|profits?|"
+    r"revenues?|sales|deliveries|loss|losses|output|production|growth|GDP)\b",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(
+    r"\\b(?:results?|earnings|profits?|revenues?|sales|deliveries|delivered|loss|output|produced|"
+    r"production|growth|GDP)\\b[^.;!?\\n]{0,25}$",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:results?|earnings|profits?|revenues?|sales|deliveries|delivered|loss|output|produced|"
+    r"production|growth|GDP)\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+_SERIES_OF = {"launch": "flight"}
 _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", re.IGNORECASE)
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
 LEAD_CHARS = 400
@@ -125,6 +166,8 @@ class TextFeatures:
     figures: frozenset[float] = frozenset()
     lead_figures: frozenset[float] = frozenset()
     long: bool = False
+    serials: frozenset[str] = frozenset()  # instance keys in headline and lead: "flight:9"
+    told_doy: int | None = None  # undated: day of the year of the date its lead gives, if any
 
 
 def stem(word: str) -> str:
@@ -186,7 +229,11 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         if resolved is None:
             continue
         full.add(resolved)
-        early = y is not None and m.start() < DATELINE_CHARS
+        early = (
+            y is not None
+            and m.start() < DATELINE_CHARS
+            and not _NOT_THE_DAY.search(text, max(0, m.start() - 40), m.start())
+        )
         if early and (first is None or m.start() < first[0]):
             first = (m.start(), resolved)
     # _WEEKDAY needs a capitalised weekday name: look for one before scanning for it.
@@ -202,6 +249,45 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
             feats.add(f"@{seen.month:02d}-{seen.day:02d}")
             full.add(seen)
     return feats, full, first[1] if first is not None else None
+
+
+def serials(text: str) -> frozenset[str]:
+    """Instance keys a text names ("flight:9", "quarter:2", "game:7")."""
+    found = set()
+    for m in _SERIAL.finditer(text):
+        if m.group("q"):
+            found.add("quarter:" + m.group("q")[1])
+            continue
+        if m.group("noun"):
+            found.add(m.group("noun").lower() + ":" + str(int(m.group("num"))))
+            continue
+        word = m.group("ord").lower()
+        num = _ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else int(word[:-2])
+        noun = (m.group("onoun") or m.group("fnoun")).lower()
+        if noun == "quarter" and (
+            num > 4
+            or not (
+                _PERIOD_CONTEXT.match(text, m.end(), m.end() + 40)
+                or _PERIOD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            )
+        ):
+            continue
+        found.add(_SERIES_OF.get(noun, noun) + ":" + str(num))
+    return frozenset(found)
+
+
+def told_day_of_year(text: str) -> int | None:
+    """Day of the year (1-366) of the first date the text gives as its own, with or without a
+    year: an undated report of "May 27" is not about an event of August 26, whatever year."""
+    for m in _DATE_ANY.finditer(text):
+        _, mo, d = _ymd(m)
+        if _NOT_THE_DAY.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        try:
+            return date(2000, mo, d).timetuple().tm_yday
+        except ValueError:
+            continue
+    return None
 
 
 def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:
@@ -297,6 +383,8 @@ def extract_with_tokens(
         figures,
         lead_figures,
         len(tokens) > LEAD_TOKENS,
+        serials(head[: len(title) + 1 + LEAD_CHARS]),
+        told_day_of_year(head[: len(title) + 1 + DATELINE_CHARS]) if dated is None else None,
     )
     return feats, text_tokens
 
@@ -360,6 +448,25 @@ def _scaled_figures(text: str, lead_end: int) -> tuple[set[float], set[float]]:
         if m.start() < lead_end:
             lead.add(value)
     return found, lead
+
+
+def _rounding_unit(value: float) -> float:
+    """10 ** (place of the last non-zero digit) of a whole figure: 384,000 -> 1,000."""
+    if not float(value).is_integer() or value == 0:
+        return 1.0
+    n, unit = int(abs(value)), 1.0
+    while n % 10 == 0:
+        n //= 10
+        unit *= 10.0
+    return unit
+
+
+def same_figure(a: float, b: float) -> bool:
+    """One figure is the other as written or rounded to the rounder one's last digit ("about
+    384,000" and 384,122; "$69 billion" and 68.7 billion), and within 5%: 384,122 and 386,810
+    are two figures however close, and "1,000" is not 1,400."""
+    unit = max(_rounding_unit(a), _rounding_unit(b))
+    return abs(a - b) <= min(unit / 2.0, 0.05 * max(abs(a), abs(b)))
 
 
 def figures_match(a: float, b: float) -> bool:
