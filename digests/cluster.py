@@ -91,7 +91,7 @@ TOLD_DAY_DECAY_DAYS = 14.0
 # whose own lead names the story mostly never mentions, reports another event of the same kind
 # (Tara Reid's rehab vs Lindsay Lohan's) however much vocabulary the two share.
 NAME_CORE_SHARE = 0.8
-NAME_MIN_REPORTS = 3
+NAME_MIN_REPORTS = 2  # two reports agreeing on a protagonist already make it one
 NAME_TOP = 3  # an article's protagonists: its strongest names in headline and lead
 NAME_CONFLICT_FACTOR = 0.3
 # ...and a name the article leads with that under NAME_RARE_SHARE of the story's (>= NAME_RARE_MIN)
