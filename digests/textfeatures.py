@@ -110,6 +110,44 @@ _PERIOD_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SERIES_OF = {"launch": "flight"}
+# How far a story of a recurring kind has got, as its lead tells it: the verdict and the
+# sentencing of one case, a product unveiled and the same product on sale, are two events. Each
+# domain's steps in order; a lead's key is the furthest step it reports as done.
+_STAGES: tuple[tuple[str, tuple[tuple[int, re.Pattern[str]], ...]], ...] = (
+    (
+        "case",
+        (
+            (
+                1,
+                re.compile(
+                    r"\b(?:found (?:\w+ ){0,3}guilty|convicted|acquitted|verdicts?)\b", re.I
+                ),
+            ),
+            (
+                2,
+                re.compile(r"\b(?:sentenced|jailed for)\b", re.I),
+            ),
+        ),
+    ),
+    (
+        "product",
+        (
+            (1, re.compile(r"\b(?:unveiled|unveils|showed off)\b", re.IGNORECASE)),
+            (
+                2,
+                re.compile(
+                    r"\b(?:went on sale|goes on sale|hit (?:stores|shelves)|lined up)\b", re.I
+                ),
+            ),
+        ),
+    ),
+)
+# ...and a step still to come is not done: "faces up to 110 years", "will be sentenced".
+_NOT_DONE = re.compile(
+    r"\b(?:will|would|could|may|might|can|faces?|facing|expected|set|plans?|likely|before|until|"
+    r"if|whether|when|not|never|to be)\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
+)
 _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", re.IGNORECASE)
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
 LEAD_CHARS = 400
@@ -273,6 +311,15 @@ def serials(text: str) -> frozenset[str]:
         ):
             continue
         found.add(_SERIES_OF.get(noun, noun) + ":" + str(num))
+    for domain, steps in _STAGES:
+        reached = 0
+        for step, pattern in steps:
+            for m in pattern.finditer(text):
+                if not _NOT_DONE.search(text, max(0, m.start() - 30), m.start()):
+                    reached = step
+                    break
+        if reached:
+            found.add(f"{domain}:{reached}")
     return frozenset(found)
 
 

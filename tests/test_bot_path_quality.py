@@ -76,4 +76,6 @@ def test_pages_devset_one_article_a_poll(store: Store) -> None:
 def test_ecbplus_poll_by_poll(store: Store) -> None:
     path = shared_path("data", "ecbplus-subtopics", "ecbplus.jsonl")
     scores = bcubed(gold_of(path), run_polls(path, store, 50))
-    assert scores.f1 >= 0.90
+    # 0.900 (0.907 before the stage guard: ECB+ counts one verdict and its sentencing as one
+    # event, where real coverage and the issue count two).
+    assert scores.f1 >= 0.895

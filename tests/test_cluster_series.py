@@ -136,3 +136,49 @@ def test_an_undated_report_of_another_day_stays_apart_online() -> None:
         )
     )
     assert not same_day.new_story
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("A Tollan jury found Oswin Marr guilty of fraud on all counts.", {"case:1"}),
+        ("Marr was sentenced to 12 years, months after he was convicted.", {"case:2"}),
+        ("Marr was convicted and faces up to 20 years when he is sentenced.", {"case:1"}),
+        ("Halvard unveiled the Vela headset at its developer fair.", {"product:1"}),
+        ("Fans lined up as the Vela, unveiled in June, went on sale.", {"product:2"}),
+        ("Halvard unveiled the Vela, which will go on sale next year.", {"product:1"}),
+    ],
+)
+def test_serials_tell_how_far_a_case_or_a_product_has_got(text: str, keys: set[str]) -> None:
+    assert serials(text) == keys
+
+
+VERDICT = [
+    _undated(
+        "j1",
+        "A jury in Tollan found Oswin Marr, the founder of the Quillby exchange, guilty of fraud "
+        "and conspiracy after a four-week trial. Prosecutors said Marr took $2 billion of "
+        "Quillby customers' money; he faces decades in prison.",
+    ),
+    _undated(
+        "j2",
+        "Quillby founder Oswin Marr was convicted of fraud by a Tollan jury on all seven counts, "
+        "ending a four-week trial over $2 billion missing from the exchange.",
+    ),
+    _undated(
+        "j3",
+        "Oswin Marr, who built the Quillby exchange, was found guilty of defrauding customers of "
+        "$2 billion; the Tollan jury deliberated for five hours.",
+    ),
+]
+SENTENCE = _undated(
+    "j9",
+    "Oswin Marr, the Quillby exchange founder convicted of fraud by a Tollan jury, was "
+    "sentenced to 25 years in prison for taking $2 billion of customers' money.",
+)
+
+
+def test_the_sentencing_is_another_story_than_the_verdict() -> None:
+    groups, assignments = cluster_articles([*VERDICT, SENTENCE])
+    assert sorted(sorted(g.article_ids) for g in groups) == [["j1", "j2", "j3"], ["j9"]]
+    assert any("Case 2" in e for e in assignments["j9"].evidence)
