@@ -10,6 +10,7 @@ get a higher weight than ordinary words. Specific numbers (336,681; $3,499) and 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -82,16 +83,19 @@ _NOT_THE_DAY = re.compile(
 _ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()  # noqa: SIM905
 )
-_SERIAL = re.compile(
-    r"\b(?:(?P<q>Q[1-4])"
-    r"|(?P<noun>[Ff]light|[Gg]ame|[Ss]tage|[Ll]eg|[Ee]pisode)\s+(?P<num>\d{1,3})(?![\d,.:/–-]*\d)"
-    r"|(?P<ord>(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
-    r"twelfth)|\d{1,2}(?:st|nd|rd|th))[- ]"
-    r"(?:(?P<onoun>(?i:quarter|flight|launch|game|leg|episode))"
-    # "the ninth demonstration flight", "tenth Starship test launch"
-    r"|(?:(?:[A-Z]\w+|(?i:test|demonstration|orbital|integrated|crewed|uncrewed))[- ]){1,2}"
-    r"(?P<fnoun>(?i:flight|launch))))\b"
+_ORDINALS = "|".join(_ORDINAL_WORDS)
+# Found around each series noun: "Flight 9" after it, "ninth" (and for flights up to two words
+# such as "demonstration" or "Starship test") before it; "Q2" on its own.
+_NUMBER_AFTER = re.compile(r"\s+(\d{1,3})(?![\d,.:/\u2013-]*\d)")
+_ORDINAL_BEFORE = re.compile(rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]$", re.IGNORECASE)
+_ORDINAL_BEFORE_FLIGHT = re.compile(
+    rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]"
+    r"(?:(?:[A-Z]\w+|(?i:test|demonstration|orbital|integrated|crewed|uncrewed))[- ]){0,2}$",
+    re.IGNORECASE,
 )
+_QUARTER_CODE = re.compile(r"\bQ([1-4])\b")
+_NUMBERED = ("flight", "game", "stage", "leg", "episode")  # "Flight 9"
+_ORDINAL_NOUNS = ("quarter", "flight", "launch", "game", "leg", "episode")  # "ninth flight"
 # An ordinal quarter is a reporting period only with a year or a figure it reports on ("the
 # fourth quarter" of a basketball game is not).
 _PERIOD_CONTEXT = re.compile(
@@ -100,22 +104,20 @@ _PERIOD_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_BEFORE = re.compile(
-    r"\\b(?:results?|earnings|profits?|revenues?|sales|deliveries|delivered|loss|output|produced|"
-    r"production|growth|GDP)\\b[^.;!?\\n]{0,25}$",
-    re.IGNORECASE,
-)
-_PERIOD_BEFORE = re.compile(
     r"\b(?:results?|earnings|profits?|revenues?|sales|deliveries|delivered|loss|output|produced|"
     r"production|growth|GDP)\b[^.;!?\n]{0,25}$",
     re.IGNORECASE,
 )
 _SERIES_OF = {"launch": "flight"}
+# Series nouns (term keys): most leads have none, and then the text is never scanned.
+_SERIAL_HINTS = ("flight", "game", "stage", "leg", "episode", "quarter", "launch")
 # How far a story of a recurring kind has got, as its lead tells it: the verdict and the
 # sentencing of one case, a product unveiled and the same product on sale, are two events. Each
 # domain's steps in order; a lead's key is the furthest step it reports as done.
-_STAGES: tuple[tuple[str, tuple[tuple[int, re.Pattern[str]], ...]], ...] = (
+_STAGES: tuple[tuple[str, tuple[str, ...], tuple[tuple[int, re.Pattern[str]], ...]], ...] = (
     (
         "case",
+        ("guilty", "convicted", "acquitted", "verdict", "sentenced", "jailed"),  # term keys
         (
             (
                 1,
@@ -131,6 +133,7 @@ _STAGES: tuple[tuple[str, tuple[tuple[int, re.Pattern[str]], ...]], ...] = (
     ),
     (
         "product",
+        ("unveiled", "unveil", "showed", "sale", "store", "shelve", "lined"),
         (
             (1, re.compile(r"\b(?:unveiled|unveils|showed off)\b", re.IGNORECASE)),
             (
@@ -289,29 +292,19 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
     return feats, full, first[1] if first is not None else None
 
 
-def serials(text: str) -> frozenset[str]:
-    """Instance keys a text names ("flight:9", "quarter:2", "game:7")."""
-    found = set()
-    for m in _SERIAL.finditer(text):
-        if m.group("q"):
-            found.add("quarter:" + m.group("q")[1])
+def serials(text: str, words: Container[str] | None = None) -> frozenset[str]:
+    """Instance and stage keys a text names ("flight:9", "quarter:2", "case:2").
+
+    `words`: the article's term keys, if known. Most leads name no series or stage, and a
+    look-up there rules that out at no cost, where each regex scan costs tens of microseconds.
+    Without them, the lower-cased text is searched."""
+    if words is None:
+        words = text.lower()  # a substring test stands in for a word look-up
+    found: set[str] = set()
+    _add_serials(text, words, found)
+    for domain, hints, steps in _STAGES:
+        if not any(map(words.__contains__, hints)):
             continue
-        if m.group("noun"):
-            found.add(m.group("noun").lower() + ":" + str(int(m.group("num"))))
-            continue
-        word = m.group("ord").lower()
-        num = _ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else int(word[:-2])
-        noun = (m.group("onoun") or m.group("fnoun")).lower()
-        if noun == "quarter" and (
-            num > 4
-            or not (
-                _PERIOD_CONTEXT.match(text, m.end(), m.end() + 40)
-                or _PERIOD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            )
-        ):
-            continue
-        found.add(_SERIES_OF.get(noun, noun) + ":" + str(num))
-    for domain, steps in _STAGES:
         reached = 0
         for step, pattern in steps:
             for m in pattern.finditer(text):
@@ -321,6 +314,50 @@ def serials(text: str) -> frozenset[str]:
         if reached:
             found.add(f"{domain}:{reached}")
     return frozenset(found)
+
+
+def _add_serials(text: str, words: Container[str], found: set[str]) -> None:
+    if "Q" in text:
+        found.update("quarter:" + m.group(1) for m in _QUARTER_CODE.finditer(text))
+    named = [noun for noun in _SERIAL_HINTS if noun in words]
+    if not named:
+        return
+    low = text.lower()
+    for noun in named:
+        at = low.find(noun)
+        while at >= 0:
+            end = at + len(noun)
+            if (at == 0 or not low[at - 1].isalnum()) and (
+                end == len(low) or not low[end].isalnum()
+            ):
+                _add_serial(text, noun, at, end, found)
+            at = low.find(noun, end)
+
+
+def _add_serial(text: str, noun: str, at: int, end: int, found: set[str]) -> None:
+    """The instance key of the series noun at text[at:end], if a number or ordinal names it."""
+    if noun in _NUMBERED:
+        m = _NUMBER_AFTER.match(text, end, end + 12)
+        if m:
+            found.add(f"{noun}:{int(m.group(1))}")
+            return
+    if noun not in _ORDINAL_NOUNS:
+        return
+    pattern = _ORDINAL_BEFORE_FLIGHT if noun in ("flight", "launch") else _ORDINAL_BEFORE
+    m = pattern.search(text, max(0, at - 45), at)
+    if not m:
+        return
+    word = m.group(1).lower()
+    num = _ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else int(word[:-2])
+    if noun == "quarter" and (
+        num > 4
+        or not (
+            _PERIOD_CONTEXT.match(text, end, end + 40)
+            or _PERIOD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        )
+    ):
+        return
+    found.add(_SERIES_OF.get(noun, noun) + ":" + str(num))
 
 
 def told_day_of_year(text: str) -> int | None:
@@ -430,7 +467,7 @@ def extract_with_tokens(
         figures,
         lead_figures,
         len(tokens) > LEAD_TOKENS,
-        serials(head[: len(title) + 1 + LEAD_CHARS]),
+        serials(head[: len(title) + 1 + LEAD_CHARS], out),
         told_day_of_year(head[: len(title) + 1 + DATELINE_CHARS]) if dated is None else None,
     )
     return feats, text_tokens
