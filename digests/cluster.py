@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
@@ -50,6 +50,7 @@ from digests.textfeatures import (
     DATELINE_CHARS,
     Preread,
     TextFeatures,
+    day_of_year,
     extract,
     extract_dates,
     extract_with_tokens,
@@ -262,6 +263,18 @@ def _serial_note(story: _Story, feats: TextFeatures) -> str | None:
     )
 
 
+def _told_day_note(story: _Story, feats: TextFeatures) -> str | None:
+    if feats.dated is not None or _told_day_factor(feats.told_doy, story.doys) >= 1.0:
+        return None
+
+    def day(doy: int) -> str:
+        d = date(2000, 1, 1) + timedelta(days=doy - 1)
+        return f"{d:%B} {d.day}"
+
+    told = ", ".join(day(d) for d in sorted(story.doys)[:3])
+    return f"undated; its lead gives {day(feats.told_doy or 1)}, the story's reports {told}"
+
+
 def _core_serials(story: _Story) -> frozenset[str]:
     """The instance keys at least half of the story's reports lead with."""
     return frozenset(k for k, n in story.serials.items() if 2 * n >= story.reports)
@@ -271,7 +284,7 @@ def _told_doy(feats: TextFeatures) -> int | None:
     """The day of the year a report is about: its publication date, the dated text's, or the
     day an undated lead gives."""
     when = feats.published or feats.dated
-    return when.timetuple().tm_yday if when is not None else feats.told_doy
+    return day_of_year(when.month, when.day) if when is not None else feats.told_doy
 
 
 def _core_names(story: _Story) -> list[str]:
@@ -467,6 +480,9 @@ class StoryClusterer:
                 if note is not None:
                     evidence = (*evidence, note)
                 note = _serial_note(closest, feats)
+                if note is not None:
+                    evidence = (*evidence, note)
+                note = _told_day_note(closest, feats)
                 if note is not None:
                     evidence = (*evidence, note)
             else:
@@ -721,6 +737,10 @@ class StoryClusterer:
         if note is not None:
             ev.append(note)
             t /= SERIAL_CONFLICT_FACTOR
+        note = _told_day_note(story, feats)
+        if note is not None:
+            ev.append(note)
+            t /= _told_day_factor(feats.told_doy, story.doys)
         if t < 1.0:
             ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
         return tuple(ev)

@@ -368,10 +368,15 @@ def told_day_of_year(text: str) -> int | None:
         if _NOT_THE_DAY.search(text, max(0, m.start() - 40), m.start()):
             continue
         try:
-            return date(2000, mo, d).timetuple().tm_yday
+            return day_of_year(mo, d)
         except ValueError:
             continue
     return None
+
+
+def day_of_year(month: int, day: int) -> int:
+    """1-366 on a leap-year calendar, so one calendar day has one number in any year."""
+    return date(2000, month, day).timetuple().tm_yday
 
 
 def _ymd(m: re.Match[str]) -> tuple[int | None, int, int]:

@@ -128,6 +128,7 @@ def test_an_undated_report_of_another_day_stays_apart_online() -> None:
         c.add(a)
     placed = c.add(may)
     assert placed.new_story
+    assert "undated; its lead gives May 27, the story's reports August 27" in placed.evidence
     same_day = c.add(
         _undated(
             "m2",
