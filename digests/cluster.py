@@ -656,7 +656,8 @@ class StoryClusterer:
 
         if not copy:
             story.reports += 1
-            story.serials.update(feats.serials)
+            if feats.serials:
+                story.serials.update(feats.serials)
         doy = _told_doy(feats)
         if doy is not None and len(story.doys) < 60:
             story.doys.add(doy)

@@ -300,6 +300,8 @@ def serials(text: str, words: Container[str] | None = None) -> frozenset[str]:
     Without them, the lower-cased text is searched."""
     if words is None:
         words = text.lower()  # a substring test stands in for a word look-up
+    if not any(map(words.__contains__, _ANY_HINT)) and "Q" not in text:
+        return _NONE
     found: set[str] = set()
     _add_serials(text, words, found)
     for domain, hints, steps in _STAGES:
@@ -314,6 +316,10 @@ def serials(text: str, words: Container[str] | None = None) -> frozenset[str]:
         if reached:
             found.add(f"{domain}:{reached}")
     return frozenset(found)
+
+
+_ANY_HINT = (*_SERIAL_HINTS, *(hint for _, hints, _ in _STAGES for hint in hints))
+_NONE: frozenset[str] = frozenset()
 
 
 def _add_serials(text: str, words: Container[str], found: set[str]) -> None:
