@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
 from digests.dedup import NearDuplicateIndex
@@ -58,10 +58,11 @@ from digests.textfeatures import (
     DATELINE_CHARS,
     Preread,
     TextFeatures,
+    day_of_year,
     extract,
     extract_dates,
     extract_with_tokens,
-    figures_match,
+    same_figure,
     term_keys_preread,
 )
 
@@ -90,12 +91,16 @@ WARM_UP_SAMPLE = 20_000  # IDF from this many articles is as good as from all of
 DUP_MEMBERS = 12  # recent members of the best story checked for a copy
 COPY_MIN_COSINE = 0.4  # a copy, even reworded, keeps most of its original's words
 FIGURE_CONFLICT_FACTOR = 0.3  # leads with a figure none of the story's reports agree on
+SERIAL_CONFLICT_FACTOR = 0.15  # leads with another instance of the story's series (Flight 10 vs 9)
+# An undated report's lead date without a year ("on May 27") still tells the season.
+TOLD_DAY_GRACE_DAYS = 7.0
+TOLD_DAY_DECAY_DAYS = 14.0
 # Salient-name guard: a story's protagonists are the names most of its reports put in their
 # headline or lead. An article that mentions less than NAME_COVER of them (IDF-weighted), and
 # whose own lead names the story mostly never mentions, reports another event of the same kind
 # (Tara Reid's rehab vs Lindsay Lohan's) however much vocabulary the two share.
 NAME_CORE_SHARE = 0.8
-NAME_MIN_REPORTS = 3
+NAME_MIN_REPORTS = 2  # two reports agreeing on a protagonist already make it one
 NAME_TOP = 3  # an article's protagonists: its strongest names in headline and lead
 NAME_CONFLICT_FACTOR = 0.3
 # ...and a name the article leads with that under NAME_RARE_SHARE of the story's (>= NAME_RARE_MIN)
@@ -140,6 +145,9 @@ class _Story:
     with_figures: int = 0  # members citing any figure
     dates: Counter[date] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
+    serials: Counter[str] = field(default_factory=Counter)  # reports leading with each key
+    reports: int = 0  # members that are not copies
+    doys: set[int] = field(default_factory=set)  # days of the year its reports tell
     norm: float = 0.0
     active: bool = True
 
@@ -219,7 +227,72 @@ def _figure_conflict(story: _Story, lead_figures: Iterable[float]) -> bool:
     """A distinct-event guard: the article leads with figures, and none is one the story's
     reports agree on (Q1 deliveries 336,681 vs Q2 384,122: same company, another event)."""
     core = _core_figures(story)
-    return bool(core) and not any(figures_match(v, c) for v in lead_figures for c in core)
+    return bool(core) and not any(same_figure(v, c) for v in lead_figures for c in core)
+
+
+def _serial_conflict(mine: frozenset[str], theirs: Counter[str], reports: int) -> bool:
+    """Another instance of a series: the article leads with Flight 10 where most of the story's
+    reports lead with Flight 9, and none with 10 (Q1 vs Q2 deliveries, Game 6 vs Game 7)."""
+    if not mine or not theirs:
+        return False
+    for key in mine:
+        series = key.partition(":")[0]
+        told = [k for k in theirs if k.partition(":")[0] == series]
+        if not told or any(k in theirs for k in mine if k.partition(":")[0] == series):
+            continue
+        if any(2 * theirs[k] >= reports for k in told):
+            return True
+    return False
+
+
+def _told_day_factor(doy: int | None, doys: Iterable[int]) -> float:
+    """An undated report's own day of the year against the days a story's reports tell."""
+    if doy is None:
+        return 1.0
+    gap = min((min(abs(doy - d) % 366, 366 - abs(doy - d) % 366) for d in doys), default=None)
+    if gap is None or gap <= TOLD_DAY_GRACE_DAYS:
+        return 1.0
+    x = (gap - TOLD_DAY_GRACE_DAYS) / TOLD_DAY_DECAY_DAYS
+    return 1.0 / (1.0 + x * x)
+
+
+def _serial_note(story: _Story, feats: TextFeatures) -> str | None:
+    if not _serial_conflict(feats.serials, story.serials, story.reports):
+        return None
+
+    def shown(keys: Iterable[str]) -> str:
+        parts = (k.partition(":") for k in sorted(keys))
+        return ", ".join(
+            f"Q{n}" if s == "quarter" else f"{s.capitalize()} {n}" for s, _, n in parts
+        )
+
+    return (
+        f"leads with {shown(feats.serials)}; the story's reports with {shown(_core_serials(story))}"
+    )
+
+
+def _told_day_note(story: _Story, feats: TextFeatures) -> str | None:
+    if feats.dated is not None or _told_day_factor(feats.told_doy, story.doys) >= 1.0:
+        return None
+
+    def day(doy: int) -> str:
+        d = date(2000, 1, 1) + timedelta(days=doy - 1)
+        return f"{d:%B} {d.day}"
+
+    told = ", ".join(day(d) for d in sorted(story.doys)[:3])
+    return f"undated; its lead gives {day(feats.told_doy or 1)}, the story's reports {told}"
+
+
+def _core_serials(story: _Story) -> frozenset[str]:
+    """The instance keys at least half of the story's reports lead with."""
+    return frozenset(k for k, n in story.serials.items() if 2 * n >= story.reports)
+
+
+def _told_doy(feats: TextFeatures) -> int | None:
+    """The day of the year a report is about: its publication date, the dated text's, or the
+    day an undated lead gives."""
+    when = feats.published or feats.dated
+    return day_of_year(when.month, when.day) if when is not None else feats.told_doy
 
 
 def _core_names(story: _Story) -> list[str]:
@@ -416,6 +489,12 @@ class StoryClusterer:
                 note = self._name_note(closest, feats)
                 if note is not None:
                     evidence = (*evidence, note)
+                note = _serial_note(closest, feats)
+                if note is not None:
+                    evidence = (*evidence, note)
+                note = _told_day_note(closest, feats)
+                if note is not None:
+                    evidence = (*evidence, note)
             else:
                 evidence = ("no earlier story shares its distinctive words",)
             result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
@@ -517,6 +596,10 @@ class StoryClusterer:
             t *= FIGURE_CONFLICT_FACTOR
         if self._name_conflict(story, feats):
             t *= NAME_CONFLICT_FACTOR
+        if feats.serials and _serial_conflict(feats.serials, story.serials, story.reports):
+            t *= SERIAL_CONFLICT_FACTOR
+        if dated is None and feats.told_doy is not None and story.doys:
+            t *= _told_day_factor(feats.told_doy, story.doys)
         score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
         return score, (c, m, t), close
 
@@ -582,6 +665,13 @@ class StoryClusterer:
             if len(story.lead_names) < 400:
                 story.lead_names.update(feats.lead_names)
 
+        if not copy:
+            story.reports += 1
+            if feats.serials:
+                story.serials.update(feats.serials)
+        doy = _told_doy(feats)
+        if doy is not None and len(story.doys) < 60:
+            story.doys.add(doy)
         story.dates.update(feats.dates)
         if feats.figures and len(story.figures) < 200:
             story.figures.update(feats.figures)
@@ -609,6 +699,7 @@ class StoryClusterer:
                 story.names, story.numbers = {}, set()
                 story.lead_names, story.leads = Counter(), 0
                 story.dates, story.figures = Counter(), Counter()
+                story.serials, story.doys = Counter(), set()
         if self._retired_since_purge > PURGE_AFTER:
             # Postings of retired stories are dead weight on an endless stream.
             self._retired_since_purge = 0
@@ -651,6 +742,14 @@ class StoryClusterer:
         if note is not None:
             ev.append(note)
             t /= NAME_CONFLICT_FACTOR
+        note = _serial_note(story, feats)
+        if note is not None:
+            ev.append(note)
+            t /= SERIAL_CONFLICT_FACTOR
+        note = _told_day_note(story, feats)
+        if note is not None:
+            ev.append(note)
+            t /= _told_day_factor(feats.told_doy, story.doys)
         if t < 1.0:
             ev.append(f"published apart from the story's coverage (time factor {t:.2f})")
         return tuple(ev)
@@ -721,6 +820,8 @@ class StoryClusterer:
                         sim >= threshold
                         and not _figure_conflict(other, _core_figures(st))
                         and not _names_conflict(st, other)
+                        and not _serial_conflict(_core_serials(st), other.serials, other.reports)
+                        and not _serial_conflict(_core_serials(other), st.serials, st.reports)
                     ):
                         out.append((sim, i, j))
         out.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -746,6 +847,9 @@ class StoryClusterer:
         a.figures.update(b.figures)
         a.with_figures += b.with_figures
         a.numbers |= b.numbers
+        a.serials.update(b.serials)
+        a.reports += b.reports
+        a.doys |= b.doys
         note = f"merged into {a.id}: story {b.id} resembled it ({sim:.2f})"
         for aid in b.article_ids:
             old = self._assignments[aid]
@@ -793,6 +897,8 @@ class StoryClusterer:
             spans: dict[str, tuple[float | None, float | None]] = {}
             told_spans: dict[str, tuple[float | None, float | None]] = {}  # text dates
             index: dict[str, list[str]] = {}
+            series: dict[str, tuple[Counter[str], int]] = {}
+            doys: dict[str, set[int]] = {}
             for sid, ids in members.items():
                 cen: Vector = {}
                 for aid in ids:
@@ -803,6 +909,12 @@ class StoryClusterer:
                 spans[sid] = (min(days), max(days)) if days else (None, None)
                 said = [d for d in (_days(feats[aid].dated) for aid in ids) if d is not None]
                 told_spans[sid] = (min(said), max(said)) if said else (None, None)
+                originals = [aid for aid in ids if not dup_of[aid]]
+                series[sid] = (
+                    Counter(k for aid in originals for k in feats[aid].serials),
+                    len(originals),
+                )
+                doys[sid] = {d for aid in ids if (d := _told_doy(feats[aid])) is not None}
                 top = sorted(cen.items(), key=lambda kv: (-kv[1], kv[0]))[: QUERY_TERMS * 2]
                 for t, _ in top:
                     index.setdefault(t, []).append(sid)
@@ -847,6 +959,11 @@ class StoryClusterer:
                             told_day, *told_spans[sid], TEXT_DATE_GRACE_DAYS, TEXT_DATE_DECAY_DAYS
                         )
                         in_time = min(in_time, in_told_time)
+                    f = feats[aid]
+                    if f.serials and _serial_conflict(f.serials, *series[sid]):
+                        in_time *= SERIAL_CONFLICT_FACTOR
+                    if f.dated is None and f.told_doy is not None:
+                        in_time *= _told_day_factor(f.told_doy, doys[sid])
                     sim = _cosine(v, cents[sid]) / norms[sid] * in_time
                     if sim > best or (sim == best and sid < best_sid):
                         best, best_sid = sim, sid

@@ -10,6 +10,7 @@ get a higher weight than ordinary words. Specific numbers (336,681; $3,499) and 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -57,6 +58,87 @@ _MONTHS = {
 _FUTURE = re.compile(
     r"\b(?:will|would|(?:is|are) (?:due|set|scheduled|expected) to|plans? to|to (?:meet|resume|"
     r"hold|begin|start|vote|sit))\b"
+)
+# Words just before a date that make it another moment than the report's own: a date set
+# ahead ("sentencing was set for March 28, 2024") or one looked back to ("had flown on
+# January 16, 2025"). Such a date cannot stand in for a missing dateline.
+_NOT_THE_DAY = re.compile(
+    r"\b(?:will|would|set|scheduled|slated|due|expected|planned|until|till|since|previously|"
+    r"earlier|before|after|had|from|by|deadline|ago)\b[^.;!?\n]{0,30}$",
+    re.IGNORECASE,
+)
+# Which instance of a recurring event a report is about: Flight 9 or Flight 10, Q1 or Q2 results,
+# Game 6 or Game 7. Look-alike events of one series differ in little else.
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()  # noqa: SIM905
+)
+_ORDINALS = "|".join(_ORDINAL_WORDS)
+# Found around each series noun: "Flight 9" after it, "ninth" (and for flights up to two words
+# such as "demonstration" or "Starship test") before it; "Q2" on its own.
+_NUMBER_AFTER = re.compile(r"\s+(\d{1,3})(?![\d,.:/\u2013-]*\d)")
+_ORDINAL_BEFORE = re.compile(rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]$", re.IGNORECASE)
+_ORDINAL_BEFORE_FLIGHT = re.compile(
+    rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]"
+    r"(?:(?:[A-Z]\w+|(?i:test|demonstration|orbital|integrated|crewed|uncrewed))[- ]){0,2}$",
+    re.IGNORECASE,
+)
+_QUARTER_CODE = re.compile(r"\bQ([1-4])\b")
+_NUMBERED = ("flight", "game", "stage", "leg", "episode")  # "Flight 9"
+_ORDINAL_NOUNS = ("quarter", "flight", "launch", "game", "leg", "episode")  # "ninth flight"
+# An ordinal quarter is a reporting period only with a year or a figure it reports on ("the
+# fourth quarter" of a basketball game is not).
+_PERIOD_CONTEXT = re.compile(
+    r"(?:-|\s)?(?:\s*of)?(?:\s*(?:fiscal|financial))?\s*(?:20\d\d|results?|earnings|profits?|"
+    r"revenues?|sales|deliveries|loss|losses|output|production|growth|GDP)\b",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:results?|earnings|profits?|revenues?|sales|deliveries|delivered|loss|output|produced|"
+    r"production|growth|GDP)\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+_SERIES_OF = {"launch": "flight"}
+# Series nouns (term keys): most leads have none, and then the text is never scanned.
+_SERIAL_HINTS = ("flight", "game", "stage", "leg", "episode", "quarter", "launch")
+# How far a story of a recurring kind has got, as its lead tells it: the verdict and the
+# sentencing of one case, a product unveiled and the same product on sale, are two events. Each
+# domain's steps in order; a lead's key is the furthest step it reports as done.
+_STAGES: tuple[tuple[str, tuple[str, ...], tuple[tuple[int, re.Pattern[str]], ...]], ...] = (
+    (
+        "case",
+        ("guilty", "convicted", "acquitted", "verdict", "sentenced", "jailed"),  # term keys
+        (
+            (
+                1,
+                re.compile(
+                    r"\b(?:found (?:\w+ ){0,3}guilty|convicted|acquitted|verdicts?)\b", re.I
+                ),
+            ),
+            (
+                2,
+                re.compile(r"\b(?:sentenced|jailed for)\b", re.I),
+            ),
+        ),
+    ),
+    (
+        "product",
+        ("unveiled", "unveil", "showed", "sale", "store", "shelve", "lined"),
+        (
+            (1, re.compile(r"\b(?:unveiled|unveils|showed off)\b", re.IGNORECASE)),
+            (
+                2,
+                re.compile(
+                    r"\b(?:went on sale|goes on sale|hit (?:stores|shelves)|lined up)\b", re.I
+                ),
+            ),
+        ),
+    ),
+)
+# ...and a step still to come is not done: "faces up to 110 years", "will be sentenced".
+_NOT_DONE = re.compile(
+    r"\b(?:will|would|could|may|might|can|faces?|facing|expected|set|plans?|likely|before|until|"
+    r"if|whether|when|not|never|to be)\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
 )
 _SCALED = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(million|billion|trillion|bn)\b", re.IGNORECASE)
 _SCALES = {"mi": 1e6, "bi": 1e9, "bn": 1e9, "tr": 1e12}
@@ -113,6 +195,8 @@ class TextFeatures:
     figures: frozenset[float] = frozenset()
     lead_figures: frozenset[float] = frozenset()
     long: bool = False
+    serials: frozenset[str] = frozenset()  # instance keys in headline and lead: "flight:9"
+    told_doy: int | None = None  # undated: day of the year of the date its lead gives, if any
 
 
 def stem(word: str) -> str:
@@ -174,7 +258,11 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
         if resolved is None:
             continue
         full.add(resolved)
-        early = y is not None and start < DATELINE_CHARS
+        early = (
+            y is not None
+            and start < DATELINE_CHARS
+            and not _NOT_THE_DAY.search(text, max(0, start - 40), start)
+        )
         if early and (first is None or start < first[0]):
             first = (start, resolved)
     if published is not None and "day" in text:  # every weekday name ends in "day"
@@ -189,6 +277,99 @@ def extract_dates(text: str, published: datetime | None) -> tuple[set[str], set[
             feats.add(f"@{seen.month:02d}-{seen.day:02d}")
             full.add(seen)
     return feats, full, first[1] if first is not None else None
+
+
+def serials(text: str, words: Container[str] | None = None) -> frozenset[str]:
+    """Instance and stage keys a text names ("flight:9", "quarter:2", "case:2").
+
+    `words`: the article's term keys, if known. Most leads name no series or stage, and a
+    look-up there rules that out at no cost, where each regex scan costs tens of microseconds.
+    Without them, the lower-cased text is searched."""
+    if words is None:
+        words = text.lower()  # a substring test stands in for a word look-up
+    if not any(map(words.__contains__, _ANY_HINT)) and "Q" not in text:
+        return _NONE
+    found: set[str] = set()
+    _add_serials(text, words, found)
+    for domain, hints, steps in _STAGES:
+        if not any(map(words.__contains__, hints)):
+            continue
+        reached = 0
+        for step, pattern in steps:
+            for m in pattern.finditer(text):
+                if not _NOT_DONE.search(text, max(0, m.start() - 30), m.start()):
+                    reached = step
+                    break
+        if reached:
+            found.add(f"{domain}:{reached}")
+    return frozenset(found)
+
+
+_ANY_HINT = (*_SERIAL_HINTS, *(hint for _, hints, _ in _STAGES for hint in hints))
+_NONE: frozenset[str] = frozenset()
+
+
+def _add_serials(text: str, words: Container[str], found: set[str]) -> None:
+    if "Q" in text:
+        found.update("quarter:" + m.group(1) for m in _QUARTER_CODE.finditer(text))
+    named = [noun for noun in _SERIAL_HINTS if noun in words]
+    if not named:
+        return
+    low = text.lower()
+    for noun in named:
+        at = low.find(noun)
+        while at >= 0:
+            end = at + len(noun)
+            if (at == 0 or not low[at - 1].isalnum()) and (
+                end == len(low) or not low[end].isalnum()
+            ):
+                _add_serial(text, noun, at, end, found)
+            at = low.find(noun, end)
+
+
+def _add_serial(text: str, noun: str, at: int, end: int, found: set[str]) -> None:
+    """The instance key of the series noun at text[at:end], if a number or ordinal names it."""
+    if noun in _NUMBERED:
+        m = _NUMBER_AFTER.match(text, end, end + 12)
+        if m:
+            found.add(f"{noun}:{int(m.group(1))}")
+            return
+    if noun not in _ORDINAL_NOUNS:
+        return
+    pattern = _ORDINAL_BEFORE_FLIGHT if noun in ("flight", "launch") else _ORDINAL_BEFORE
+    m = pattern.search(text, max(0, at - 45), at)
+    if not m:
+        return
+    word = m.group(1).lower()
+    num = _ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else int(word[:-2])
+    if noun == "quarter" and (
+        num > 4
+        or not (
+            _PERIOD_CONTEXT.match(text, end, end + 40)
+            or _PERIOD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        )
+    ):
+        return
+    found.add(_SERIES_OF.get(noun, noun) + ":" + str(num))
+
+
+def told_day_of_year(text: str) -> int | None:
+    """Day of the year (1-366) of the first date the text gives as its own, with or without a
+    year: an undated report of "May 27" is not about an event of August 26, whatever year."""
+    for start, groups in find_dates(text):
+        _, mo, d = _ymd(groups)
+        if _NOT_THE_DAY.search(text, max(0, start - 40), start):
+            continue
+        try:
+            return day_of_year(mo, d)
+        except ValueError:
+            continue
+    return None
+
+
+def day_of_year(month: int, day: int) -> int:
+    """1-366 on a leap-year calendar, so one calendar day has one number in any year."""
+    return date(2000, month, day).timetuple().tm_yday
 
 
 def _ymd(groups: DateGroups) -> tuple[int | None, int, int]:
@@ -281,6 +462,8 @@ def extract_with_tokens(
         figures,
         lead_figures,
         len(tokens) > LEAD_TOKENS,
+        serials(head[: len(title) + 1 + LEAD_CHARS], out),
+        told_day_of_year(head[: len(title) + 1 + DATELINE_CHARS]) if dated is None else None,
     )
     return feats, text_tokens
 
@@ -344,6 +527,25 @@ def _scaled_figures(text: str, lead_end: int) -> tuple[set[float], set[float]]:
         if m.start() < lead_end:
             lead.add(value)
     return found, lead
+
+
+def _rounding_unit(value: float) -> float:
+    """10 ** (place of the last non-zero digit) of a whole figure: 384,000 -> 1,000."""
+    if not float(value).is_integer() or value == 0:
+        return 1.0
+    n, unit = int(abs(value)), 1.0
+    while n % 10 == 0:
+        n //= 10
+        unit *= 10.0
+    return unit
+
+
+def same_figure(a: float, b: float) -> bool:
+    """One figure is the other as written or rounded to the rounder one's last digit ("about
+    384,000" and 384,122; "$69 billion" and 68.7 billion), and within 5%: 384,122 and 386,810
+    are two figures however close, and "1,000" is not 1,400."""
+    unit = max(_rounding_unit(a), _rounding_unit(b))
+    return abs(a - b) <= min(unit / 2.0, 0.05 * max(abs(a), abs(b)))
 
 
 def figures_match(a: float, b: float) -> bool:
