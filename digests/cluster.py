@@ -148,6 +148,7 @@ class _Story:
     serials: Counter[str] = field(default_factory=Counter)  # reports leading with each key
     reports: int = 0  # members that are not copies
     doys: set[int] = field(default_factory=set)  # days of the year its reports tell
+    core_names: tuple[int, list[str]] | None = None  # (leads, _core_names) last computed
     norm: float = 0.0
     active: bool = True
 
@@ -233,7 +234,7 @@ def _figure_conflict(story: _Story, lead_figures: Iterable[float]) -> bool:
 def _serial_conflict(mine: frozenset[str], theirs: Counter[str], reports: int) -> bool:
     """Another instance of a series: the article leads with Flight 10 where most of the story's
     reports lead with Flight 9, and none with 10 (Q1 vs Q2 deliveries, Game 6 vs Game 7)."""
-    if not mine or not theirs:
+    if not mine or not theirs or all(k in theirs for k in mine):
         return False
     for key in mine:
         series = key.partition(":")[0]
@@ -257,7 +258,7 @@ def _told_day_factor(doy: int | None, doys: Iterable[int]) -> float:
 
 
 def _serial_note(story: _Story, feats: TextFeatures) -> str | None:
-    if not _serial_conflict(feats.serials, story.serials, story.reports):
+    if not feats.serials or not _serial_conflict(feats.serials, story.serials, story.reports):
         return None
 
     def shown(keys: Iterable[str]) -> str:
@@ -298,8 +299,13 @@ def _told_doy(feats: TextFeatures) -> int | None:
 def _core_names(story: _Story) -> list[str]:
     """The story's protagonists: names that at least two and at least NAME_CORE_SHARE of its
     reports put in their headline or lead."""
+    cached = story.core_names
+    if cached is not None and cached[0] == story.leads:  # lead names change only with leads
+        return cached[1]
     need = max(NAME_MIN_REPORTS, NAME_CORE_SHARE * story.leads)
-    return [k for k, n in story.lead_names.items() if n >= need]
+    core = [k for k, n in story.lead_names.items() if n >= need]
+    story.core_names = (story.leads, core)
+    return core
 
 
 def _names_conflict(a: _Story, b: _Story) -> bool:
