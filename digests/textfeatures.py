@@ -69,8 +69,9 @@ _NOT_THE_DAY = re.compile(
 )
 # Which instance of a recurring event a report is about: Flight 9 or Flight 10, Q1 or Q2 results,
 # Game 6 or Game 7. Look-alike events of one series differ in little else.
-_ORDINAL_WORDS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()  # noqa: SIM905
+_ORDINAL_WORDS: tuple[str, ...] = (
+    *("first", "second", "third", "fourth", "fifth", "sixth"),
+    *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
 )
 _ORDINALS = "|".join(_ORDINAL_WORDS)
 # Found around each series noun: "Flight 9" after it, "ninth" (and for flights up to two words
@@ -79,7 +80,7 @@ _NUMBER_AFTER = re.compile(r"\s+(\d{1,3})(?![\d,.:/\u2013-]*\d)")
 _ORDINAL_BEFORE = re.compile(rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]$", re.IGNORECASE)
 _ORDINAL_BEFORE_FLIGHT = re.compile(
     rf"\b({_ORDINALS}|\d{{1,2}}(?:st|nd|rd|th))[- ]"
-    r"(?:(?:[A-Z]\w+|(?i:test|demonstration|orbital|integrated|crewed|uncrewed))[- ]){0,2}$",
+    r"(?:(?:[A-Z]\w+|test|demonstration|orbital|integrated|crewed|uncrewed)[- ]){0,2}$",
     re.IGNORECASE,
 )
 _QUARTER_CODE = re.compile(r"\bQ([1-4])\b")
