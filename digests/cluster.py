@@ -22,8 +22,10 @@ How an article is placed (all deterministic, no model downloads):
 
 `cluster_articles` learns IDF from the batch first, reads it in publication order, runs the
 same online pass, then reviews it: stories started twice are merged, and (for batches up to
-REFINE_MAX) articles that fit another story clearly better are moved. The bot's online path
-can warm its IDF from stored history with `warm_up`.
+REFINE_MAX) articles that fit another story clearly better are moved, and the batch is read a
+second time in reverse order: a substantial part of a story that the second reading keeps
+apart is split off (which undated report came first should not decide what is one event).
+The bot's online path can warm its IDF from stored history with `warm_up`.
 """
 
 from __future__ import annotations
@@ -112,6 +114,12 @@ REFINE_MARGIN = 0.05  # batch review moves an article only when another story fi
 REFINE_ROUNDS = 3
 REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
+# Batch second reading (see `split_by_second_reading`): a part of a story that the batch read
+# in reverse order places apart from the rest is split off when it holds at least this share
+# of the story's reports (and at least two): a substantial part is another event the reading
+# order let in; a report or two peeled off a big story is only order noise.
+SPLIT_SHARE = 0.25
+SPLIT_MIN_REPORTS = 2
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -989,6 +997,75 @@ class StoryClusterer:
         self._rebuild(arts, feats, vecs, label, why)
         return moves_total
 
+    def split_by_second_reading(self, articles: Sequence[Article], other: dict[str, str]) -> int:
+        """Batch step: split a story where a second reading of the same batch (`other`:
+        article id -> story id, read in another order) keeps a substantial part of it
+        (SPLIT_SHARE of its reports, at least SPLIT_MIN_REPORTS; copies are no reports) apart
+        from the rest. Two
+        readings that disagree on whether reports are one event leave them apart: merging
+        two events is the worse error. The part holding the article that started the story
+        keeps the story's id; a split part is named after its first article, which is
+        marked as starting it. Copies stay with their originals. Returns the stories added."""
+        arts: list[Article] = []
+        seen_ids: set[str] = set()
+        for a in articles:  # each id once, as placed
+            if a.id in self._assignments and a.id in other and a.id not in seen_ids:
+                seen_ids.add(a.id)
+                arts.append(a)
+        label = {a.id: self._assignments[a.id].story_id for a in arts}
+        parts: dict[tuple[str, str], list[str]] = {}
+        for a in arts:
+            parts.setdefault((label[a.id], other[a.id]), []).append(a.id)
+        by_story: dict[str, list[list[str]]] = {}
+        for (sid, _), ids in parts.items():
+            by_story.setdefault(sid, []).append(ids)
+        taken = {s.id for s in self._stories}
+        starts: dict[str, str] = {}  # new story id -> the article that starts it
+        why: dict[str, str] = {}
+
+        def reports(piece: list[str]) -> int:  # a copy is no report of its own
+            return sum(1 for aid in piece if self._assignments[aid].duplicate_of is None)
+
+        for sid, pieces in by_story.items():
+            size = sum(reports(p) for p in pieces)
+            need = max(SPLIT_MIN_REPORTS, SPLIT_SHARE * size)
+            big = [p for p in pieces if reports(p) >= need]
+            if len(big) < 2:
+                continue
+            founder = next(
+                (p for p in big if any(self._assignments[aid].new_story for aid in p)), None
+            )
+            keep = founder if founder is not None else max(big, key=reports)
+            for piece in big:
+                if piece is keep:
+                    continue
+                new_id = story_id_for(piece[0])
+                if new_id in taken:
+                    new_id = story_id_for(piece[0] + "#" + str(len(taken)))
+                taken.add(new_id)
+                starts[new_id] = piece[0]
+                note = (
+                    f"split from story {sid} on review: read in another order, these"
+                    f" {reports(piece)} of its {size} reports form a story of their own"
+                )
+                for aid in piece:
+                    label[aid] = new_id
+                    why[aid] = note
+        if not starts:
+            return 0
+        for aid in label:
+            orig = self._assignments[aid].duplicate_of
+            if orig is not None and orig in label and label[aid] != label[orig]:
+                label[aid] = label[orig]
+                why.pop(aid, None)
+        feats = {a.id: extract(a) for a in arts}
+        vecs = {aid: self._vector(f) for aid, f in feats.items()}
+        self._rebuild(arts, feats, vecs, label, why)
+        for new_id, aid in starts.items():
+            if label[aid] == new_id:
+                self._assignments[aid] = replace(self._assignments[aid], new_story=True)
+        return len(starts)
+
     def _rebuild(
         self,
         arts: Sequence[Article],
@@ -1092,22 +1169,50 @@ def _cluster_articles(
     articles: Iterable[Article], *, threshold: float, merge: bool, refine: bool
 ) -> tuple[list[StoryGroup], dict[str, Assignment]]:
     it = iter(articles)
-    head = list(islice(it, WARM_UP_SAMPLE))
+    given = list(islice(it, WARM_UP_SAMPLE))
+    clusterer, head, assignments = _read_batch(
+        given, it, threshold=threshold, merge=merge, refine=refine
+    )
+    if head and merge and refine:
+        # Undated reports are placed in the order given, and which of them arrives first
+        # decides what a young story (too young for its guards) lets in. A second reading in
+        # reverse order shows where the order decided: precision first, such parts split off.
+        other, _, _ = _read_batch(
+            given[::-1], iter(()), threshold=threshold, merge=merge, refine=refine
+        )
+        clusterer.split_by_second_reading(
+            head, {aid: a.story_id for aid, a in other._assignments.items()}
+        )
+    assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
+    return clusterer.groups(), assignments
+
+
+def _read_batch(
+    given: list[Article],
+    rest: Iterator[Article],
+    *,
+    threshold: float,
+    merge: bool,
+    refine: bool,
+) -> tuple[StoryClusterer, list[Article], dict[str, Assignment]]:
+    """One reading of a batch: `given` (at most WARM_UP_SAMPLE articles) teaches the IDF and
+    is placed in publication order, then `rest` streams in. Returns the clusterer, the
+    articles placed in order when the batch is small enough to review (else []), and the
+    assignments as placed."""
     # A batch is read in publication order, as a stream would arrive (undated articles last,
     # in input order): earlier coverage founds the stories, so results barely depend on how
     # the input happened to be ordered.
-    head = in_placement_order(head)
+    head = in_placement_order(given)
     clusterer = StoryClusterer(threshold=threshold)
     clusterer._warm_up(head, keep=True)
     assignments = {a.id: clusterer.add(a) for a in head}
     small = len(head) <= REFINE_MAX
     if not small:
         head = []
-    for a in it:
+    for a in rest:
         assignments[a.id] = clusterer.add(a)
     if merge:
         clusterer.merge_similar()
     if refine and small:
         clusterer.refine(head, whole=True)
-    assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
-    return clusterer.groups(), assignments
+    return clusterer, head, assignments

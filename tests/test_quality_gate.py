@@ -14,13 +14,17 @@ import pytest
 
 from digests.cluster import cluster_articles
 from digests.cluster_eval import Scores, bcubed, load_jsonl, read_seed
+from digests.models import Article
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = SHARED / "data"
 
 # dataset -> (precision floor, recall floor, F1 floor)
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "ecbplus-subtopics/ecbplus.jsonl": (0.92, 0.92, 0.925),
+    # Recall 0.930 -> 0.912 with the second reading (precision 0.932 -> 0.938): it splits
+    # what either reading order keeps apart, and ECB+ pays for the order its file happens to
+    # be in; shuffled (below) it gains.
+    "ecbplus-subtopics/ecbplus.jsonl": (0.93, 0.905, 0.92),
     "pages-devset/articles.jsonl": (0.99, 0.98, 0.99),
     "uci-news-aggregator-sample/uci_sample.jsonl": (0.90, 0.38, 0.54),
 }
@@ -54,7 +58,22 @@ def test_bcubed_floors(name: str) -> None:
 # Random halves of pages-devset: fewer reports per event, and often one of a look-alike pair
 # without its dated reports. Guards against fitting the whole set: mean over HALVES seeds.
 HALVES = 10
-HALVES_FLOORS = (0.95, 0.95)  # mean P, mean F1: 0.973 / 0.971 (0.914 / 0.933 before series guards)
+# mean P, mean F1: 0.982 / 0.976 (0.973 / 0.971 before the second reading, 0.914 / 0.933
+# before the series guards)
+HALVES_FLOORS = (0.97, 0.965)
+
+
+def _mean_scores(batches: list[list[Article]], gold: dict[str, str]) -> tuple[float, float]:
+    """Mean BCubed precision and F1 of clustering each batch on its own."""
+    precision = f1 = 0.0
+    for batch in batches:
+        groups, _ = cluster_articles(batch)
+        scores = bcubed(
+            {a.id: gold[a.id] for a in batch}, {x: g.id for g in groups for x in g.article_ids}
+        )
+        precision += scores.precision / len(batches)
+        f1 += scores.f1 / len(batches)
+    return precision, f1
 
 
 def test_pages_random_halves_floors() -> None:
@@ -62,19 +81,36 @@ def test_pages_random_halves_floors() -> None:
     if not path.exists():
         pytest.skip(f"{path} not present")
     articles, gold, _ = load_jsonl(path)
-    precision = f1 = 0.0
+    halves = []
     for seed in range(HALVES):
         rnd = random.Random(seed)
-        half = [a for a in articles if rnd.random() < 0.5]
-        groups, _ = cluster_articles(half)
-        scores = bcubed(
-            {a.id: gold[a.id] for a in half}, {x: g.id for g in groups for x in g.article_ids}
-        )
-        precision += scores.precision / HALVES
-        f1 += scores.f1 / HALVES
+        halves.append([a for a in articles if rnd.random() < 0.5])
+    precision, f1 = _mean_scores(halves, gold)
     got = f"mean P={precision:.3f} F1={f1:.3f}"
     assert precision >= HALVES_FLOORS[0], f"random halves: precision fell: {got}"
     assert f1 >= HALVES_FLOORS[1], f"random halves: F1 fell: {got}"
+
+
+# ECB+ in other orders: the file keeps each topic together, a stream does not. Undated
+# reports are placed in the order given, so this measures how much that order decides.
+SHUFFLES = (1, 2, 3)
+SHUFFLED_FLOORS = (0.905, 0.90)  # mean P, mean F1: 0.919 / 0.912 (0.889 / 0.905 one reading)
+
+
+def test_ecbplus_shuffled_floors() -> None:
+    path = DATA / "ecbplus-subtopics" / "ecbplus.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    articles, gold, _ = load_jsonl(path)
+    orders = []
+    for seed in SHUFFLES:
+        order = list(articles)
+        random.Random(seed).shuffle(order)
+        orders.append(order)
+    precision, f1 = _mean_scores(orders, gold)
+    got = f"mean P={precision:.3f} F1={f1:.3f}"
+    assert precision >= SHUFFLED_FLOORS[0], f"shuffled ECB+: precision fell: {got}"
+    assert f1 >= SHUFFLED_FLOORS[1], f"shuffled ECB+: F1 fell: {got}"
 
 
 def test_pages_near_copies_are_flagged() -> None:
