@@ -1168,17 +1168,15 @@ def cluster_articles(
 def _cluster_articles(
     articles: Iterable[Article], *, threshold: float, merge: bool, refine: bool
 ) -> tuple[list[StoryGroup], dict[str, Assignment]]:
-    it = iter(articles)
-    given = list(islice(it, WARM_UP_SAMPLE))
-    clusterer, head, assignments = _read_batch(
-        given, it, threshold=threshold, merge=merge, refine=refine
+    clusterer, given, head, assignments = _read_batch(
+        iter(articles), threshold=threshold, merge=merge, refine=refine
     )
     if head and merge and refine:
         # Undated reports are placed in the order given, and which of them arrives first
         # decides what a young story (too young for its guards) lets in. A second reading in
         # reverse order shows where the order decided: precision first, such parts split off.
-        other, _, _ = _read_batch(
-            given[::-1], iter(()), threshold=threshold, merge=merge, refine=refine
+        other, _, _, _ = _read_batch(
+            iter(given[::-1]), threshold=threshold, merge=merge, refine=refine
         )
         clusterer.split_by_second_reading(
             head, {aid: a.story_id for aid, a in other._assignments.items()}
@@ -1188,17 +1186,13 @@ def _cluster_articles(
 
 
 def _read_batch(
-    given: list[Article],
-    rest: Iterator[Article],
-    *,
-    threshold: float,
-    merge: bool,
-    refine: bool,
-) -> tuple[StoryClusterer, list[Article], dict[str, Assignment]]:
-    """One reading of a batch: `given` (at most WARM_UP_SAMPLE articles) teaches the IDF and
-    is placed in publication order, then `rest` streams in. Returns the clusterer, the
-    articles placed in order when the batch is small enough to review (else []), and the
-    assignments as placed."""
+    it: Iterator[Article], *, threshold: float, merge: bool, refine: bool
+) -> tuple[StoryClusterer, list[Article], list[Article], dict[str, Assignment]]:
+    """One reading of a batch: its first WARM_UP_SAMPLE articles teach the IDF and are placed
+    in publication order, then the rest streams in. Returns the clusterer, the batch as given
+    and as placed when it is small enough to review (else two empty lists: a large batch is
+    streamed, not held), and the assignments as placed."""
+    given = list(islice(it, WARM_UP_SAMPLE))
     # A batch is read in publication order, as a stream would arrive (undated articles last,
     # in input order): earlier coverage founds the stories, so results barely depend on how
     # the input happened to be ordered.
@@ -1208,11 +1202,11 @@ def _read_batch(
     assignments = {a.id: clusterer.add(a) for a in head}
     small = len(head) <= REFINE_MAX
     if not small:
-        head = []
-    for a in rest:
+        given = head = []
+    for a in it:
         assignments[a.id] = clusterer.add(a)
     if merge:
         clusterer.merge_similar()
     if refine and small:
         clusterer.refine(head, whole=True)
-    return clusterer, head, assignments
+    return clusterer, given, head, assignments

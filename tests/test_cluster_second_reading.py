@@ -34,7 +34,7 @@ def test_one_reading_merges_two_rehab_stays_when_the_other_actress_comes_first()
     # Undated, so placed in the order given: Lindqvist's report founds a story that Vosk's
     # first report joins while it is too young for the protagonist guard.
     order = [REHAB_B, R1, REHAB_B2, R2, R3]
-    one, _, _ = _read_batch(order, iter(()), threshold=JOIN_THRESHOLD, merge=True, refine=True)
+    one, *_ = _read_batch(iter(order), threshold=JOIN_THRESHOLD, merge=True, refine=True)
     assert _partition(one.groups()) == [["r1", "r2", "r3", "r4", "r5"]]
 
 
