@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 from digests.dedup import NearDuplicateIndex
 from digests.kernels import (
@@ -133,7 +134,7 @@ def story_id_for(first_article_id: str) -> str:
 Vector = dict[str, float]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Story:
     """Mutable clustering state of one story (internal; the outside sees `StoryGroup`)."""
 
@@ -161,7 +162,23 @@ class _Story:
     active: bool = True
 
 
-@dataclass(frozen=True)
+# What a retired story holds in place of its features: one shared set of empty containers,
+# since an endless stream retires stories by the ten thousand (a retired story is never
+# joined, merged or scored again; only its id and articles are read).
+_RETIRED_VECTOR: Vector = {}
+_RETIRED_NAMES: dict[str, str] = {}
+_RETIRED_COUNTS: Counter[Any] = Counter()
+_RETIRED_SET: set[Any] = set()
+_RETIRED_MEMBERS: list[tuple[str, Vector]] = []
+
+
+def _forget(story: _Story) -> None:
+    story.centroid, story.members = _RETIRED_VECTOR, _RETIRED_MEMBERS
+    story.names, story.numbers, story.doys = _RETIRED_NAMES, _RETIRED_SET, _RETIRED_SET
+    story.lead_names = story.dates = story.figures = story.serials = _RETIRED_COUNTS
+
+
+@dataclass(frozen=True, slots=True)
 class _Origin:
     """What decides which of two copies is the original."""
 
@@ -709,11 +726,8 @@ class StoryClusterer:
             if story.active and story.last_seen == seen and story.last_day is not None:
                 self._retired_since_purge += 1
                 story.active = False
-                story.centroid, story.members = {}, []
-                story.names, story.numbers = {}, set()
-                story.lead_names, story.leads = Counter(), 0
-                story.dates, story.figures = Counter(), Counter()
-                story.serials, story.doys = Counter(), set()
+                story.leads = 0
+                _forget(story)
         if self._retired_since_purge > PURGE_AFTER:
             # Postings of retired stories are dead weight on an endless stream.
             self._retired_since_purge = 0
@@ -873,7 +887,7 @@ class StoryClusterer:
         a.article_ids.extend(b.article_ids)
         b.article_ids = []
         b.active = False
-        b.centroid, b.members = {}, []
+        _forget(b)
 
     def refine(
         self, articles: Sequence[Article], *, margin: float | None = None, whole: bool = False

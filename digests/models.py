@@ -63,7 +63,7 @@ class ReadResult:
     problems: tuple[ReadProblem, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """Where the clusterer put one article, and why (for `/digest why URL`).
 

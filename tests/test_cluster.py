@@ -517,3 +517,31 @@ def test_a_review_does_not_move_a_lone_report_across_the_dates_texts_give() -> N
     c.add_many(reports)
     c.refine(reports)
     assert [g.article_ids for g in c.groups()] == [("q0", "q1"), ("q9",)]
+
+
+def test_retired_and_merged_stories_share_empty_features_that_stay_empty() -> None:
+    """Retired and merged-away stories give up their features for one shared set of empty
+    containers (memory on an endless stream); nothing may write to those again."""
+    from digests import cluster
+    from digests.synthetic import SyntheticStream
+
+    clusterer, *_ = cluster._read_batch(
+        (a for a, _ in SyntheticStream(6000)),
+        threshold=cluster.JOIN_THRESHOLD,
+        merge=True,
+        refine=True,
+    )
+    gone = [s for s in clusterer._stories if not s.active]
+    assert len(gone) > 1000
+    assert all(
+        s.names is cluster._RETIRED_NAMES and s.figures is cluster._RETIRED_COUNTS for s in gone
+    )
+    shared = (
+        cluster._RETIRED_VECTOR,
+        cluster._RETIRED_NAMES,
+        cluster._RETIRED_COUNTS,
+        cluster._RETIRED_SET,
+        cluster._RETIRED_MEMBERS,
+    )
+    assert not any(shared), shared
+    assert sum(len(g.article_ids) for g in clusterer.groups()) == 6000
