@@ -972,15 +972,17 @@ def _with_event_date(
     """
     if any(d.resolved for d in rep.dates):
         return text, None
-    best: tuple[int, DateMention, StorySentence] | None = None
-    for s in [rep, *backing]:
-        for d in s.dates:
-            rank = 2 if d.resolved else 1 if d.month_day else 0
-            if rank and (best is None or rank > best[0]):
-                best = (rank, d, s)
     weekdays = {
         w for d in rep.dates if d.form == "weekday" for w in d.text.lower().split() if w in WEEKDAYS
     }
+    best: tuple[int, DateMention, StorySentence] | None = None
+    for s in [rep, *backing]:
+        for d in s.dates:
+            if weekdays and d.resolved and d.resolved.strftime("%A").lower() not in weekdays:
+                continue  # "on Saturday" is not given a Sunday's date
+            rank = 2 if d.resolved else 1 if d.month_day else 0
+            if rank and (best is None or rank > best[0]):
+                best = (rank, d, s)
     if (best is None or best[0] < 2) and weekdays:
         for s in leads:
             for d in s.dates:
@@ -989,6 +991,8 @@ def _with_event_date(
                     break
             if best is not None and best[0] == 2:
                 break
+    if best is None and not rep.dates:
+        best = _agreed_day(leads, rep)
     own = max((2 if d.resolved else 1 if d.month_day else 0 for d in rep.dates), default=0)
     if best is None or best[2] is rep or best[0] <= own:
         return text, None  # nothing more precise than what the sentence already says
@@ -997,6 +1001,38 @@ def _with_event_date(
     if d.resolved and d.form == "weekday":
         shown = f"{d.resolved.strftime('%A')}, {shown}"
     return f"{text.rstrip()} — {shown}", s
+
+
+def _agreed_day(
+    leads: Sequence[StorySentence], rep: StorySentence
+) -> tuple[int, DateMention, StorySentence] | None:
+    """The full date that the openings of two or more other outlets give, when no other date
+    is given as often: an event fact with no date of its own still says when. An opening that
+    names only the weekday ("on Sunday", no year to resolve it) agrees with a date on that
+    weekday."""
+    outlets: dict[date, set[str]] = {}
+    first: dict[date, tuple[DateMention, StorySentence]] = {}
+    named: dict[str, set[str]] = {}  # weekday -> outlets naming it unresolved
+    for s in leads:
+        if s.source == rep.source:
+            continue
+        for d in s.dates:
+            if d.resolved is not None:
+                outlets.setdefault(d.resolved, set()).add(s.source)
+                first.setdefault(d.resolved, (d, s))
+            elif d.form == "weekday":
+                for w in d.text.lower().split():
+                    if w in WEEKDAYS:
+                        named.setdefault(w, set()).add(s.source)
+    for day, told in outlets.items():
+        told |= named.get(day.strftime("%A").lower(), set())
+    ranked = sorted(outlets.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if not ranked or len(ranked[0][1]) < 2:
+        return None
+    if len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1]):
+        return None  # two days told as often: no agreement
+    d, s = first[ranked[0][0]]
+    return 2, d, s
 
 
 def _concept_weights(df: Counter[str]) -> dict[str, float]:
