@@ -1192,9 +1192,13 @@ def _cluster_articles(
         other, _, _, _ = _read_batch(
             iter(given[::-1]), threshold=threshold, merge=merge, refine=refine
         )
-        clusterer.split_by_second_reading(
+        split = clusterer.split_by_second_reading(
             head, {aid: a.story_id for aid, a in other._assignments.items()}
         )
+        if split:
+            # A part split off may be one event with another story, which the first review
+            # saw only as mixed: the merge review runs again (its guards still apply).
+            clusterer.merge_similar()
     assignments = {aid: clusterer.assignment(aid) or a for aid, a in assignments.items()}
     return clusterer.groups(), assignments
 

@@ -94,7 +94,7 @@ def test_pages_random_halves_floors() -> None:
 # ECB+ in other orders: the file keeps each topic together, a stream does not. Undated
 # reports are placed in the order given, so this measures how much that order decides.
 SHUFFLES = (1, 2, 3)
-SHUFFLED_FLOORS = (0.905, 0.90)  # mean P, mean F1: 0.919 / 0.912 (0.889 / 0.905 one reading)
+SHUFFLED_FLOORS = (0.90, 0.90)  # mean P, mean F1: 0.910 / 0.912 (0.889 / 0.905 one reading)
 
 
 def test_ecbplus_shuffled_floors() -> None:
@@ -111,6 +111,27 @@ def test_ecbplus_shuffled_floors() -> None:
     got = f"mean P={precision:.3f} F1={f1:.3f}"
     assert precision >= SHUFFLED_FLOORS[0], f"shuffled ECB+: precision fell: {got}"
     assert f1 >= SHUFFLED_FLOORS[1], f"shuffled ECB+: F1 fell: {got}"
+
+
+# pages-devset inside a larger batch (before or after all of ECB+): more events of other kinds
+# in the same IDF, the same reviews and both readings. Scored on the pages-devset articles.
+MIXED_FLOORS = (0.97, 0.94)  # P, F1: pages first 0.985 / 0.973, ECB+ first 0.977 / 0.953
+
+
+@pytest.mark.parametrize("pages_first", [True, False])
+def test_pages_devset_inside_a_larger_batch(pages_first: bool) -> None:
+    pages_path = DATA / "pages-devset" / "articles.jsonl"
+    ecb_path = DATA / "ecbplus-subtopics" / "ecbplus.jsonl"
+    if not pages_path.exists() or not ecb_path.exists():
+        pytest.skip("pages-devset or ECB+ not present")
+    pages, gold, _ = load_jsonl(pages_path)
+    ecb, _, _ = load_jsonl(ecb_path)
+    groups, _ = cluster_articles(pages + ecb if pages_first else ecb + pages)
+    pred = {x: g.id for g in groups for x in g.article_ids}
+    scores = bcubed(gold, {a: pred[a] for a in gold})
+    got = f"P={scores.precision:.3f} R={scores.recall:.3f} F1={scores.f1:.3f}"
+    assert scores.precision >= MIXED_FLOORS[0], f"pages-devset in a larger batch: {got}"
+    assert scores.f1 >= MIXED_FLOORS[1], f"pages-devset in a larger batch: {got}"
 
 
 def test_pages_near_copies_are_flagged() -> None:
