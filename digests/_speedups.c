@@ -1885,6 +1885,207 @@ sp_boost_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- count_into: kernels.count_into ----------------------------------------------------
+ * counts[k] = counts.get(k, 0) + 1 for each k that iterating keys gives, in order. */
+static PyObject *
+sp_count_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "count_into(counts, keys)") < 0) {
+        return NULL;
+    }
+    PyObject *counts = args[0];
+    if (check_dict(counts, "counts") < 0) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(args[1]);
+    if (it == NULL) {
+        return NULL;
+    }
+    PyObject *one = PyLong_FromLong(1);
+    if (one == NULL) {
+        Py_DECREF(it);
+        return NULL;
+    }
+    PyObject *key;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *old = PyDict_GetItemWithError(counts, key);
+        PyObject *count;
+        if (old != NULL) {
+            Py_INCREF(old);
+            count = PyNumber_Add(old, one);
+            Py_DECREF(old);
+        }
+        else if (PyErr_Occurred()) {
+            count = NULL;
+        }
+        else {
+            count = one;
+            Py_INCREF(count);
+        }
+        int rc = count == NULL ? -1 : PyDict_SetItem(counts, key, count);
+        Py_XDECREF(count);
+        Py_DECREF(key);
+        if (rc < 0) {
+            break;
+        }
+    }
+    Py_DECREF(one);
+    Py_DECREF(it);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- shared_names: kernels.shared_names ------------------------------------------------
+ * The k keys of names that story_names has too with the highest log(n / (df + 0.5)) over
+ * min_idf, ties by key (Ranked and ranked_cmp, as tfidf_vector sorts). */
+static PyObject *
+sp_shared_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 6, "shared_names(names, story_names, df, n, min_idf, k)") < 0) {
+        return NULL;
+    }
+    PyObject *names = args[0], *story_names = args[1], *df = args[2];
+    if (check_dict(names, "names") < 0 || check_dict(story_names, "story_names") < 0 ||
+        check_dict(df, "df") < 0) {
+        return NULL;
+    }
+    double n, min_idf;
+    Py_ssize_t k;
+    if (to_double(args[3], &n) < 0 || to_double(args[4], &min_idf) < 0 ||
+        to_index(args[5], &k) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyDict_GET_SIZE(names);
+    Ranked *ranked = PyMem_New(Ranked, size > 0 ? size : 1);
+    if (ranked == NULL) {
+        return PyErr_NoMemory();
+    }
+    /* Keys are held: a str key's hash and comparison run no Python code, but a key of
+     * another type is refused before anything is looked up. */
+    PyObject *out = NULL;
+    Py_ssize_t pos = 0, m = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(names, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "names must have str keys");
+            goto done;
+        }
+        int has = PyDict_Contains(story_names, key);
+        if (has < 0) {
+            goto done;
+        }
+        if (!has) {
+            continue;
+        }
+        PyObject *count = PyDict_GetItemWithError(df, key);
+        double d = 0.0;
+        if (count != NULL ? to_double(count, &d) < 0 : PyErr_Occurred() != NULL) {
+            goto done;
+        }
+        if (d + 0.5 == 0.0) {
+            PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+            goto done;
+        }
+        double ratio = n / (d + 0.5);
+        if (ratio <= 0.0) {
+            PyErr_SetString(PyExc_ValueError, "math domain error"); /* as math.log says */
+            goto done;
+        }
+        double idf = log(ratio);
+        if (isnan(idf)) {
+            PyErr_SetString(PyExc_ValueError, "idf is not a number");
+            goto done;
+        }
+        if (idf > min_idf) {
+            ranked[m].w = idf;
+            ranked[m].term = key;
+            m++;
+        }
+    }
+    qsort(ranked, (size_t)m, sizeof(Ranked), ranked_cmp);
+    if (k < m) {
+        m = k < 0 ? 0 : k;
+    }
+    out = PyList_New(m);
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_INCREF(ranked[i].term);
+        PyList_SET_ITEM(out, i, ranked[i].term);
+    }
+done:
+    PyMem_Free(ranked);
+    return out;
+}
+
+/* ---- lower_all: kernels.lower_all ------------------------------------------------------
+ * Each token lower-cased. An ASCII str is lowered here (a token with no capital is returned
+ * as it is: equal to its lower-cased copy); any other goes through str.lower. */
+static PyObject *
+sp_lower_all(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 1, "lower_all(tokens)") < 0) {
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(args[0], "tokens must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *tok = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *low = NULL;
+        if (!PyUnicode_Check(tok)) {
+            PyErr_Format(PyExc_TypeError, "tokens must be str, not %.100s",
+                         Py_TYPE(tok)->tp_name);
+            goto error;
+        }
+        if (PyUnicode_CheckExact(tok) && PyUnicode_IS_ASCII(tok)) {
+            const Py_UCS1 *s = PyUnicode_1BYTE_DATA(tok);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(tok), first = 0;
+            while (first < len && !(s[first] >= 'A' && s[first] <= 'Z')) {
+                first++;
+            }
+            if (first == len) {
+                Py_INCREF(tok);
+                low = tok;
+            }
+            else {
+                low = PyUnicode_New(len, 127);
+                if (low == NULL) {
+                    goto error;
+                }
+                Py_UCS1 *d = PyUnicode_1BYTE_DATA(low);
+                for (Py_ssize_t j = 0; j < len; j++) {
+                    Py_UCS1 c = s[j];
+                    d[j] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + ('a' - 'A')) : c;
+                }
+            }
+        }
+        else {
+            low = PyObject_CallMethod(tok, "lower", NULL);
+            if (low == NULL) {
+                goto error;
+            }
+        }
+        PyList_SET_ITEM(out, i, low);
+    }
+    Py_DECREF(seq);
+    return out;
+error:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1920,6 +2121,12 @@ static PyMethodDef methods[] = {
      "purge(postings, alive): drop gone stories from the postings lists."},
     {"merge_new", (PyCFunction)(void (*)(void))sp_merge_new, METH_FASTCALL,
      "merge_new(dst, src, cap): dst.setdefault(k, v) for src's items while len(dst) < cap."},
+    {"count_into", (PyCFunction)(void (*)(void))sp_count_into, METH_FASTCALL,
+     "count_into(counts, keys): counts[k] += 1 for each of keys (Counter.update)."},
+    {"shared_names", (PyCFunction)(void (*)(void))sp_shared_names, METH_FASTCALL,
+     "shared_names(names, story_names, df, n, min_idf, k): the k rarest names both have."},
+    {"lower_all", (PyCFunction)(void (*)(void))sp_lower_all, METH_FASTCALL,
+     "lower_all(tokens): each token lower-cased."},
     {NULL, NULL, 0, NULL},
 };
 

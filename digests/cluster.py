@@ -49,9 +49,12 @@ from digests.dedup import NearDuplicateIndex
 from digests.kernels import (
     add_into,
     best_member,
+    count_into,
+    lower_all,
     merge_new,
     post,
     purge,
+    shared_names,
     tfidf_vector,
     top_hits,
 )
@@ -416,7 +419,7 @@ class StoryClusterer:
 
     def _count(self, feats: TextFeatures) -> None:
         self._n_docs += 1
-        self._df.update(feats.terms.keys())
+        count_into(self._df, feats.terms)
 
     def _idf(self, term: str) -> float:
         # PRIOR_DOCS virtual documents that lack every term: in a small batch a word two
@@ -461,7 +464,7 @@ class StoryClusterer:
         text = article.text if article.text.strip() else article.title
         tokens = None
         if raw_tokens is not None and text is article.text:
-            tokens = list(map(str.lower, raw_tokens))
+            tokens = lower_all(raw_tokens)
         match = self._dedup.add(article.id, text, candidates=dup_candidates, tokens=tokens)
         duplicate_of: str | None = None
         if match is not None:
@@ -694,18 +697,18 @@ class StoryClusterer:
         if not copy and feats.long:  # a syndicated copy is not another report
             story.leads += 1
             if len(story.lead_names) < 400:
-                story.lead_names.update(feats.lead_names)
+                count_into(story.lead_names, feats.lead_names)
 
         if not copy:
             story.reports += 1
             if feats.serials:
-                story.serials.update(feats.serials)
+                count_into(story.serials, feats.serials)
         doy = _told_doy(feats)
         if doy is not None and len(story.doys) < 60:
             story.doys.add(doy)
-        story.dates.update(feats.dates)
+        count_into(story.dates, feats.dates)
         if feats.figures and len(story.figures) < 200:
-            story.figures.update(feats.figures)
+            count_into(story.figures, feats.figures)
             story.with_figures += 1
         if len(story.numbers) < 400:
             story.numbers.update(feats.numbers)
@@ -746,11 +749,10 @@ class StoryClusterer:
         ev: list[str] = []
         if duplicate_of is not None and match is not None:
             ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
-        n, df = self._n_docs + PRIOR_DOCS, self._df  # `_idf`, inlined: one call per name
-        idf = {k: math.log(n / (df.get(k, 0) + 0.5)) for k in feats.names if k in story.names}
-        keys = sorted([k for k, v in idf.items() if v > 2.0], key=lambda k: (-idf[k], k))
+        # Names both have whose IDF (`_idf`) is over 2.0, rarest first.
+        keys = shared_names(feats.names, story.names, self._df, self._n_docs + PRIOR_DOCS, 2.0, 4)
         if keys:
-            ev.append("shared names: " + ", ".join(feats.names[k] for k in keys[:4]))
+            ev.append("shared names: " + ", ".join([feats.names[k] for k in keys]))
         same_dates = sorted(feats.dates & set(story.dates))
         if same_dates:
             ev.append("same date " + ", ".join(d.isoformat() for d in same_dates[:2]))

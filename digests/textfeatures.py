@@ -24,6 +24,7 @@ from digests.kernels import (
     boost_names,
     find_dates,
     find_weekdays,
+    lower_all,
     sublinear,
     tokenize,
 )
@@ -602,4 +603,4 @@ def _display(tok: str) -> str:
 
 def tokens_for_shingles(text: str) -> list[str]:
     """Lower-cased word tokens, punctuation dropped: what near-copy detection compares."""
-    return [t.lower() for t in tokenize(text)]
+    return lower_all(tokenize(text))

@@ -10,6 +10,7 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -498,6 +499,75 @@ def test_boost_names_matches(
         c("boost_names")({}, {"a": 1.0}, set(), {}, 2.0)  # as terms["a"] += ... would
 
 
+# ---- tallies, evidence names, lower case ------------------------------------------------
+@compiled
+def test_count_into_cases() -> None:
+    for keys in (["a", "b", "a"], frozenset({"x", "y"}), {"k": 1.0, "j": 2.0}, [], iter("abca")):
+        a: dict[str, int] = {"a": 2}
+        b: dict[str, int] = {"a": 2}
+        c("count_into")(a, copy.copy(keys))
+        py("count_into")(b, copy.copy(keys))
+        assert list(a.items()) == list(b.items())
+    counter: Counter[str] = Counter({"a": 1})
+    c("count_into")(counter, ["a", "b"])
+    assert counter == Counter({"a": 2, "b": 1}) and isinstance(counter, Counter)
+
+
+@compiled
+@SETTINGS
+@given(st.dictionaries(terms, st.integers(0, 9), max_size=6), st.lists(terms, max_size=20))
+def test_count_into_matches(counts: dict[str, int], keys: list[str]) -> None:
+    a, b = dict(counts), Counter(counts)
+    c("count_into")(a, keys)
+    b.update(keys)  # what it stands in for
+    assert list(a.items()) == list(b.items())
+    d = dict(counts)
+    py("count_into")(d, keys)
+    assert list(d.items()) == list(a.items())
+
+
+names_st = st.dictionaries(terms, st.text(max_size=3), max_size=11)
+df_st = st.dictionaries(terms, st.integers(0, 50), max_size=11)
+
+
+@compiled
+def test_shared_names_cases() -> None:
+    names = {"kiev": "Kiev", "putin": "Putin", "nato": "NATO", "uk": "UK"}
+    story = {"putin": "Putin", "nato": "NATO", "uk": "UK", "paris": "Paris"}
+    df = {"putin": 3, "nato": 3, "uk": 40}
+    for args in [
+        (names, story, df, 100.0, 2.0, 4),
+        (names, story, df, 100.0, 2.0, 1),
+        (names, {}, df, 100.0, 2.0, 4),
+    ]:
+        assert c("shared_names")(*args) == py("shared_names")(*args)
+    assert c("shared_names")(names, story, df, 100.0, 2.0, 4) == ["nato", "putin"]
+
+
+@compiled
+@SETTINGS
+@given(names_st, names_st, df_st, st.floats(1.0, 1e6), st.floats(-5.0, 10.0), st.integers(0, 6))
+def test_shared_names_matches(
+    names: dict[str, str],
+    story: dict[str, str],
+    df: dict[str, int],
+    n: float,
+    min_idf: float,
+    k: int,
+) -> None:
+    assert c("shared_names")(names, story, df, n, min_idf, k) == py("shared_names")(
+        names, story, df, n, min_idf, k
+    )
+
+
+@compiled
+@SETTINGS
+@given(st.lists(st.text(max_size=6) | st.sampled_from(["Ab", "AB", "ab", "İ", "ÉCOLE", ""])))
+def test_lower_all_matches(tokens: list[str]) -> None:
+    got = c("lower_all")(tokens)
+    assert got == py("lower_all")(tokens) and all(type(t) is str for t in got)
+
+
 # ---- errors and references --------------------------------------------------------------
 @compiled
 def test_bad_arguments_raise_instead_of_crashing() -> None:
@@ -535,6 +605,9 @@ def test_no_references_are_leaked() -> None:
         c("tfidf_vector")(vec, {"a": 3}, 20.0, 48)
         c("matched")(words_, words_[::-1], 0.0)
         c("tokenize")(text, True)
+        c("count_into")({}, words_)
+        c("shared_names")(vec, vec, {"a": 3}, 20.0, 0.0, 4)
+        c("lower_all")(words_)
     assert [sys.getrefcount(x) for x in watched] == before
 
 
