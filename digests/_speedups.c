@@ -1885,6 +1885,112 @@ sp_boost_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- closest_stories: kernels.closest_stories ------------------------------------------
+ * Of the candidate indexes into stories, those whose story.active is true, by
+ * -dot(vec, story.centroid) / (story.norm or 1.0) ascending, ties by the lower index; each
+ * one's dot product stored in dots[idx]. Attribute names are interned once (module init). */
+static PyObject *str_active, *str_centroid, *str_norm;
+
+typedef struct {
+    double key;
+    Py_ssize_t idx;
+    PyObject *obj; /* the candidate's int, borrowed from the held candidates sequence */
+} Close;
+
+static PyObject *
+sp_closest_stories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 4, "closest_stories(vec, stories, candidates, dots)") < 0) {
+        return NULL;
+    }
+    PyObject *vec = args[0], *stories = args[1], *dots = args[3];
+    if (check_dict(vec, "vec") < 0 || check_dict(dots, "dots") < 0) {
+        return NULL;
+    }
+    PyObject *cands = PySequence_Fast(args[2], "candidates must be a sequence");
+    if (cands == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(cands), m = 0;
+    Close *buf = PyMem_New(Close, n > 0 ? n : 1);
+    PyObject *out = NULL;
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *obj = PySequence_Fast_GET_ITEM(cands, i);
+        Py_ssize_t idx;
+        if (to_index(obj, &idx) < 0) {
+            goto done;
+        }
+        PyObject *story = PySequence_GetItem(stories, idx);
+        if (story == NULL) {
+            goto done;
+        }
+        PyObject *attr = PyObject_GetAttr(story, str_active);
+        int active = attr == NULL ? -1 : PyObject_IsTrue(attr);
+        Py_XDECREF(attr);
+        if (active <= 0) {
+            Py_DECREF(story);
+            if (active < 0) {
+                goto done;
+            }
+            continue;
+        }
+        double dot, norm;
+        PyObject *centroid = PyObject_GetAttr(story, str_centroid);
+        if (centroid == NULL || check_dict(centroid, "centroid") < 0 ||
+            dot_impl(vec, centroid, &dot) < 0) {
+            Py_XDECREF(centroid);
+            Py_DECREF(story);
+            goto done;
+        }
+        Py_DECREF(centroid);
+        PyObject *value = PyFloat_FromDouble(dot);
+        int rc = value == NULL ? -1 : PyDict_SetItem(dots, obj, value);
+        Py_XDECREF(value);
+        attr = rc < 0 ? NULL : PyObject_GetAttr(story, str_norm);
+        Py_DECREF(story);
+        if (attr == NULL) {
+            goto done;
+        }
+        rc = to_double(attr, &norm);
+        Py_DECREF(attr);
+        if (rc < 0) {
+            goto done;
+        }
+        double key = -dot / (norm != 0.0 ? norm : 1.0);
+        if (isnan(key)) { /* Python would sort it anywhere; this order needs a number */
+            PyErr_SetString(PyExc_ValueError, "centroid cosine is not a number");
+            goto done;
+        }
+        /* Insertion by (key, idx): a handful of candidates. */
+        Py_ssize_t at = m;
+        while (at > 0 &&
+               (buf[at - 1].key > key || (buf[at - 1].key == key && buf[at - 1].idx > idx))) {
+            buf[at] = buf[at - 1];
+            at--;
+        }
+        buf[at].key = key;
+        buf[at].idx = idx;
+        buf[at].obj = obj;
+        m++;
+    }
+    out = PyList_New(m);
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_INCREF(buf[i].obj);
+        PyList_SET_ITEM(out, i, buf[i].obj);
+    }
+done:
+    PyMem_Free(buf);
+    Py_DECREF(cands);
+    return out;
+}
+
 /* ---- count_into: kernels.count_into ----------------------------------------------------
  * counts[k] = counts.get(k, 0) + 1 for each k that iterating keys gives, in order. */
 static PyObject *
@@ -2121,6 +2227,8 @@ static PyMethodDef methods[] = {
      "purge(postings, alive): drop gone stories from the postings lists."},
     {"merge_new", (PyCFunction)(void (*)(void))sp_merge_new, METH_FASTCALL,
      "merge_new(dst, src, cap): dst.setdefault(k, v) for src's items while len(dst) < cap."},
+    {"closest_stories", (PyCFunction)(void (*)(void))sp_closest_stories, METH_FASTCALL,
+     "closest_stories(vec, stories, candidates, dots): active candidates, closest first."},
     {"count_into", (PyCFunction)(void (*)(void))sp_count_into, METH_FASTCALL,
      "count_into(counts, keys): counts[k] += 1 for each of keys (Counter.update)."},
     {"shared_names", (PyCFunction)(void (*)(void))sp_shared_names, METH_FASTCALL,
@@ -2145,5 +2253,16 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    if (str_active == NULL) {
+        str_active = PyUnicode_InternFromString("active");
+        str_centroid = PyUnicode_InternFromString("centroid");
+        str_norm = PyUnicode_InternFromString("norm");
+        if (str_active == NULL || str_centroid == NULL || str_norm == NULL) {
+            Py_CLEAR(str_active);
+            Py_CLEAR(str_centroid);
+            Py_CLEAR(str_norm);
+            return NULL;
+        }
+    }
     return PyModule_Create(&module);
 }

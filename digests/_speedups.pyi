@@ -64,3 +64,10 @@ def shared_names(
     /,
 ) -> list[str]: ...
 def lower_all(tokens: Sequence[str], /) -> list[str]: ...
+def closest_stories(
+    vec: dict[str, float],
+    stories: Sequence[Any],
+    candidates: Sequence[int],
+    dots: dict[int, float],
+    /,
+) -> list[int]: ...

@@ -49,6 +49,7 @@ from digests.dedup import NearDuplicateIndex
 from digests.kernels import (
     add_into,
     best_member,
+    closest_stories,
     count_into,
     lower_all,
     merge_new,
@@ -579,23 +580,16 @@ class StoryClusterer:
     def _score_candidates(
         self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
     ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
-        self._dots.clear()
+        dots = self._dots
+        dots.clear()
         top = top_hits(vec, self._postings, QUERY_TERMS, CANDIDATES)
         if not top:
             return []
         # Centroid cosine for every candidate; best-member linkage only for the closest few.
-        stories = self._stories
-        pre = []
-        dots = self._dots
-        for idx in top:
-            story = stories[idx]
-            if story.active:
-                dot = dots[idx] = _cosine(vec, story.centroid)
-                pre.append((-dot / (story.norm or 1.0), idx))
-        pre.sort()
+        closest = closest_stories(vec, self._stories, top, dots)
         out = [
             (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx]))
-            for _, idx in pre[:MEMBER_CHECKS]
+            for idx in closest[:MEMBER_CHECKS]
         ]
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
@@ -616,19 +610,28 @@ class StoryClusterer:
             dot = _cosine(vec, story.centroid)
         c = dot / (story.norm or 1.0)
         m, close = best_member(vec, story.members, COPY_MIN_COSINE)
-        t = min(
-            time_factor(day, story.first_day, story.last_day, GRACE_DAYS, DECAY_DAYS),
-            time_factor(
-                dated,
-                story.first_dated,
-                story.last_dated,
-                TEXT_DATE_GRACE_DAYS,
-                TEXT_DATE_DECAY_DAYS,
-            ),
-        )
-        if feats.lead_figures and _figure_conflict(story, feats.lead_figures):
+        # min(time_factor(day, ...), time_factor(dated, ...)), inlined: this runs for two
+        # stories per article, and most have no gap to weigh.
+        t = 1.0
+        first, last = story.first_day, story.last_day
+        if day is not None and first is not None and last is not None:
+            gap = max(first - day, day - last, 0.0)
+            if gap > GRACE_DAYS:
+                x = (gap - GRACE_DAYS) / DECAY_DAYS
+                t = 1.0 / (1.0 + x * x)
+        first, last = story.first_dated, story.last_dated
+        if dated is not None and first is not None and last is not None:
+            gap = max(first - dated, dated - last, 0.0)
+            if gap > TEXT_DATE_GRACE_DAYS:
+                x = (gap - TEXT_DATE_GRACE_DAYS) / TEXT_DATE_DECAY_DAYS
+                t = min(t, 1.0 / (1.0 + x * x))
+        # The guards' cheap preconditions first (`_core_figures` needs two reports citing
+        # figures, `_name_conflict` a long article with lead names and two leads).
+        lead_figures = feats.lead_figures
+        if lead_figures and story.with_figures >= 2 and _figure_conflict(story, lead_figures):
             t *= FIGURE_CONFLICT_FACTOR
-        if self._name_conflict(story, feats):
+        named = feats.long and feats.lead_names and story.leads >= NAME_MIN_REPORTS
+        if named and self._name_conflict(story, feats):
             t *= NAME_CONFLICT_FACTOR
         if feats.serials and _serial_conflict(feats.serials, story.serials, story.reports):
             t *= SERIAL_CONFLICT_FACTOR

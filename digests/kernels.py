@@ -336,6 +336,22 @@ def py_boost_names(
             terms[key] += w * boost
 
 
+def py_closest_stories(
+    vec: Vector, stories: Sequence[Any], candidates: Sequence[int], dots: dict[int, float], /
+) -> list[int]:
+    """The `candidates` (indexes into `stories`) whose story is `active`, by centroid cosine
+    to `vec` (`vec`'s dot product with `centroid` over `norm`, a norm of 0 taken as 1)
+    highest first, ties by the lower index; each one's dot product is left in `dots`."""
+    pre = []
+    for idx in candidates:
+        story = stories[idx]
+        if story.active:
+            dot = dots[idx] = py_dot(vec, story.centroid)
+            pre.append((-dot / (story.norm or 1.0), idx))
+    pre.sort()
+    return [idx for _, idx in pre]
+
+
 def py_count_into(counts: dict[Any, int], keys: Iterable[Any], /) -> None:
     """`counts[k] += 1` for each of `keys`, in order: `Counter.update(keys)` for keys that are
     not a mapping, without its per-call type checks (document frequencies and a story's
@@ -385,6 +401,7 @@ find_weekdays = py_find_weekdays
 post = py_post
 purge = py_purge
 merge_new = py_merge_new
+closest_stories = py_closest_stories
 count_into = py_count_into
 shared_names = py_shared_names
 lower_all = py_lower_all
@@ -413,6 +430,7 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         post = _speedups.post
         purge = _speedups.purge
         merge_new = _speedups.merge_new
+        closest_stories = _speedups.closest_stories
         count_into = _speedups.count_into
         shared_names = _speedups.shared_names
         lower_all = _speedups.lower_all

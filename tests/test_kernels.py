@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -499,6 +499,45 @@ def test_boost_names_matches(
         c("boost_names")({}, {"a": 1.0}, set(), {}, 2.0)  # as terms["a"] += ... would
 
 
+@compiled
+def test_closest_stories_cases() -> None:
+    vec = {"a": 0.6, "b": 0.8}
+    stories = [
+        SimpleNamespace(active=True, centroid={"a": 1.0}, norm=1.0),
+        SimpleNamespace(active=False, centroid={"a": 1.0, "b": 1.0}, norm=1.5),
+        SimpleNamespace(active=True, centroid={"b": 2.0, "a": 1.0}, norm=0.0),
+        SimpleNamespace(active=True, centroid={"a": 1.0}, norm=1.0),  # ties with 0
+        SimpleNamespace(active=True, centroid={}, norm=0.0),
+    ]
+    for cands in ([0, 1, 2, 3, 4], [3, 0], [], [4, 2]):
+        got_dots: dict[int, float] = {}
+        want_dots: dict[int, float] = {}
+        got = c("closest_stories")(vec, stories, cands, got_dots)
+        assert got == py("closest_stories")(vec, stories, cands, want_dots)
+        assert got_dots == want_dots
+    assert c("closest_stories")(vec, stories, [0, 1, 2, 3, 4], {}) == [2, 0, 3, 4]
+
+
+@compiled
+@SETTINGS
+@given(
+    vectors,
+    st.lists(st.tuples(st.booleans(), vectors, st.floats(0.0, 1e3)), min_size=1, max_size=8),
+    st.lists(st.integers(0, 7), max_size=8, unique=True),
+)
+def test_closest_stories_matches(
+    vec: dict[str, float], made: list[tuple[bool, dict[str, float], float]], cands: list[int]
+) -> None:
+    stories = [SimpleNamespace(active=a, centroid=cen, norm=norm) for a, cen, norm in made]
+    cands = [i for i in cands if i < len(stories)]
+    got_dots: dict[int, float] = {}
+    want_dots: dict[int, float] = {}
+    got = c("closest_stories")(vec, stories, cands, got_dots)
+    assert got == py("closest_stories")(vec, stories, cands, want_dots)
+    assert list(got_dots) == list(want_dots)
+    assert all(same_float(got_dots[i], want_dots[i]) for i in got_dots)
+
+
 # ---- tallies, evidence names, lower case ------------------------------------------------
 @compiled
 def test_count_into_cases() -> None:
@@ -608,6 +647,7 @@ def test_no_references_are_leaked() -> None:
         c("count_into")({}, words_)
         c("shared_names")(vec, vec, {"a": 3}, 20.0, 0.0, 4)
         c("lower_all")(words_)
+        c("closest_stories")(vec, [SimpleNamespace(active=True, centroid=vec, norm=1.0)], [0], {})
     assert [sys.getrefcount(x) for x in watched] == before
 
 
