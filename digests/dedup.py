@@ -224,8 +224,9 @@ class NearDuplicateIndex:
             return best
         words: list[str] | None = None
         word_set: set[str] = set()
+        cache = self._content_cache
         for other in candidates:
-            found = self._content(other)
+            found = cache.get(other) or self._content(other)
             if found is None:
                 continue
             theirs, their_set = found
@@ -233,8 +234,18 @@ class NearDuplicateIndex:
                 words = _content_words(tokens)
                 word_set = set(words)
                 if new_id is not None:
-                    self._content_cache[new_id] = (words, word_set)
-            sim = _reworded(words, word_set, theirs, their_set, REWORD_ORDER_THRESHOLD)
+                    cache[new_id] = (words, word_set)
+                if len(words) < REWORD_MIN_WORDS:
+                    break  # too short to align with any candidate (`_reworded`)
+            # `_reworded(words, word_set, theirs, their_set, REWORD_ORDER_THRESHOLD)`,
+            # inlined: most candidates fail its first two checks.
+            if len(theirs) < REWORD_MIN_WORDS:
+                continue
+            inter = len(word_set & their_set)
+            if inter / (len(word_set) + len(their_set) - inter) < REWORD_SET_THRESHOLD:
+                continue
+            shorter = min(len(words), len(theirs))
+            sim = matched(words, theirs, REWORD_ORDER_THRESHOLD) / shorter
             if sim >= REWORD_ORDER_THRESHOLD and (best is None or sim > best.similarity):
                 best = DuplicateMatch(
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"
