@@ -1596,9 +1596,22 @@ append_found(PyObject *out, Py_ssize_t start, PyObject *value)
  * NULL without an exception where the pattern does not match at p, with one on error. */
 typedef PyObject *(*Matcher)(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end);
 
-/* finditer's scan: [(start, what match reports), ...] for text = args[0]. */
+/* The ASCII characters a match can start with (DATE_ANY's and WEEKDAY's lookaheads): scan
+ * skips any other position without calling the matcher, which would refuse it. */
+static const unsigned char date_starts[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['J'] = 1, ['F'] = 1, ['M'] = 1, ['A'] = 1,
+    ['S'] = 1, ['O'] = 1, ['N'] = 1, ['D'] = 1,
+};
+static const unsigned char weekday_starts[128] = {
+    ['o'] = 1, ['l'] = 1, ['e'] = 1, ['t'] = 1, ['O'] = 1, ['L'] = 1, ['E'] = 1, ['T'] = 1,
+};
+
+/* finditer's scan: [(start, what match reports), ...] for text = args[0]; a match starts
+ * only where `starts` has the (ASCII) character. */
 static PyObject *
-scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match)
+scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match,
+     const unsigned char *starts)
 {
     Text t;
     if (text_init(args, nargs, call, &t) < 0) {
@@ -1610,6 +1623,11 @@ scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match)
     }
     Py_ssize_t p = 0;
     while (p < t.n) {
+        Py_UCS4 c = PyUnicode_READ(t.kind, t.data, p);
+        if (c >= 128 || !starts[c]) {
+            p++;
+            continue;
+        }
         Py_ssize_t end = -1;
         PyObject *found = match(&t, args[0], p, &end);
         if (found == NULL) {
@@ -1657,7 +1675,7 @@ date_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
 static PyObject *
 sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    return scan(args, nargs, "find_dates(text)", date_match);
+    return scan(args, nargs, "find_dates(text)", date_match, date_starts);
 }
 
 /* WEEKDAY: (?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(DAYNAME)\b, at p:
@@ -1695,7 +1713,7 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
 static PyObject *
 sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    return scan(args, nargs, "find_weekdays(text)", weekday_match);
+    return scan(args, nargs, "find_weekdays(text)", weekday_match, weekday_starts);
 }
 
 /* ---- first_stems: kernels.first_stems --------------------------------------------------
