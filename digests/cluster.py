@@ -445,7 +445,7 @@ class StoryClusterer:
             self._count(feats)
         vec = self._vector(feats)
         day = _days(feats.published)
-        dated = _days(feats.dated)
+        dated = day if feats.dated is feats.published else _days(feats.dated)
         if day is not None and day > self._clock:
             self._clock = day
         self._maybe_retire()
@@ -462,7 +462,7 @@ class StoryClusterer:
         if scored and best_score >= self.threshold:
             recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
             dup_candidates += [aid for aid in recent if aid not in dup_candidates]
-        text = article.text if article.text.strip() else article.title
+        text = article.text if article.text and not article.text.isspace() else article.title
         tokens = None
         if raw_tokens is not None and text is article.text:
             tokens = lower_all(raw_tokens)
