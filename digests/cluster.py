@@ -686,14 +686,17 @@ class StoryClusterer:
         story.members.append((article.id, vec))
         if len(story.members) > MEMBER_VECTORS:
             del story.members[1]  # keep the founding article and the most recent ones
+        # The coverage spans widen (as min and max would, without the calls).
         if day is not None:
-            story.first_day = day if story.first_day is None else min(story.first_day, day)
-            story.last_day = day if story.last_day is None else max(story.last_day, day)
+            if story.first_day is None or day < story.first_day:
+                story.first_day = day
+            if story.last_day is None or day > story.last_day:
+                story.last_day = day
         if dated is not None:
-            story.first_dated = (
-                dated if story.first_dated is None else min(story.first_dated, dated)
-            )
-            story.last_dated = dated if story.last_dated is None else max(story.last_dated, dated)
+            if story.first_dated is None or dated < story.first_dated:
+                story.first_dated = dated
+            if story.last_dated is None or dated > story.last_dated:
+                story.last_dated = dated
         story.last_seen = self._clock
         heapq.heappush(self._idle, (self._clock, idx))
         merge_new(story.names, feats.names, 400)
@@ -756,7 +759,7 @@ class StoryClusterer:
         keys = shared_names(feats.names, story.names, self._df, self._n_docs + PRIOR_DOCS, 2.0, 4)
         if keys:
             ev.append("shared names: " + ", ".join([feats.names[k] for k in keys]))
-        same_dates = sorted(feats.dates & set(story.dates))
+        same_dates = sorted([d for d in feats.dates if d in story.dates])  # a few, not all
         if same_dates:
             ev.append("same date " + ", ".join(d.isoformat() for d in same_dates[:2]))
         nums = sorted(feats.numbers & story.numbers)
@@ -767,19 +770,20 @@ class StoryClusterer:
             f"similarity {score:.2f} >= {self.threshold:.2f}"
             f" (story {c:.2f}, closest article {m:.2f})"
         )
-        note = self._figure_note(story, feats)
+        # Each note's cheapest precondition first: most joins have none of them.
+        note = self._figure_note(story, feats) if feats.lead_figures else None
         if note is not None:
             ev.append(note)
             t /= FIGURE_CONFLICT_FACTOR
-        note = self._name_note(story, feats)
+        note = self._name_note(story, feats) if feats.long and feats.lead_names else None
         if note is not None:
             ev.append(note)
             t /= NAME_CONFLICT_FACTOR
-        note = _serial_note(story, feats)
+        note = _serial_note(story, feats) if feats.serials else None
         if note is not None:
             ev.append(note)
             t /= SERIAL_CONFLICT_FACTOR
-        note = _told_day_note(story, feats)
+        note = _told_day_note(story, feats) if feats.dated is None else None
         if note is not None:
             ev.append(note)
             t /= _told_day_factor(feats.told_doy, story.doys)
