@@ -1347,7 +1347,11 @@ is_word_at(const Text *t, Py_ssize_t i)
         return 0;
     }
     Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
-    return c == '_' || Py_UNICODE_ISALNUM(c);
+    if (c < 128) { /* str.isalnum() of an ASCII character, without the Unicode tables */
+        return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+               (c >= 'A' && c <= 'Z');
+    }
+    return Py_UNICODE_ISALNUM(c);
 }
 
 /* \b at position i */
@@ -1689,7 +1693,7 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
     static const char *names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                   "Friday", "Saturday", "Sunday"};
     Py_UCS4 c = ch(t, p);
-    if (c == 0 || c >= 128 || strchr("oletOLET", (int)c) == NULL || !boundary(t, p)) {
+    if (c == 0 || c >= 128 || !weekday_starts[c]) {
         return NULL;
     }
     Py_ssize_t e = -1;
@@ -1699,7 +1703,10 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
             e = p + 1 + (Py_ssize_t)strlen(leads[k]);
         }
     }
-    Py_ssize_t w = e < 0 ? -1 : spaces(t, e);
+    if (e < 0 || !boundary(t, p)) { /* the \b last: most letters start no lead word */
+        return NULL;
+    }
+    Py_ssize_t w = spaces(t, e);
     for (int k = 0; w >= 0 && k < 7; k++) {
         Py_ssize_t len = (Py_ssize_t)strlen(names[k]);
         if (literal_at(t, w, names[k]) && boundary(t, w + len)) {

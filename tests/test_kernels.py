@@ -411,6 +411,7 @@ def test_find_dates_cases() -> None:
         "June 29, 2025 and 29 June 2025 and 2025-06-29; Sept. 3rd,  1999 x 3 of May 2001",
         "on Monday, Late Friday, last Sunday; upon Monday; on Mondays; This  Tuesday",
         "May 123 Mayor 5 May5 12th of March. 2020 Janu 5 1999-01-011 ٣ May ٢٠٢٤",
+        "éon Monday _on Monday 2on Monday xlast Friday ÉLate Friday (this Sunday) ٣5 May",
         "",
     ]
     for text in texts:
