@@ -458,7 +458,7 @@ class StoryClusterer:
         # A copy shares most words with its original, so the original is one of the members
         # already found close, or among the recent members of the story it fits best (member
         # vectors are kept for a few only); only those are compared as text.
-        dup_candidates = [aid for *_, close in scored for aid in close]
+        dup_candidates = [aid for found in scored for aid in found[3]]
         if scored and best_score >= self.threshold:
             recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
             dup_candidates += [aid for aid in recent if aid not in dup_candidates]

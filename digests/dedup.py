@@ -201,11 +201,12 @@ class NearDuplicateIndex:
         candidates = [c for c in candidates if c in self._words]
         if candidates and len(tokens) >= MIN_TOKENS:
             sims = shingle_jaccards(tokens, [self._words[c] for c in candidates])
-            for other, sim in zip(candidates, sims, strict=True):
-                if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
-                    best = DuplicateMatch(
-                        other, sim, f"copied text: {sim:.0%} of word sequences shared"
-                    )
+            if max(sims) >= SHINGLE_THRESHOLD:  # most texts copy none of their candidates
+                for other, sim in zip(candidates, sims, strict=True):
+                    if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
+                        best = DuplicateMatch(
+                            other, sim, f"copied text: {sim:.0%} of word sequences shared"
+                        )
         if sk is not None:
             hits: Counter[str] = Counter()
             get = self._postings.get

@@ -460,8 +460,9 @@ def extract_with_tokens(
     out = sublinear(terms)
     lead_names = frozenset([k for k in lead_keys if k in names])
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
-    figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
-    lead_figures = frozenset({v for v in map(_figure, lead_numbers) if v is not None} | scaled_lead)
+    figure = _FIGURES.__getitem__  # `_figure`, memoised
+    figures = frozenset({v for v in map(figure, numbers) if v is not None} | scaled)
+    lead_figures = frozenset({v for v in map(figure, lead_numbers) if v is not None} | scaled_lead)
     feats = TextFeatures(
         out,
         names,
@@ -519,6 +520,20 @@ def _figure(feature: str) -> float | None:
     if value < 1000 or (value.is_integer() and 1900 <= value <= 2100):
         return None
     return value
+
+
+class _Figures(dict[str, float | None]):
+    """Number feature -> `_figure`, memoised: the same figures recur across reports of one
+    event, and parsing one costs more than looking it up."""
+
+    def __missing__(self, feature: str) -> float | None:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[feature] = _figure(feature)
+        return value
+
+
+_FIGURES = _Figures()
 
 
 def _scaled_figures(text: str, lead_end: int) -> tuple[set[float], set[float]]:
