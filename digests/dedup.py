@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from digests.kernels import first_stems, matched, shingle_jaccards
-from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
+from digests.textfeatures import LOWER_STEMS, STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def content_words(text: str, limit: int = 300) -> list[str]:
     return _content_words(tokens_for_shingles(text), limit)
 
 
-_STEMS: dict[str, str | None] = {}
+_STEMS = LOWER_STEMS  # shared: feature extraction learns most words first
 
 
 def _content_words(tokens: list[str], limit: int = 300) -> list[str]:

@@ -588,6 +588,9 @@ def figures_match(a: float, b: float) -> bool:
 _TOKEN_MEMO: dict[str, TokenInfo] = {}
 _KEY_MEMO: dict[str, str | None] = {}
 _MEMO_SIZE = 300_000
+# Lower-cased word -> its `stem`, or None for a stop word: what near-copy detection compares
+# (digests.dedup fills and bounds it; `_learn` adds the stems it finds anyway).
+LOWER_STEMS: dict[str, str | None] = {}
 
 
 def _classify(tok: str) -> TokenInfo:
@@ -607,6 +610,15 @@ def _learn(tok: str) -> TokenInfo:
         _KEY_MEMO.clear()
     info = _TOKEN_MEMO[tok] = _classify(tok)
     _KEY_MEMO[tok] = info[0] if info is not None else None
+    # Near-copy detection reads the same token lower-cased (`LOWER_STEMS`): a token new here
+    # is new there too, and a word's stem is known now.
+    if len(LOWER_STEMS) > _MEMO_SIZE:
+        LOWER_STEMS.clear()
+    low = tok.lower()
+    if low in STOP_WORDS:
+        LOWER_STEMS[low] = None
+    else:
+        LOWER_STEMS[low] = info[0] if info is not None and info[1] != NUMBER else stem(low)
     return info
 
 
