@@ -457,6 +457,29 @@ typedef struct {
     PyObject *term; /* borrowed from `terms`, which nothing changes during the call */
 } Ranked;
 
+/* Two str by code points, as Python compares them: two one-byte (Latin-1) strings with
+ * memcmp (unsigned bytes are their code points), others by PyUnicode_Compare. */
+static inline int
+str_cmp(PyObject *a, PyObject *b)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    int ready = PyUnicode_IS_READY(a) && PyUnicode_IS_READY(b);
+#else
+    int ready = 1;
+#endif
+    if (ready && PyUnicode_KIND(a) == PyUnicode_1BYTE_KIND &&
+        PyUnicode_KIND(b) == PyUnicode_1BYTE_KIND) {
+        Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b);
+        int c = memcmp(PyUnicode_1BYTE_DATA(a), PyUnicode_1BYTE_DATA(b),
+                       (size_t)(la < lb ? la : lb));
+        if (c != 0) {
+            return c < 0 ? -1 : 1;
+        }
+        return la < lb ? -1 : (la > lb ? 1 : 0);
+    }
+    return PyUnicode_Compare(a, b);
+}
+
 static int
 ranked_cmp(const void *pa, const void *pb)
 {
@@ -468,7 +491,7 @@ ranked_cmp(const void *pa, const void *pb)
         return 1;
     }
     /* Equal weights: by term, as Python compares str (code points). */
-    return PyUnicode_Compare(a->term, b->term);
+    return str_cmp(a->term, b->term);
 }
 
 static PyObject *

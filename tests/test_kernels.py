@@ -582,6 +582,12 @@ def test_shared_names_cases() -> None:
     ]:
         assert c("shared_names")(*args) == py("shared_names")(*args)
     assert c("shared_names")(names, story, df, 100.0, 2.0, 4) == ["nato", "putin"]
+    tied = {k: k for k in ["é", "e", "日本", "ab", "a", "Ab", "éa", "ÿ", "Ā"]}  # equal idf
+    assert c("shared_names")(tied, tied, {}, 100.0, 2.0, 9) == sorted(tied)
+    assert c("tfidf_vector")(dict.fromkeys(tied, 1.0), {}, 100.0, 9) == py("tfidf_vector")(
+        dict.fromkeys(tied, 1.0), {}, 100.0, 9
+    )
+    assert list(c("tfidf_vector")(dict.fromkeys(tied, 1.0), {}, 100.0, 9)) == sorted(tied)
 
 
 @compiled
