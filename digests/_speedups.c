@@ -457,6 +457,29 @@ typedef struct {
     PyObject *term; /* borrowed from `terms`, which nothing changes during the call */
 } Ranked;
 
+/* Two str by code points, as Python compares them: two one-byte (Latin-1) strings with
+ * memcmp (unsigned bytes are their code points), others by PyUnicode_Compare. */
+static inline int
+str_cmp(PyObject *a, PyObject *b)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    int ready = PyUnicode_IS_READY(a) && PyUnicode_IS_READY(b);
+#else
+    int ready = 1;
+#endif
+    if (ready && PyUnicode_KIND(a) == PyUnicode_1BYTE_KIND &&
+        PyUnicode_KIND(b) == PyUnicode_1BYTE_KIND) {
+        Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b);
+        int c = memcmp(PyUnicode_1BYTE_DATA(a), PyUnicode_1BYTE_DATA(b),
+                       (size_t)(la < lb ? la : lb));
+        if (c != 0) {
+            return c < 0 ? -1 : 1;
+        }
+        return la < lb ? -1 : (la > lb ? 1 : 0);
+    }
+    return PyUnicode_Compare(a, b);
+}
+
 static int
 ranked_cmp(const void *pa, const void *pb)
 {
@@ -468,7 +491,7 @@ ranked_cmp(const void *pa, const void *pb)
         return 1;
     }
     /* Equal weights: by term, as Python compares str (code points). */
-    return PyUnicode_Compare(a->term, b->term);
+    return str_cmp(a->term, b->term);
 }
 
 static PyObject *
@@ -1347,7 +1370,11 @@ is_word_at(const Text *t, Py_ssize_t i)
         return 0;
     }
     Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
-    return c == '_' || Py_UNICODE_ISALNUM(c);
+    if (c < 128) { /* str.isalnum() of an ASCII character, without the Unicode tables */
+        return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+               (c >= 'A' && c <= 'Z');
+    }
+    return Py_UNICODE_ISALNUM(c);
 }
 
 /* \b at position i */
@@ -1596,9 +1623,22 @@ append_found(PyObject *out, Py_ssize_t start, PyObject *value)
  * NULL without an exception where the pattern does not match at p, with one on error. */
 typedef PyObject *(*Matcher)(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end);
 
-/* finditer's scan: [(start, what match reports), ...] for text = args[0]. */
+/* The ASCII characters a match can start with (DATE_ANY's and WEEKDAY's lookaheads): scan
+ * skips any other position without calling the matcher, which would refuse it. */
+static const unsigned char date_starts[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['J'] = 1, ['F'] = 1, ['M'] = 1, ['A'] = 1,
+    ['S'] = 1, ['O'] = 1, ['N'] = 1, ['D'] = 1,
+};
+static const unsigned char weekday_starts[128] = {
+    ['o'] = 1, ['l'] = 1, ['e'] = 1, ['t'] = 1, ['O'] = 1, ['L'] = 1, ['E'] = 1, ['T'] = 1,
+};
+
+/* finditer's scan: [(start, what match reports), ...] for text = args[0]; a match starts
+ * only where `starts` has the (ASCII) character. */
 static PyObject *
-scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match)
+scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match,
+     const unsigned char *starts)
 {
     Text t;
     if (text_init(args, nargs, call, &t) < 0) {
@@ -1610,6 +1650,11 @@ scan(PyObject *const *args, Py_ssize_t nargs, const char *call, Matcher match)
     }
     Py_ssize_t p = 0;
     while (p < t.n) {
+        Py_UCS4 c = PyUnicode_READ(t.kind, t.data, p);
+        if (c >= 128 || !starts[c]) {
+            p++;
+            continue;
+        }
         Py_ssize_t end = -1;
         PyObject *found = match(&t, args[0], p, &end);
         if (found == NULL) {
@@ -1657,7 +1702,7 @@ date_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
 static PyObject *
 sp_find_dates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    return scan(args, nargs, "find_dates(text)", date_match);
+    return scan(args, nargs, "find_dates(text)", date_match, date_starts);
 }
 
 /* WEEKDAY: (?=[oletOLET])\b(?:[Oo]n|[Ll]ate|[Ee]arly|[Ll]ast|[Tt]his)\s+(DAYNAME)\b, at p:
@@ -1671,7 +1716,7 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
     static const char *names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                   "Friday", "Saturday", "Sunday"};
     Py_UCS4 c = ch(t, p);
-    if (c == 0 || c >= 128 || strchr("oletOLET", (int)c) == NULL || !boundary(t, p)) {
+    if (c == 0 || c >= 128 || !weekday_starts[c]) {
         return NULL;
     }
     Py_ssize_t e = -1;
@@ -1681,7 +1726,10 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
             e = p + 1 + (Py_ssize_t)strlen(leads[k]);
         }
     }
-    Py_ssize_t w = e < 0 ? -1 : spaces(t, e);
+    if (e < 0 || !boundary(t, p)) { /* the \b last: most letters start no lead word */
+        return NULL;
+    }
+    Py_ssize_t w = spaces(t, e);
     for (int k = 0; w >= 0 && k < 7; k++) {
         Py_ssize_t len = (Py_ssize_t)strlen(names[k]);
         if (literal_at(t, w, names[k]) && boundary(t, w + len)) {
@@ -1695,7 +1743,7 @@ weekday_match(const Text *t, PyObject *text, Py_ssize_t p, Py_ssize_t *end)
 static PyObject *
 sp_find_weekdays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    return scan(args, nargs, "find_weekdays(text)", weekday_match);
+    return scan(args, nargs, "find_weekdays(text)", weekday_match, weekday_starts);
 }
 
 /* ---- first_stems: kernels.first_stems --------------------------------------------------
@@ -1885,6 +1933,313 @@ sp_boost_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- closest_stories: kernels.closest_stories ------------------------------------------
+ * Of the candidate indexes into stories, those whose story.active is true, by
+ * -dot(vec, story.centroid) / (story.norm or 1.0) ascending, ties by the lower index; each
+ * one's dot product stored in dots[idx]. Attribute names are interned once (module init). */
+static PyObject *str_active, *str_centroid, *str_norm;
+
+typedef struct {
+    double key;
+    Py_ssize_t idx;
+    PyObject *obj; /* the candidate's int, borrowed from the held candidates sequence */
+} Close;
+
+static PyObject *
+sp_closest_stories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 4, "closest_stories(vec, stories, candidates, dots)") < 0) {
+        return NULL;
+    }
+    PyObject *vec = args[0], *stories = args[1], *dots = args[3];
+    if (check_dict(vec, "vec") < 0 || check_dict(dots, "dots") < 0) {
+        return NULL;
+    }
+    PyObject *cands = PySequence_Fast(args[2], "candidates must be a sequence");
+    if (cands == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(cands), m = 0;
+    Close *buf = PyMem_New(Close, n > 0 ? n : 1);
+    PyObject *out = NULL;
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *obj = PySequence_Fast_GET_ITEM(cands, i);
+        Py_ssize_t idx;
+        if (to_index(obj, &idx) < 0) {
+            goto done;
+        }
+        PyObject *story = PySequence_GetItem(stories, idx);
+        if (story == NULL) {
+            goto done;
+        }
+        PyObject *attr = PyObject_GetAttr(story, str_active);
+        int active = attr == NULL ? -1 : PyObject_IsTrue(attr);
+        Py_XDECREF(attr);
+        if (active <= 0) {
+            Py_DECREF(story);
+            if (active < 0) {
+                goto done;
+            }
+            continue;
+        }
+        double dot, norm;
+        PyObject *centroid = PyObject_GetAttr(story, str_centroid);
+        if (centroid == NULL || check_dict(centroid, "centroid") < 0 ||
+            dot_impl(vec, centroid, &dot) < 0) {
+            Py_XDECREF(centroid);
+            Py_DECREF(story);
+            goto done;
+        }
+        Py_DECREF(centroid);
+        PyObject *value = PyFloat_FromDouble(dot);
+        int rc = value == NULL ? -1 : PyDict_SetItem(dots, obj, value);
+        Py_XDECREF(value);
+        attr = rc < 0 ? NULL : PyObject_GetAttr(story, str_norm);
+        Py_DECREF(story);
+        if (attr == NULL) {
+            goto done;
+        }
+        rc = to_double(attr, &norm);
+        Py_DECREF(attr);
+        if (rc < 0) {
+            goto done;
+        }
+        double key = -dot / (norm != 0.0 ? norm : 1.0);
+        if (isnan(key)) { /* Python would sort it anywhere; this order needs a number */
+            PyErr_SetString(PyExc_ValueError, "centroid cosine is not a number");
+            goto done;
+        }
+        /* Insertion by (key, idx): a handful of candidates. */
+        Py_ssize_t at = m;
+        while (at > 0 &&
+               (buf[at - 1].key > key || (buf[at - 1].key == key && buf[at - 1].idx > idx))) {
+            buf[at] = buf[at - 1];
+            at--;
+        }
+        buf[at].key = key;
+        buf[at].idx = idx;
+        buf[at].obj = obj;
+        m++;
+    }
+    out = PyList_New(m);
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_INCREF(buf[i].obj);
+        PyList_SET_ITEM(out, i, buf[i].obj);
+    }
+done:
+    PyMem_Free(buf);
+    Py_DECREF(cands);
+    return out;
+}
+
+/* ---- count_into: kernels.count_into ----------------------------------------------------
+ * counts[k] = counts.get(k, 0) + 1 for each k that iterating keys gives, in order. */
+static PyObject *
+sp_count_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 2, "count_into(counts, keys)") < 0) {
+        return NULL;
+    }
+    PyObject *counts = args[0];
+    if (check_dict(counts, "counts") < 0) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(args[1]);
+    if (it == NULL) {
+        return NULL;
+    }
+    PyObject *one = PyLong_FromLong(1);
+    if (one == NULL) {
+        Py_DECREF(it);
+        return NULL;
+    }
+    PyObject *key;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *old = PyDict_GetItemWithError(counts, key);
+        PyObject *count;
+        if (old != NULL) {
+            Py_INCREF(old);
+            count = PyNumber_Add(old, one);
+            Py_DECREF(old);
+        }
+        else if (PyErr_Occurred()) {
+            count = NULL;
+        }
+        else {
+            count = one;
+            Py_INCREF(count);
+        }
+        int rc = count == NULL ? -1 : PyDict_SetItem(counts, key, count);
+        Py_XDECREF(count);
+        Py_DECREF(key);
+        if (rc < 0) {
+            break;
+        }
+    }
+    Py_DECREF(one);
+    Py_DECREF(it);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- shared_names: kernels.shared_names ------------------------------------------------
+ * The k keys of names that story_names has too with the highest log(n / (df + 0.5)) over
+ * min_idf, ties by key (Ranked and ranked_cmp, as tfidf_vector sorts). */
+static PyObject *
+sp_shared_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 6, "shared_names(names, story_names, df, n, min_idf, k)") < 0) {
+        return NULL;
+    }
+    PyObject *names = args[0], *story_names = args[1], *df = args[2];
+    if (check_dict(names, "names") < 0 || check_dict(story_names, "story_names") < 0 ||
+        check_dict(df, "df") < 0) {
+        return NULL;
+    }
+    double n, min_idf;
+    Py_ssize_t k;
+    if (to_double(args[3], &n) < 0 || to_double(args[4], &min_idf) < 0 ||
+        to_index(args[5], &k) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyDict_GET_SIZE(names);
+    Ranked *ranked = PyMem_New(Ranked, size > 0 ? size : 1);
+    if (ranked == NULL) {
+        return PyErr_NoMemory();
+    }
+    /* Keys are held: a str key's hash and comparison run no Python code, but a key of
+     * another type is refused before anything is looked up. */
+    PyObject *out = NULL;
+    Py_ssize_t pos = 0, m = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(names, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "names must have str keys");
+            goto done;
+        }
+        int has = PyDict_Contains(story_names, key);
+        if (has < 0) {
+            goto done;
+        }
+        if (!has) {
+            continue;
+        }
+        PyObject *count = PyDict_GetItemWithError(df, key);
+        double d = 0.0;
+        if (count != NULL ? to_double(count, &d) < 0 : PyErr_Occurred() != NULL) {
+            goto done;
+        }
+        if (d + 0.5 == 0.0) {
+            PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+            goto done;
+        }
+        double ratio = n / (d + 0.5);
+        if (ratio <= 0.0) {
+            PyErr_SetString(PyExc_ValueError, "math domain error"); /* as math.log says */
+            goto done;
+        }
+        double idf = log(ratio);
+        if (isnan(idf)) {
+            PyErr_SetString(PyExc_ValueError, "idf is not a number");
+            goto done;
+        }
+        if (idf > min_idf) {
+            ranked[m].w = idf;
+            ranked[m].term = key;
+            m++;
+        }
+    }
+    qsort(ranked, (size_t)m, sizeof(Ranked), ranked_cmp);
+    if (k < m) {
+        m = k < 0 ? 0 : k;
+    }
+    out = PyList_New(m);
+    if (out == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_INCREF(ranked[i].term);
+        PyList_SET_ITEM(out, i, ranked[i].term);
+    }
+done:
+    PyMem_Free(ranked);
+    return out;
+}
+
+/* ---- lower_all: kernels.lower_all ------------------------------------------------------
+ * Each token lower-cased. An ASCII str is lowered here (a token with no capital is returned
+ * as it is: equal to its lower-cased copy); any other goes through str.lower. */
+static PyObject *
+sp_lower_all(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arity(nargs, 1, "lower_all(tokens)") < 0) {
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(args[0], "tokens must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *tok = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *low = NULL;
+        if (!PyUnicode_Check(tok)) {
+            PyErr_Format(PyExc_TypeError, "tokens must be str, not %.100s",
+                         Py_TYPE(tok)->tp_name);
+            goto error;
+        }
+        if (PyUnicode_CheckExact(tok) && PyUnicode_IS_ASCII(tok)) {
+            const Py_UCS1 *s = PyUnicode_1BYTE_DATA(tok);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(tok), first = 0;
+            while (first < len && !(s[first] >= 'A' && s[first] <= 'Z')) {
+                first++;
+            }
+            if (first == len) {
+                Py_INCREF(tok);
+                low = tok;
+            }
+            else {
+                low = PyUnicode_New(len, 127);
+                if (low == NULL) {
+                    goto error;
+                }
+                Py_UCS1 *d = PyUnicode_1BYTE_DATA(low);
+                for (Py_ssize_t j = 0; j < len; j++) {
+                    Py_UCS1 c = s[j];
+                    d[j] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + ('a' - 'A')) : c;
+                }
+            }
+        }
+        else {
+            low = PyObject_CallMethod(tok, "lower", NULL);
+            if (low == NULL) {
+                goto error;
+            }
+        }
+        PyList_SET_ITEM(out, i, low);
+    }
+    Py_DECREF(seq);
+    return out;
+error:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))sp_dot, METH_FASTCALL,
      "dot(a, b): sparse dot product of two str -> float dicts."},
@@ -1920,6 +2275,14 @@ static PyMethodDef methods[] = {
      "purge(postings, alive): drop gone stories from the postings lists."},
     {"merge_new", (PyCFunction)(void (*)(void))sp_merge_new, METH_FASTCALL,
      "merge_new(dst, src, cap): dst.setdefault(k, v) for src's items while len(dst) < cap."},
+    {"closest_stories", (PyCFunction)(void (*)(void))sp_closest_stories, METH_FASTCALL,
+     "closest_stories(vec, stories, candidates, dots): active candidates, closest first."},
+    {"count_into", (PyCFunction)(void (*)(void))sp_count_into, METH_FASTCALL,
+     "count_into(counts, keys): counts[k] += 1 for each of keys (Counter.update)."},
+    {"shared_names", (PyCFunction)(void (*)(void))sp_shared_names, METH_FASTCALL,
+     "shared_names(names, story_names, df, n, min_idf, k): the k rarest names both have."},
+    {"lower_all", (PyCFunction)(void (*)(void))sp_lower_all, METH_FASTCALL,
+     "lower_all(tokens): each token lower-cased."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1938,5 +2301,16 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    if (str_active == NULL) {
+        str_active = PyUnicode_InternFromString("active");
+        str_centroid = PyUnicode_InternFromString("centroid");
+        str_norm = PyUnicode_InternFromString("norm");
+        if (str_active == NULL || str_centroid == NULL || str_norm == NULL) {
+            Py_CLEAR(str_active);
+            Py_CLEAR(str_centroid);
+            Py_CLEAR(str_norm);
+            return NULL;
+        }
+    }
     return PyModule_Create(&module);
 }

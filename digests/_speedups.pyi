@@ -1,6 +1,7 @@
 """Types of the compiled kernels (digests/_speedups.c); see digests.kernels."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 def dot(a: dict[str, float], b: dict[str, float], /) -> float: ...
 def best_member(
@@ -52,3 +53,21 @@ def boost_names(
     boost: float,
     /,
 ) -> None: ...
+def count_into(counts: dict[Any, int], keys: Iterable[Any], /) -> None: ...
+def shared_names(
+    names: dict[str, str],
+    story_names: dict[str, str],
+    df: dict[str, int],
+    n: float,
+    min_idf: float,
+    k: int,
+    /,
+) -> list[str]: ...
+def lower_all(tokens: Sequence[str], /) -> list[str]: ...
+def closest_stories(
+    vec: dict[str, float],
+    stories: Sequence[Any],
+    candidates: Sequence[int],
+    dots: dict[int, float],
+    /,
+) -> list[int]: ...

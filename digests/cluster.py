@@ -49,9 +49,13 @@ from digests.dedup import NearDuplicateIndex
 from digests.kernels import (
     add_into,
     best_member,
+    closest_stories,
+    count_into,
+    lower_all,
     merge_new,
     post,
     purge,
+    shared_names,
     tfidf_vector,
     top_hits,
 )
@@ -416,7 +420,7 @@ class StoryClusterer:
 
     def _count(self, feats: TextFeatures) -> None:
         self._n_docs += 1
-        self._df.update(feats.terms.keys())
+        count_into(self._df, feats.terms)
 
     def _idf(self, term: str) -> float:
         # PRIOR_DOCS virtual documents that lack every term: in a small batch a word two
@@ -441,7 +445,7 @@ class StoryClusterer:
             self._count(feats)
         vec = self._vector(feats)
         day = _days(feats.published)
-        dated = _days(feats.dated)
+        dated = day if feats.dated is feats.published else _days(feats.dated)
         if day is not None and day > self._clock:
             self._clock = day
         self._maybe_retire()
@@ -454,14 +458,14 @@ class StoryClusterer:
         # A copy shares most words with its original, so the original is one of the members
         # already found close, or among the recent members of the story it fits best (member
         # vectors are kept for a few only); only those are compared as text.
-        dup_candidates = [aid for *_, close in scored for aid in close]
+        dup_candidates = [aid for found in scored for aid in found[3]]
         if scored and best_score >= self.threshold:
             recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
             dup_candidates += [aid for aid in recent if aid not in dup_candidates]
-        text = article.text if article.text.strip() else article.title
+        text = article.text if article.text and not article.text.isspace() else article.title
         tokens = None
         if raw_tokens is not None and text is article.text:
-            tokens = list(map(str.lower, raw_tokens))
+            tokens = lower_all(raw_tokens)
         match = self._dedup.add(article.id, text, candidates=dup_candidates, tokens=tokens)
         duplicate_of: str | None = None
         if match is not None:
@@ -576,23 +580,16 @@ class StoryClusterer:
     def _score_candidates(
         self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
     ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
-        self._dots.clear()
+        dots = self._dots
+        dots.clear()
         top = top_hits(vec, self._postings, QUERY_TERMS, CANDIDATES)
         if not top:
             return []
         # Centroid cosine for every candidate; best-member linkage only for the closest few.
-        stories = self._stories
-        pre = []
-        dots = self._dots
-        for idx in top:
-            story = stories[idx]
-            if story.active:
-                dot = dots[idx] = _cosine(vec, story.centroid)
-                pre.append((-dot / (story.norm or 1.0), idx))
-        pre.sort()
+        closest = closest_stories(vec, self._stories, top, dots)
         out = [
             (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx]))
-            for _, idx in pre[:MEMBER_CHECKS]
+            for idx in closest[:MEMBER_CHECKS]
         ]
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
@@ -613,19 +610,28 @@ class StoryClusterer:
             dot = _cosine(vec, story.centroid)
         c = dot / (story.norm or 1.0)
         m, close = best_member(vec, story.members, COPY_MIN_COSINE)
-        t = min(
-            time_factor(day, story.first_day, story.last_day, GRACE_DAYS, DECAY_DAYS),
-            time_factor(
-                dated,
-                story.first_dated,
-                story.last_dated,
-                TEXT_DATE_GRACE_DAYS,
-                TEXT_DATE_DECAY_DAYS,
-            ),
-        )
-        if feats.lead_figures and _figure_conflict(story, feats.lead_figures):
+        # min(time_factor(day, ...), time_factor(dated, ...)), inlined: this runs for two
+        # stories per article, and most have no gap to weigh.
+        t = 1.0
+        first, last = story.first_day, story.last_day
+        if day is not None and first is not None and last is not None:
+            gap = max(first - day, day - last, 0.0)
+            if gap > GRACE_DAYS:
+                x = (gap - GRACE_DAYS) / DECAY_DAYS
+                t = 1.0 / (1.0 + x * x)
+        first, last = story.first_dated, story.last_dated
+        if dated is not None and first is not None and last is not None:
+            gap = max(first - dated, dated - last, 0.0)
+            if gap > TEXT_DATE_GRACE_DAYS:
+                x = (gap - TEXT_DATE_GRACE_DAYS) / TEXT_DATE_DECAY_DAYS
+                t = min(t, 1.0 / (1.0 + x * x))
+        # The guards' cheap preconditions first (`_core_figures` needs two reports citing
+        # figures, `_name_conflict` a long article with lead names and two leads).
+        lead_figures = feats.lead_figures
+        if lead_figures and story.with_figures >= 2 and _figure_conflict(story, lead_figures):
             t *= FIGURE_CONFLICT_FACTOR
-        if self._name_conflict(story, feats):
+        named = feats.long and feats.lead_names and story.leads >= NAME_MIN_REPORTS
+        if named and self._name_conflict(story, feats):
             t *= NAME_CONFLICT_FACTOR
         if feats.serials and _serial_conflict(feats.serials, story.serials, story.reports):
             t *= SERIAL_CONFLICT_FACTOR
@@ -680,32 +686,35 @@ class StoryClusterer:
         story.members.append((article.id, vec))
         if len(story.members) > MEMBER_VECTORS:
             del story.members[1]  # keep the founding article and the most recent ones
+        # The coverage spans widen (as min and max would, without the calls).
         if day is not None:
-            story.first_day = day if story.first_day is None else min(story.first_day, day)
-            story.last_day = day if story.last_day is None else max(story.last_day, day)
+            if story.first_day is None or day < story.first_day:
+                story.first_day = day
+            if story.last_day is None or day > story.last_day:
+                story.last_day = day
         if dated is not None:
-            story.first_dated = (
-                dated if story.first_dated is None else min(story.first_dated, dated)
-            )
-            story.last_dated = dated if story.last_dated is None else max(story.last_dated, dated)
+            if story.first_dated is None or dated < story.first_dated:
+                story.first_dated = dated
+            if story.last_dated is None or dated > story.last_dated:
+                story.last_dated = dated
         story.last_seen = self._clock
         heapq.heappush(self._idle, (self._clock, idx))
         merge_new(story.names, feats.names, 400)
         if not copy and feats.long:  # a syndicated copy is not another report
             story.leads += 1
             if len(story.lead_names) < 400:
-                story.lead_names.update(feats.lead_names)
+                count_into(story.lead_names, feats.lead_names)
 
         if not copy:
             story.reports += 1
             if feats.serials:
-                story.serials.update(feats.serials)
+                count_into(story.serials, feats.serials)
         doy = _told_doy(feats)
         if doy is not None and len(story.doys) < 60:
             story.doys.add(doy)
-        story.dates.update(feats.dates)
+        count_into(story.dates, feats.dates)
         if feats.figures and len(story.figures) < 200:
-            story.figures.update(feats.figures)
+            count_into(story.figures, feats.figures)
             story.with_figures += 1
         if len(story.numbers) < 400:
             story.numbers.update(feats.numbers)
@@ -746,12 +755,11 @@ class StoryClusterer:
         ev: list[str] = []
         if duplicate_of is not None and match is not None:
             ev.append(f"near-copy of {duplicate_of} ({getattr(match, 'reason', 'copied text')})")
-        n, df = self._n_docs + PRIOR_DOCS, self._df  # `_idf`, inlined: one call per name
-        idf = {k: math.log(n / (df.get(k, 0) + 0.5)) for k in feats.names if k in story.names}
-        keys = sorted([k for k, v in idf.items() if v > 2.0], key=lambda k: (-idf[k], k))
+        # Names both have whose IDF (`_idf`) is over 2.0, rarest first.
+        keys = shared_names(feats.names, story.names, self._df, self._n_docs + PRIOR_DOCS, 2.0, 4)
         if keys:
-            ev.append("shared names: " + ", ".join(feats.names[k] for k in keys[:4]))
-        same_dates = sorted(feats.dates & set(story.dates))
+            ev.append("shared names: " + ", ".join([feats.names[k] for k in keys]))
+        same_dates = sorted([d for d in feats.dates if d in story.dates])  # a few, not all
         if same_dates:
             ev.append("same date " + ", ".join(d.isoformat() for d in same_dates[:2]))
         nums = sorted(feats.numbers & story.numbers)
@@ -762,19 +770,20 @@ class StoryClusterer:
             f"similarity {score:.2f} >= {self.threshold:.2f}"
             f" (story {c:.2f}, closest article {m:.2f})"
         )
-        note = self._figure_note(story, feats)
+        # Each note's cheapest precondition first: most joins have none of them.
+        note = self._figure_note(story, feats) if feats.lead_figures else None
         if note is not None:
             ev.append(note)
             t /= FIGURE_CONFLICT_FACTOR
-        note = self._name_note(story, feats)
+        note = self._name_note(story, feats) if feats.long and feats.lead_names else None
         if note is not None:
             ev.append(note)
             t /= NAME_CONFLICT_FACTOR
-        note = _serial_note(story, feats)
+        note = _serial_note(story, feats) if feats.serials else None
         if note is not None:
             ev.append(note)
             t /= SERIAL_CONFLICT_FACTOR
-        note = _told_day_note(story, feats)
+        note = _told_day_note(story, feats) if feats.dated is None else None
         if note is not None:
             ev.append(note)
             t /= _told_day_factor(feats.told_doy, story.doys)

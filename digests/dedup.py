@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from digests.kernels import first_stems, matched, shingle_jaccards
-from digests.textfeatures import STOP_WORDS, stem, tokens_for_shingles
+from digests.textfeatures import LOWER_STEMS, STOP_WORDS, stem, tokens_for_shingles
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def content_words(text: str, limit: int = 300) -> list[str]:
     return _content_words(tokens_for_shingles(text), limit)
 
 
-_STEMS: dict[str, str | None] = {}
+_STEMS = LOWER_STEMS  # shared: feature extraction learns most words first
 
 
 def _content_words(tokens: list[str], limit: int = 300) -> list[str]:
@@ -201,11 +201,12 @@ class NearDuplicateIndex:
         candidates = [c for c in candidates if c in self._words]
         if candidates and len(tokens) >= MIN_TOKENS:
             sims = shingle_jaccards(tokens, [self._words[c] for c in candidates])
-            for other, sim in zip(candidates, sims, strict=True):
-                if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
-                    best = DuplicateMatch(
-                        other, sim, f"copied text: {sim:.0%} of word sequences shared"
-                    )
+            if max(sims) >= SHINGLE_THRESHOLD:  # most texts copy none of their candidates
+                for other, sim in zip(candidates, sims, strict=True):
+                    if sim >= SHINGLE_THRESHOLD and (best is None or sim > best.similarity):
+                        best = DuplicateMatch(
+                            other, sim, f"copied text: {sim:.0%} of word sequences shared"
+                        )
         if sk is not None:
             hits: Counter[str] = Counter()
             get = self._postings.get
@@ -224,8 +225,9 @@ class NearDuplicateIndex:
             return best
         words: list[str] | None = None
         word_set: set[str] = set()
+        cache = self._content_cache
         for other in candidates:
-            found = self._content(other)
+            found = cache.get(other) or self._content(other)
             if found is None:
                 continue
             theirs, their_set = found
@@ -233,8 +235,18 @@ class NearDuplicateIndex:
                 words = _content_words(tokens)
                 word_set = set(words)
                 if new_id is not None:
-                    self._content_cache[new_id] = (words, word_set)
-            sim = _reworded(words, word_set, theirs, their_set, REWORD_ORDER_THRESHOLD)
+                    cache[new_id] = (words, word_set)
+                if len(words) < REWORD_MIN_WORDS:
+                    break  # too short to align with any candidate (`_reworded`)
+            # `_reworded(words, word_set, theirs, their_set, REWORD_ORDER_THRESHOLD)`,
+            # inlined: most candidates fail its first two checks.
+            if len(theirs) < REWORD_MIN_WORDS:
+                continue
+            inter = len(word_set & their_set)
+            if inter / (len(word_set) + len(their_set) - inter) < REWORD_SET_THRESHOLD:
+                continue
+            shorter = min(len(words), len(theirs))
+            sim = matched(words, theirs, REWORD_ORDER_THRESHOLD) / shorter
             if sim >= REWORD_ORDER_THRESHOLD and (best is None or sim > best.similarity):
                 best = DuplicateMatch(
                     other, sim, f"reworded copy: {sim:.0%} of content words in the same order"

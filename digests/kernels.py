@@ -18,7 +18,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -336,6 +336,54 @@ def py_boost_names(
             terms[key] += w * boost
 
 
+def py_closest_stories(
+    vec: Vector, stories: Sequence[Any], candidates: Sequence[int], dots: dict[int, float], /
+) -> list[int]:
+    """The `candidates` (indexes into `stories`) whose story is `active`, by centroid cosine
+    to `vec` (`vec`'s dot product with `centroid` over `norm`, a norm of 0 taken as 1)
+    highest first, ties by the lower index; each one's dot product is left in `dots`."""
+    pre = []
+    for idx in candidates:
+        story = stories[idx]
+        if story.active:
+            dot = dots[idx] = py_dot(vec, story.centroid)
+            pre.append((-dot / (story.norm or 1.0), idx))
+    pre.sort()
+    return [idx for _, idx in pre]
+
+
+def py_count_into(counts: dict[Any, int], keys: Iterable[Any], /) -> None:
+    """`counts[k] += 1` for each of `keys`, in order: `Counter.update(keys)` for keys that are
+    not a mapping, without its per-call type checks (document frequencies and a story's
+    tallies are updated once per article)."""
+    get = counts.get
+    for key in keys:
+        counts[key] = get(key, 0) + 1
+
+
+def py_shared_names(
+    names: dict[str, str],
+    story_names: dict[str, str],
+    df: dict[str, int],
+    n: float,
+    min_idf: float,
+    k: int,
+    /,
+) -> list[str]:
+    """The `k` rarest of the keys of `names` that `story_names` also has, by
+    log(n / (df + 0.5)) descending (ties by key), those over `min_idf` only: the names a
+    join's evidence cites."""
+    idf = {key: math.log(n / (df.get(key, 0) + 0.5)) for key in names if key in story_names}
+    keys = sorted([key for key, v in idf.items() if v > min_idf], key=lambda key: (-idf[key], key))
+    return keys[:k]
+
+
+def py_lower_all(tokens: Sequence[str], /) -> list[str]:
+    """`[t.lower() for t in tokens]`: the compiled one returns a token that is lower case
+    already as it is, instead of a copy."""
+    return list(map(str.lower, tokens))
+
+
 dot = py_dot
 best_member = py_best_member
 top_hits = py_top_hits
@@ -353,6 +401,10 @@ find_weekdays = py_find_weekdays
 post = py_post
 purge = py_purge
 merge_new = py_merge_new
+closest_stories = py_closest_stories
+count_into = py_count_into
+shared_names = py_shared_names
+lower_all = py_lower_all
 
 COMPILED = False
 if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
@@ -378,4 +430,8 @@ if os.environ.get("NEWSDIGEST_PURE_PYTHON") != "1":
         post = _speedups.post
         purge = _speedups.purge
         merge_new = _speedups.merge_new
+        closest_stories = _speedups.closest_stories
+        count_into = _speedups.count_into
+        shared_names = _speedups.shared_names
+        lower_all = _speedups.lower_all
         COMPILED = True

@@ -24,6 +24,7 @@ from digests.kernels import (
     boost_names,
     find_dates,
     find_weekdays,
+    lower_all,
     sublinear,
     tokenize,
 )
@@ -459,8 +460,9 @@ def extract_with_tokens(
     out = sublinear(terms)
     lead_names = frozenset([k for k in lead_keys if k in names])
     scaled, scaled_lead = _scaled_figures(head, len(title) + 1 + LEAD_CHARS)
-    figures = frozenset({v for v in map(_figure, numbers) if v is not None} | scaled)
-    lead_figures = frozenset({v for v in map(_figure, lead_numbers) if v is not None} | scaled_lead)
+    figure = _FIGURES.__getitem__  # `_figure`, memoised
+    figures = frozenset({v for v in map(figure, numbers) if v is not None} | scaled)
+    lead_figures = frozenset({v for v in map(figure, lead_numbers) if v is not None} | scaled_lead)
     feats = TextFeatures(
         out,
         names,
@@ -520,6 +522,20 @@ def _figure(feature: str) -> float | None:
     return value
 
 
+class _Figures(dict[str, float | None]):
+    """Number feature -> `_figure`, memoised: the same figures recur across reports of one
+    event, and parsing one costs more than looking it up."""
+
+    def __missing__(self, feature: str) -> float | None:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[feature] = _figure(feature)
+        return value
+
+
+_FIGURES = _Figures()
+
+
 def _scaled_figures(text: str, lead_end: int) -> tuple[set[float], set[float]]:
     """ "812 million", "$69 billion": amounts written with a scale word (all of them, and
     those before `lead_end`). One scan, skipped when no scale word occurs."""
@@ -572,6 +588,9 @@ def figures_match(a: float, b: float) -> bool:
 _TOKEN_MEMO: dict[str, TokenInfo] = {}
 _KEY_MEMO: dict[str, str | None] = {}
 _MEMO_SIZE = 300_000
+# Lower-cased word -> its `stem`, or None for a stop word: what near-copy detection compares
+# (digests.dedup fills and bounds it; `_learn` adds the stems it finds anyway).
+LOWER_STEMS: dict[str, str | None] = {}
 
 
 def _classify(tok: str) -> TokenInfo:
@@ -591,6 +610,15 @@ def _learn(tok: str) -> TokenInfo:
         _KEY_MEMO.clear()
     info = _TOKEN_MEMO[tok] = _classify(tok)
     _KEY_MEMO[tok] = info[0] if info is not None else None
+    # Near-copy detection reads the same token lower-cased (`LOWER_STEMS`): a token new here
+    # is new there too, and a word's stem is known now.
+    if len(LOWER_STEMS) > _MEMO_SIZE:
+        LOWER_STEMS.clear()
+    low = tok.lower()
+    if low in STOP_WORDS:
+        LOWER_STEMS[low] = None
+    else:
+        LOWER_STEMS[low] = info[0] if info is not None and info[1] != NUMBER else stem(low)
     return info
 
 
@@ -602,4 +630,4 @@ def _display(tok: str) -> str:
 
 def tokens_for_shingles(text: str) -> list[str]:
     """Lower-cased word tokens, punctuation dropped: what near-copy detection compares."""
-    return [t.lower() for t in tokenize(text)]
+    return lower_all(tokenize(text))

@@ -10,8 +10,9 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -410,6 +411,7 @@ def test_find_dates_cases() -> None:
         "June 29, 2025 and 29 June 2025 and 2025-06-29; Sept. 3rd,  1999 x 3 of May 2001",
         "on Monday, Late Friday, last Sunday; upon Monday; on Mondays; This  Tuesday",
         "May 123 Mayor 5 May5 12th of March. 2020 Janu 5 1999-01-011 ٣ May ٢٠٢٤",
+        "éon Monday _on Monday 2on Monday xlast Friday ÉLate Friday (this Sunday) ٣5 May",
         "",
     ]
     for text in texts:
@@ -498,6 +500,120 @@ def test_boost_names_matches(
         c("boost_names")({}, {"a": 1.0}, set(), {}, 2.0)  # as terms["a"] += ... would
 
 
+@compiled
+def test_closest_stories_cases() -> None:
+    vec = {"a": 0.6, "b": 0.8}
+    stories = [
+        SimpleNamespace(active=True, centroid={"a": 1.0}, norm=1.0),
+        SimpleNamespace(active=False, centroid={"a": 1.0, "b": 1.0}, norm=1.5),
+        SimpleNamespace(active=True, centroid={"b": 2.0, "a": 1.0}, norm=0.0),
+        SimpleNamespace(active=True, centroid={"a": 1.0}, norm=1.0),  # ties with 0
+        SimpleNamespace(active=True, centroid={}, norm=0.0),
+    ]
+    for cands in ([0, 1, 2, 3, 4], [3, 0], [], [4, 2]):
+        got_dots: dict[int, float] = {}
+        want_dots: dict[int, float] = {}
+        got = c("closest_stories")(vec, stories, cands, got_dots)
+        assert got == py("closest_stories")(vec, stories, cands, want_dots)
+        assert got_dots == want_dots
+    assert c("closest_stories")(vec, stories, [0, 1, 2, 3, 4], {}) == [2, 0, 3, 4]
+
+
+@compiled
+@SETTINGS
+@given(
+    vectors,
+    st.lists(st.tuples(st.booleans(), vectors, st.floats(0.0, 1e3)), min_size=1, max_size=8),
+    st.lists(st.integers(0, 7), max_size=8, unique=True),
+)
+def test_closest_stories_matches(
+    vec: dict[str, float], made: list[tuple[bool, dict[str, float], float]], cands: list[int]
+) -> None:
+    stories = [SimpleNamespace(active=a, centroid=cen, norm=norm) for a, cen, norm in made]
+    cands = [i for i in cands if i < len(stories)]
+    got_dots: dict[int, float] = {}
+    want_dots: dict[int, float] = {}
+    got = c("closest_stories")(vec, stories, cands, got_dots)
+    assert got == py("closest_stories")(vec, stories, cands, want_dots)
+    assert list(got_dots) == list(want_dots)
+    assert all(same_float(got_dots[i], want_dots[i]) for i in got_dots)
+
+
+# ---- tallies, evidence names, lower case ------------------------------------------------
+@compiled
+def test_count_into_cases() -> None:
+    for keys in (["a", "b", "a"], frozenset({"x", "y"}), {"k": 1.0, "j": 2.0}, [], iter("abca")):
+        a: dict[str, int] = {"a": 2}
+        b: dict[str, int] = {"a": 2}
+        c("count_into")(a, copy.copy(keys))
+        py("count_into")(b, copy.copy(keys))
+        assert list(a.items()) == list(b.items())
+    counter: Counter[str] = Counter({"a": 1})
+    c("count_into")(counter, ["a", "b"])
+    assert counter == Counter({"a": 2, "b": 1}) and isinstance(counter, Counter)
+
+
+@compiled
+@SETTINGS
+@given(st.dictionaries(terms, st.integers(0, 9), max_size=6), st.lists(terms, max_size=20))
+def test_count_into_matches(counts: dict[str, int], keys: list[str]) -> None:
+    a, b = dict(counts), Counter(counts)
+    c("count_into")(a, keys)
+    b.update(keys)  # what it stands in for
+    assert list(a.items()) == list(b.items())
+    d = dict(counts)
+    py("count_into")(d, keys)
+    assert list(d.items()) == list(a.items())
+
+
+names_st = st.dictionaries(terms, st.text(max_size=3), max_size=11)
+df_st = st.dictionaries(terms, st.integers(0, 50), max_size=11)
+
+
+@compiled
+def test_shared_names_cases() -> None:
+    names = {"kiev": "Kiev", "putin": "Putin", "nato": "NATO", "uk": "UK"}
+    story = {"putin": "Putin", "nato": "NATO", "uk": "UK", "paris": "Paris"}
+    df = {"putin": 3, "nato": 3, "uk": 40}
+    for args in [
+        (names, story, df, 100.0, 2.0, 4),
+        (names, story, df, 100.0, 2.0, 1),
+        (names, {}, df, 100.0, 2.0, 4),
+    ]:
+        assert c("shared_names")(*args) == py("shared_names")(*args)
+    assert c("shared_names")(names, story, df, 100.0, 2.0, 4) == ["nato", "putin"]
+    tied = {k: k for k in ["é", "e", "日本", "ab", "a", "Ab", "éa", "ÿ", "Ā"]}  # equal idf
+    assert c("shared_names")(tied, tied, {}, 100.0, 2.0, 9) == sorted(tied)
+    assert c("tfidf_vector")(dict.fromkeys(tied, 1.0), {}, 100.0, 9) == py("tfidf_vector")(
+        dict.fromkeys(tied, 1.0), {}, 100.0, 9
+    )
+    assert list(c("tfidf_vector")(dict.fromkeys(tied, 1.0), {}, 100.0, 9)) == sorted(tied)
+
+
+@compiled
+@SETTINGS
+@given(names_st, names_st, df_st, st.floats(1.0, 1e6), st.floats(-5.0, 10.0), st.integers(0, 6))
+def test_shared_names_matches(
+    names: dict[str, str],
+    story: dict[str, str],
+    df: dict[str, int],
+    n: float,
+    min_idf: float,
+    k: int,
+) -> None:
+    assert c("shared_names")(names, story, df, n, min_idf, k) == py("shared_names")(
+        names, story, df, n, min_idf, k
+    )
+
+
+@compiled
+@SETTINGS
+@given(st.lists(st.text(max_size=6) | st.sampled_from(["Ab", "AB", "ab", "İ", "ÉCOLE", ""])))
+def test_lower_all_matches(tokens: list[str]) -> None:
+    got = c("lower_all")(tokens)
+    assert got == py("lower_all")(tokens) and all(type(t) is str for t in got)
+
+
 # ---- errors and references --------------------------------------------------------------
 @compiled
 def test_bad_arguments_raise_instead_of_crashing() -> None:
@@ -535,6 +651,10 @@ def test_no_references_are_leaked() -> None:
         c("tfidf_vector")(vec, {"a": 3}, 20.0, 48)
         c("matched")(words_, words_[::-1], 0.0)
         c("tokenize")(text, True)
+        c("count_into")({}, words_)
+        c("shared_names")(vec, vec, {"a": 3}, 20.0, 0.0, 4)
+        c("lower_all")(words_)
+        c("closest_stories")(vec, [SimpleNamespace(active=True, centroid=vec, norm=1.0)], [0], {})
     assert [sys.getrefcount(x) for x in watched] == before
 
 
