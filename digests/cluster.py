@@ -38,12 +38,12 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from digests.dedup import NearDuplicateIndex
 from digests.kernels import (
@@ -212,6 +212,18 @@ def _dateline_date(article: Article) -> datetime | None:
     """The date a report's opening lines give, for ordering undated articles."""
     _, _, first = extract_dates(article.title + "\n" + article.text[:DATELINE_CHARS], None)
     return datetime(first.year, first.month, first.day, 12, tzinfo=UTC) if first else None
+
+
+T = TypeVar("T")
+
+
+def run_steps(steps: Generator[None, None, T]) -> T:
+    """Run a stepwise computation to its end, without pausing, and return its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return cast(T, done.value)
 
 
 def in_placement_order(articles: Iterable[Article]) -> list[Article]:
@@ -568,9 +580,26 @@ class StoryClusterer:
     def add_many(self, articles: Iterable[Article]) -> list[Assignment]:
         """Place a poll's worth of articles: learn their words' rarity first, then add them
         in placement order (`in_placement_order`). Online-safe: earlier stories never move."""
+        return run_steps(self.add_many_steps(articles, 0))
+
+    def add_many_steps(
+        self, articles: Iterable[Article], step: int
+    ) -> Generator[None, None, list[Assignment]]:
+        """`add_many`, pausing (yielding) after every `step` articles read or placed (0: never),
+        so a caller on an event loop can let other work run; the result is the same."""
         batch = list(articles)
-        self._warm_up(batch, keep=True)
-        placed = {id(a): self.add(a) for a in in_placement_order(batch)}
+        size = step if step > 0 else max(1, len(batch))
+        for start in range(0, len(batch), size):
+            self._warm_up(batch[start : start + size], keep=True)
+            if step > 0:
+                yield
+        order = in_placement_order(batch)
+        placed: dict[int, Assignment] = {}
+        for start in range(0, len(order), size):
+            for a in order[start : start + size]:
+                placed[id(a)] = self.add(a)
+            if step > 0:
+                yield
         return [placed[id(a)] for a in batch]
 
     def _story_of(self, article_id: str) -> int | None:

@@ -6,12 +6,18 @@ Pure domain: the store and the clock are passed in, nothing here opens a socket.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from digests.boilerplate import recurring_sentences, sentence_keys
-from digests.cluster import StoryClusterer, cluster_articles, in_placement_order, story_id_for
+from digests.cluster import (
+    StoryClusterer,
+    cluster_articles,
+    in_placement_order,
+    run_steps,
+    story_id_for,
+)
 from digests.facts import FactSheet, extract_facts
 from digests.headlines import choose_headline
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
@@ -28,6 +34,8 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 REVIEW_WINDOW = timedelta(days=3)
 REVIEW_MAX = 5_000
 REVIEW_EVERY = timedelta(seconds=60)
+# Articles placed per step of `Newsroom.ingest_steps`: about a tenth of a second of work.
+INGEST_STEP = 50
 
 
 def utcnow() -> datetime:
@@ -251,6 +259,7 @@ class Newsroom:
         self._boilerplate: dict[str, frozenset[str]] = {}
         self._keys: dict[str, frozenset[str]] = {}
         self._dirty = False
+        self._ingesting = 0  # ingests paused mid-way (see `ingest_steps`)
         self._reviewed_at = _EPOCH
         now = clock()
         since = now - window
@@ -270,8 +279,15 @@ class Newsroom:
                 store.save_assignment(current)
 
     def _save_changes(self, before: Mapping[str, tuple[str, ...]]) -> None:
+        run_steps(self._save_steps(before, 0))
+
+    def _save_steps(
+        self, before: Mapping[str, tuple[str, ...]], step: int
+    ) -> Generator[None, None, None]:
         """Save every assignment that changed: new articles, stories merged or re-placed,
-        and copies relinked to an original that arrived after them."""
+        and copies relinked to an original that arrived after them. Pauses after every
+        `step` articles compared (0: never): a thousand saves take a second."""
+        n = 0
         for group in self._clusterer.groups():
             if before.get(group.id) == group.article_ids:
                 continue
@@ -279,6 +295,9 @@ class Newsroom:
                 current = self._clusterer.assignment(article_id)
                 if current is not None and current != self._store.assignment_for(article_id):
                     self._store.save_assignment(current)
+                n += 1
+                if step > 0 and n % step == 0:
+                    yield
 
     def first_seen(self, story: Story) -> datetime | None:
         """When the story's first article reached us (None once it left the review window)."""
@@ -287,8 +306,9 @@ class Newsroom:
 
     def refresh(self) -> None:
         """Run the batch review if articles arrived since the last one. Called before stories
-        are read (digests, search), not per poll: a review costs up to seconds."""
-        if not self._dirty:
+        are read (digests, search), not per poll: a review costs up to seconds. Not while an
+        ingest is paused mid-way (`ingest_steps`): its last step runs the review if due."""
+        if not self._dirty or self._ingesting:
             return
         before = {g.id: g.article_ids for g in self._clusterer.groups()}
         self._reviewed_at = self._clock()
@@ -325,17 +345,48 @@ class Newsroom:
     def ingest(self, articles: Iterable[Article]) -> IngestReport:
         """Store and cluster one poll's articles (the clusterer places them oldest first,
         as a live stream would have brought them, so the first report founds the story)."""
+        return run_steps(self.ingest_steps(articles, 0))
+
+    def ingest_steps(
+        self, articles: Iterable[Article], step: int = INGEST_STEP
+    ) -> Generator[None, None, IngestReport]:
+        """`ingest`, pausing (yielding) after every `step` articles stored, read or placed
+        (0: never); the result is the same.
+
+        A bot on an event loop lets other work run at each pause: a first poll of a thousand
+        articles takes seconds to cluster, longer than a chat platform waits for a command's
+        acknowledgement. Reads meanwhile see the stories as last saved; the batch review
+        waits until no ingest is under way (it re-places articles)."""
+        self._ingesting += 1
+        try:
+            stored, duplicates, before = yield from self._ingest_steps(articles, step)
+        finally:
+            self._ingesting -= 1
+        if not stored:
+            return IngestReport(0, duplicates, 0)
+        if self._clock() - self._reviewed_at >= REVIEW_EVERY:
+            self.refresh()  # at most once a minute however many sources poll
+        started = {g.id for g in self._clusterer.groups()} - before.keys()
+        return IngestReport(stored, duplicates, len(started))
+
+    def _ingest_steps(
+        self, articles: Iterable[Article], step: int
+    ) -> Generator[None, None, tuple[int, int, Mapping[str, tuple[str, ...]]]]:
+        """Articles stored and placed; how many were new, how many duplicates, and the
+        stories as they were before placing."""
         duplicates = 0
         fresh: list[Article] = []
         # Stored in the order the clusterer will place them, so a restart replays the same
         # sequence and rebuilds the same stories.
         batch = in_placement_order(map(with_canonical_url, articles))
-        for article in batch:
+        for n, article in enumerate(batch, start=1):
             result = self._store.add_article(
                 article,
                 canonical_url=article.url,
                 fingerprint=fingerprint(article.title + "\n" + article.text),
             )
+            if step > 0 and n % step == 0:
+                yield
             if not result.stored:
                 duplicates += 1
                 if result.duplicate_of and result.duplicate_of != article.id:
@@ -345,22 +396,25 @@ class Newsroom:
                 continue
             fresh.append(article)
         if not fresh:
-            return IngestReport(0, duplicates, 0)
+            return 0, duplicates, {}
+        # Another ingest may place articles during a pause: its changes then count here too
+        # (saving them twice is harmless; the new-story count is only reported).
         before = {g.id: g.article_ids for g in self._clusterer.groups()}
-        placed = self._clusterer.add_many(fresh)
+        placed = yield from self._clusterer.add_many_steps(fresh, step)
         now = self._clock()
-        for article in fresh:
+        for n, article in enumerate(fresh, start=1):
             self._remember(article, now)
+            # Read here, a step at a time, rather than all at once by the next review.
+            self._keys[article.id] = sentence_keys(article)
+            if step > 0 and n % step == 0:
+                yield
         # An event the poll's order started twice is one story again.
         self._clusterer.merge_similar()
         for assignment in placed:
             self._activity[assignment.story_id] = now
-        self._save_changes(before)
+        yield from self._save_steps(before, step)
         self._dirty = True
-        if now - self._reviewed_at >= REVIEW_EVERY:
-            self.refresh()  # at most once a minute however many sources poll
-        started = {g.id for g in self._clusterer.groups()} - before.keys()
-        return IngestReport(len(fresh), duplicates, len(started))
+        return len(fresh), duplicates, before
 
     def _find_boilerplate(self) -> None:
         """Recompute what the review window's outlets repeat across stories; stories built
@@ -378,12 +432,30 @@ class Newsroom:
 
     def story(self, story_id: str) -> Story | None:
         """A story with its facts; built once per set of articles (facts cost milliseconds)."""
+        return self._story(story_id)[0]
+
+    def build_stories(self, *, within: timedelta | None = None) -> Iterator[str]:
+        """Run the review if due, then build the facts of every current story (active within
+        `within`) not built yet, yielding after each one built.
+
+        Reading a hundred new stories costs seconds of facts; a bot on an event loop steps
+        through this first, so the digest or search that follows finds them built."""
+        self.refresh()
+        since = self._clock() - within if within is not None else None
+        for group in self._clusterer.groups():
+            if since is not None and self._activity.get(group.id, _EPOCH) < since:
+                continue
+            if self._story(group.id)[1]:
+                yield group.id
+
+    def _story(self, story_id: str) -> tuple[Story | None, bool]:
+        """The story, and whether it was built now (not found in the cache)."""
         ids = tuple(self._store.story_article_ids(story_id))
         if not ids:
-            return None
+            return None, False
         cached = self._cache.get((story_id, ids))
         if cached is not None:
-            return cached
+            return cached, False
         articles = self._store.get_articles(ids)
         dups = {}
         for aid in ids:
@@ -394,7 +466,7 @@ class Newsroom:
         if len(self._cache) >= 4096:
             self._cache.clear()
         self._cache[(story_id, ids)] = story
-        return story
+        return story, True
 
     def groups(self) -> list[StoryGroup]:
         self.refresh()
