@@ -18,14 +18,14 @@ from pathlib import Path
 
 from bot.chat import ChatPoster
 from bot.commands import CommandError, CommandHandler
-from bot.delivery import ChannelPlan, Delivery
+from bot.delivery import ChannelPlan, Delivery, ready_stories
 from bot.fetch import Fetcher, FetchError
 from bot.settings import ChannelSettings, Settings, check_cron, check_timezone
 from digests.facts import Answer, answer_question
 from digests.ingest import parse_feed, read_paths
-from digests.models import ChannelRef, ReadResult, Story, Subscription
+from digests.models import Article, ChannelRef, ReadResult, Story, Subscription
 from digests.normalize import host_of
-from digests.pipeline import Newsroom, utcnow
+from digests.pipeline import IngestReport, Newsroom, utcnow
 from digests.store import FeedState, Store
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ class Bot:
                 if not result.articles and result.problems:
                     raise FetchError(str(result.problems[0]))
                 outcomes.append(
-                    self._record_success(sub, state, now, result, kept_etag, kept_modified)
+                    await self._record_success(sub, state, now, result, kept_etag, kept_modified)
                 )
             except (FetchError, OSError) as exc:
                 outcomes.append(await self._record_failure(sub, state, now, str(exc)))
@@ -186,7 +186,7 @@ class Bot:
                 )
         return outcomes
 
-    def _record_success(
+    async def _record_success(
         self,
         sub: Subscription,
         state: FeedState,
@@ -198,7 +198,7 @@ class Bot:
         for problem in result.problems:
             log.warning("source %s: %s", sub.name, problem)
         articles = [replace(a, origin=sub.name) for a in result.articles]
-        report = self.newsroom.ingest(articles)
+        report = await self.ingest(articles)
         day = now.date()
         items_today = (state.items_today if state.items_day == day else 0) + report.stored
         self.store.save_feed_state(
@@ -217,6 +217,23 @@ class Bot:
         if report.stored:
             log.info("source %s: %s", sub.name, report)
         return PollOutcome(sub.name, report.stored)
+
+    async def ingest(self, articles: Sequence[Article]) -> IngestReport:
+        """Store and cluster a poll's articles a step at a time, letting the event loop run
+        between steps: commands arriving meanwhile are acknowledged at once (Slack waits 3 s)."""
+        steps = self.newsroom.ingest_steps(articles)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                report: IngestReport = done.value
+                return report
+            await asyncio.sleep(0)
+
+    async def ready_stories(self, within: timedelta | None = None) -> None:
+        """Build the facts of new and changed stories one story at a time, letting the event
+        loop run between them, before something reads them all (a digest, a search)."""
+        await ready_stories(self.newsroom, within)
 
     async def _record_failure(
         self, sub: Subscription, state: FeedState, now: datetime, error: str
@@ -367,7 +384,8 @@ class Bot:
     def source_names(self, channel: ChannelRef) -> list[str]:
         return [sub.name for sub in self.sources_for(channel)]
 
-    def search(self, terms: str, limit: int = 5) -> list[Story]:
+    async def search(self, terms: str, limit: int = 5) -> list[Story]:
+        await self.ready_stories()
         return self.newsroom.search(terms, limit)
 
     def ask(self, story: Story, question: str) -> list[Answer]:

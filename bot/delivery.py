@@ -64,6 +64,13 @@ def _key(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+async def ready_stories(newsroom: Newsroom, within: timedelta | None = None) -> None:
+    """Build the stories a digest or search will read one at a time, yielding to the event
+    loop between them: a hundred new stories cost seconds of facts."""
+    for _ in newsroom.build_stories(within=within):
+        await asyncio.sleep(0)
+
+
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
@@ -148,6 +155,7 @@ class Delivery:
         if poster is None:
             log.warning("no %s connection; digest for %s not posted", channel.platform, channel.key)
             return 0
+        await ready_stories(self._newsroom, STORY_WINDOW)
         async with self._lock(channel):
             stories, updates = self.plan(plan)
             now = self._clock()

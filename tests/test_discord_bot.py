@@ -75,7 +75,7 @@ class StubService:
     def numbered_story(self, channel: ChannelRef, number: int) -> Story | None:
         return sample_story() if number == 2 else None
 
-    def search(self, terms: str, limit: int = 5) -> list[Story]:
+    async def search(self, terms: str, limit: int = 5) -> list[Story]:
         self.calls.append(("search", terms))
         return [sample_story()]
 

@@ -63,7 +63,7 @@ class FakeService:
             facts=(Fact("The council met on Monday.", "when", ("a1",)),),
         )
 
-    def search(self, terms: str, limit: int = 5) -> list[Story]:
+    async def search(self, terms: str, limit: int = 5) -> list[Story]:
         return []
 
     def ask(self, story: Story, question: str) -> list[Answer]:
