@@ -168,7 +168,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     run_bench(sys.stdout, sizes=sizes, baseline=not args.no_baseline)
     if not args.no_ops:
-        run_ops_bench(sys.stdout, feeds=args.feeds, requests=args.requests)
+        run_ops_bench(sys.stdout, feeds=args.feeds, requests=args.requests, load=args.load)
     return 0
 
 
@@ -205,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ops", action="store_true", help="skip the polling and ack benchmarks")
     p.add_argument("--feeds", type=int, default=1000, help="feeds in the polling benchmark")
     p.add_argument("--requests", type=int, default=200, help="requests in the ack benchmark")
+    p.add_argument(
+        "--load", type=int, default=2000, help="articles ingested while acks are timed (0: skip)"
+    )
     p.set_defaults(func=cmd_bench)
     return parser
 
