@@ -76,7 +76,43 @@ _PROSPECT = re.compile(
     r"forecast|predict(?:s|ed)?|estimates?)\b",
     re.IGNORECASE,
 )
+# A sentence that opens in an earlier time tells background: "In 2019, India attempted ...",
+# "When the iPhone first launched in 2007, ...", "Previously, ...".
+_EARLIER_OPENING = re.compile(
+    r"(?:(?:In|By|Back in|During) (?:\w+ )?(?P<year>(?:19|20)\d\d)\b"
+    r"|When\b[^,]{0,80}\b(?P<when>(?:19|20)\d\d),"
+    r"|(?:Previously|Last year|In the past)\b)"
+)
+# Its coverage gain for the top eight is scaled by this: the event's own details come first
+# (pages-devset: first 8 together 72 -> 73 of 100; Chandrayaan-2's 2019 crash, the iPhone's 2007
+# queues and the earlier verdict leave the top eight).
+W_BACKGROUND = 0.5
 _SUBORDINATE = re.compile(r",\s*(?:which|who|whose|where|as|while|amid|after)\b|\bwhich\b")
+
+
+def _opens_earlier(text: str, story_years: Collection[int]) -> bool:
+    """Whether the sentence opens in a time before the story's (its years: `_story_years`);
+    with no year known, only a year-less opening ("Previously,") counts."""
+    m = _EARLIER_OPENING.match(text)
+    if m is None:
+        return False
+    year = m.group("year") or m.group("when")
+    if year is None:
+        return True
+    return bool(story_years) and int(year) < min(story_years)
+
+
+def _story_years(articles: Sequence[Article], sents: Sequence[StorySentence]) -> set[int]:
+    """The years the story happens in: its reports' middle publication year, and any year
+    two or more outlets write in their opening sentences."""
+    hint = _year_hint(articles)
+    years = {hint.year} if hint else set()
+    outlets: dict[int, set[str]] = {}
+    for x in sents:
+        if x.pos <= 1:
+            for y in written_years(x.text):
+                outlets.setdefault(int(y), set()).add(x.source)
+    return years | {y for y, told in outlets.items() if len(told) >= 2}
 
 
 def _main(text: str) -> str:
@@ -892,6 +928,13 @@ def _rank(
         return cache[id(x)]
 
     frame, event_days = _event_frame(sents, details)
+    years = _story_years(articles, sents)
+    earlier = {id(x[2]) for x in remaining if _opens_earlier(x[2].text, years)}
+
+    def gain(x: _Scored, covered_toks: set[str], kinds: Counter[FactKind]) -> float:
+        value = _gain(x, covered_toks, weights, kinds)
+        return value * W_BACKGROUND if id(x[2]) in earlier else value
+
     deferred: list[_Scored] = []
     defer = True  # until the top eight are full, or nothing else is left
     while (remaining or deferred) and len(chosen) < limit:
@@ -905,7 +948,7 @@ def _rank(
             seen = _Seen.of([details(c[2]) for c in chosen], covered_toks, frame, event_days)
             # The event retold in other words earns no top slot: details come first.
             pool = [x for x in remaining if not seen.restates(details(x[2]))]
-            best = max(pool or remaining, key=lambda x: _gain(x, covered_toks, weights, kinds))
+            best = max(pool or remaining, key=lambda x: gain(x, covered_toks, kinds))
         else:
             best = max(remaining, key=lambda x: _mmr(x, chosen, covered_toks, kinds, index))
         remaining.remove(best)

@@ -136,3 +136,38 @@ def test_the_first_eight_facts_do_not_retell_each_other_when_others_can_fill_the
     assert retold >= 8, facts  # kept, but after the eight facts that each say something new
     # the event, then seven of the eight details
     assert sum(any(d[:40] in t for t in facts[:8]) for d in _FERRY_DETAILS) == 7, facts
+
+
+_NOW = [
+    "Rescuers pulled 14 workers from the river, Fire Chief Ines Valk said.",
+    "Mayor Pieter Gans said the crossing would stay closed for at least six months.",
+    "Ferries from Tessel to Ommen will run every 20 minutes from Wednesday, Gans added.",
+    "The river authority halted all shipping on the Marrow between Tessel and Brisk.",
+    "Police detained the Oldenhorn's captain, a 51-year-old from Ommen, for questioning.",
+    "Engineers from the Delft institute began surveying the two piers still standing.",
+    "Insurers put the damage to the bridge at 85 million euros, the ministry said.",
+]
+_BEFORE = [
+    "In 2019, a grain barge struck the same pier of the Marrow Bridge, closing it for 40 days.",
+    "When the Marrow Bridge opened in 1964, King Aldo called it the pride of the province.",
+]
+
+
+def test_sentences_opening_in_an_earlier_year_give_way_to_the_event() -> None:
+    # Background every outlet repeats ("In 2019, ...", "When ... opened in 1964, ...") would
+    # take the second slot on its support and new names alone; the event's details come first.
+    arts = []
+    for i, lead in enumerate(_LEADS):
+        arts.append(
+            Article(
+                id=f"c{i}",
+                title="Marrow Bridge collapses in Tessel after barge strike",
+                text="\n".join([lead, *_NOW[i::3], *_BEFORE]),
+                source=f"outlet{i}.example",
+                published=datetime(2026, 5, 4, 12, tzinfo=UTC),
+            )
+        )
+    texts = [f.text for f in extract_facts(arts, {}).facts]
+    for background in _BEFORE:
+        assert background in texts  # still told
+        assert texts.index(background) >= 6, texts  # after at least five of the event's details
