@@ -221,6 +221,8 @@ class Bot:
     async def ingest(self, articles: Sequence[Article]) -> IngestReport:
         """Store and cluster a poll's articles a step at a time, letting the event loop run
         between steps: commands arriving meanwhile are acknowledged at once (Slack waits 3 s)."""
+        while self.newsroom.reviewing:  # its moves apply to the stories as they were
+            await asyncio.sleep(0.01)
         steps = self.newsroom.ingest_steps(articles)
         while True:
             try:

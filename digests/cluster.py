@@ -930,11 +930,23 @@ class StoryClusterer:
     def refine(
         self, articles: Sequence[Article], *, margin: float | None = None, whole: bool = False
     ) -> int:
+        """See `refine_steps`; run without pauses."""
+        return run_steps(self.refine_steps(articles, 0, margin=margin, whole=whole))
+
+    def refine_steps(
+        self,
+        articles: Sequence[Article],
+        step: int,
+        *,
+        margin: float | None = None,
+        whole: bool = False,
+    ) -> Generator[None, None, int]:
         """Batch step: move each article to the story whose centroid fits it clearly better
         than its own story does (its own without it), a few rounds, k-means style. Fixes
         joins the arrival order forced (a story that grew later fits better). Copies follow
         their original. Stories keep their ids (named after the article that started them, so
-        re-runs give the same ids). Returns how many moves were made.
+        re-runs give the same ids). Returns how many moves were made. Pauses (yields)
+        after every `step` articles weighed (0: never); the moves are applied only at the end.
 
         `whole`: the articles are a whole batch, every report present. Then an original whose
         story holds only itself and its copies is weighed as a lone report (its copies are no
@@ -948,8 +960,14 @@ class StoryClusterer:
             if a.id in self._assignments and a.id not in seen_ids:
                 seen_ids.add(a.id)
                 arts.append(a)
-        feats = {a.id: extract(a) for a in arts}
+        feats: dict[str, TextFeatures] = {}
+        for n, a in enumerate(arts, start=1):
+            feats[a.id] = extract(a)
+            if step > 0 and n % step == 0:
+                yield
         vecs = {aid: self._vector(f) for aid, f in feats.items()}
+        if step > 0:
+            yield
         label = {aid: self._assignments[aid].story_id for aid in vecs}
         dup_of = {aid: self._assignments[aid].duplicate_of for aid in vecs}
         why: dict[str, str] = {}
@@ -985,7 +1003,11 @@ class StoryClusterer:
                 for t, _ in top:
                     index.setdefault(t, []).append(sid)
             moves: dict[str, str] = {}
-            for a in arts:
+            if step > 0:
+                yield
+            for n, a in enumerate(arts, start=1):
+                if step > 0 and n % step == 0:
+                    yield  # moves are decided on local state and applied at the end
                 aid = a.id
                 if dup_of[aid]:
                     continue

@@ -260,6 +260,7 @@ class Newsroom:
         self._keys: dict[str, frozenset[str]] = {}
         self._dirty = False
         self._ingesting = 0  # ingests paused mid-way (see `ingest_steps`)
+        self._reviewing = False  # a review paused mid-way (see `refresh_steps`)
         self._reviewed_at = _EPOCH
         now = clock()
         since = now - window
@@ -308,19 +309,37 @@ class Newsroom:
         """Run the batch review if articles arrived since the last one. Called before stories
         are read (digests, search), not per poll: a review costs up to seconds. Not while an
         ingest is paused mid-way (`ingest_steps`): its last step runs the review if due."""
-        if not self._dirty or self._ingesting:
+        run_steps(self.refresh_steps(0))
+
+    @property
+    def reviewing(self) -> bool:
+        """A review is paused mid-way (`refresh_steps`): no ingest may place articles until it
+        ends (its moves are applied at the end, to the stories as they were)."""
+        return self._reviewing
+
+    def refresh_steps(self, step: int = INGEST_STEP) -> Generator[None, None, None]:
+        """`refresh`, pausing after every `step` articles weighed or saved (0: never). A
+        review already under way, or an ingest paused mid-way, makes this a no-op."""
+        if not self._dirty or self._ingesting or self._reviewing:
             return
-        before = {g.id: g.article_ids for g in self._clusterer.groups()}
-        self._reviewed_at = self._clock()
-        self._review(self._reviewed_at)
-        self._save_changes(before)
-        self._dirty = False
+        self._reviewing = True
+        try:
+            before = {g.id: g.article_ids for g in self._clusterer.groups()}
+            self._reviewed_at = self._clock()
+            yield from self._review_steps(self._reviewed_at, step)
+            yield from self._save_steps(before, step)
+            self._dirty = False
+        finally:
+            self._reviewing = False
 
     def _remember(self, article: Article, when: datetime) -> None:
         self._seen_at[article.id] = when
         self._recent.append(article)
 
     def _review(self, now: datetime) -> None:
+        run_steps(self._review_steps(now, 0))
+
+    def _review_steps(self, now: datetime, step: int) -> Generator[None, None, None]:
         """Re-place the last few days' articles as one batch (the online order can start an
         event twice or put an early report in a look-alike story); older stories leave the
         index. Story ids may change; posts are matched by article, so nothing reposts."""
@@ -330,7 +349,7 @@ class Newsroom:
         keep = {a.id for a in self._recent}
         self._seen_at = {k: v for k, v in self._seen_at.items() if k in keep}
         if self._recent:
-            self._clusterer.refine(self._recent)
+            yield from self._clusterer.refine_steps(self._recent, step)
         self._find_boilerplate()
         self._activity = {}
         for group in self._clusterer.groups():
@@ -365,7 +384,7 @@ class Newsroom:
         if not stored:
             return IngestReport(0, duplicates, 0)
         if self._clock() - self._reviewed_at >= REVIEW_EVERY:
-            self.refresh()  # at most once a minute however many sources poll
+            yield from self.refresh_steps(step)  # at most once a minute however many poll
         started = {g.id for g in self._clusterer.groups()} - before.keys()
         return IngestReport(stored, duplicates, len(started))
 
@@ -434,13 +453,14 @@ class Newsroom:
         """A story with its facts; built once per set of articles (facts cost milliseconds)."""
         return self._story(story_id)[0]
 
-    def build_stories(self, *, within: timedelta | None = None) -> Iterator[str]:
-        """Run the review if due, then build the facts of every current story (active within
-        `within`) not built yet, yielding after each one built.
+    def build_stories(self, *, within: timedelta | None = None) -> Iterator[str | None]:
+        """Run the review if due (yielding None at its pauses), then build the facts of every
+        current story (active within `within`) not built yet, yielding each one's id.
 
         Reading a hundred new stories costs seconds of facts; a bot on an event loop steps
         through this first, so the digest or search that follows finds them built."""
-        self.refresh()
+        for _ in self.refresh_steps():
+            yield None
         since = self._clock() - within if within is not None else None
         for group in self._clusterer.groups():
             if since is not None and self._activity.get(group.id, _EPOCH) < since:

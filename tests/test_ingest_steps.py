@@ -81,7 +81,7 @@ def test_review_waits_while_an_ingest_is_paused(store: Store, articles: list[Art
 def test_build_stories_builds_each_story_once(store: Store, articles: list[Article]) -> None:
     newsroom = Newsroom(store)
     newsroom.ingest(articles)
-    built = list(newsroom.build_stories())
+    built = [i for i in newsroom.build_stories() if i is not None]
     assert len(built) == len(newsroom.groups()) > 1
     assert list(newsroom.build_stories()) == []  # all cached now
     assert {s.id for s in newsroom.stories()} == set(built)
@@ -107,3 +107,48 @@ async def test_bot_ingest_lets_the_event_loop_run(store: Store, articles: list[A
     assert report.stored == len(articles)
     assert during_ingest >= 4 * len(articles) // 50
     assert turns - during_ingest >= len(bot.newsroom.groups())
+
+
+def _owed_review(store: Store, articles: list[Article]) -> tuple[Newsroom, list[datetime]]:
+    """A newsroom holding `articles` whose review is owed (the second ingest was within the
+    minute of the first)."""
+    clock = [datetime(2026, 1, 5, 9, 0, tzinfo=UTC)]
+    newsroom = Newsroom(store, clock=lambda: clock[0])
+    newsroom.ingest(articles[:150])
+    newsroom.ingest(articles[150:])
+    clock[0] += timedelta(seconds=5)
+    return newsroom, clock
+
+
+def test_a_review_in_steps_moves_the_same_articles(tmp_path: Path, articles: list[Article]) -> None:
+    results = []
+    for step in (0, 13):
+        store = Store.open(f"sqlite:///{tmp_path / f'review{step}.db'}")
+        try:
+            newsroom, _ = _owed_review(store, articles)
+            pauses = sum(1 for _ in newsroom.refresh_steps(step))
+            assert pauses >= (len(articles) // step if step else 0)
+            results.append(_placed(store))
+        finally:
+            store.close()
+    assert results[0] == results[1]
+
+
+async def test_an_ingest_waits_for_a_paused_review(store: Store, articles: list[Article]) -> None:
+    bot = Bot(Settings(), store, {})
+    newsroom, _ = _owed_review(store, articles[:250])
+    bot.newsroom = newsroom
+    review = newsroom.refresh_steps(10)
+    next(review)
+    assert newsroom.reviewing
+    late = asyncio.create_task(bot.ingest(articles[250:]))
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    assert not late.done()
+    assert len(store.assignments()) == 250  # nothing placed under the paused review
+    for _ in review:
+        pass
+    assert not newsroom.reviewing
+    report = await late
+    assert report.stored == len(articles) - 250
+    assert len(store.assignments()) == len(articles)
