@@ -16,13 +16,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from digests.dates import (
     WEEKDAYS,
     DateMention,
     annotate,
     find_dates,
+    fmt_date,
     reference_date,
     split_leading_dateline,
     written_years,
@@ -183,7 +184,9 @@ _ABBREV = frozenset(
         "mt",
     ]
 )
-_SPLIT = re.compile(r"(?<=[.!?])([\"”’']?)\s+(?=[\"“'‘(]?[A-Z0-9])")
+# A sentence may open with a quote, a parenthesis or a bracket ("[In January 2022, ...": an
+# editor's insert or a scraper's leftover).
+_SPLIT = re.compile(r"(?<=[.!?])([\"”’']?)\s+(?=[\"“'‘(\[]?[A-Z0-9])")
 _QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
 _SPEECH = re.compile(
     r"\b(?P<pron>he|she|they)\s+(?:said|added|told|noted|stressed|warned)\b"
@@ -381,6 +384,8 @@ def _content_sentences(article: Article) -> list[str]:
             continue  # the headline repeated; a title made from this sentence is no headline
         for s in split_sentences(line):
             s = _DATELINE.sub("", _LEAD_JUNK.sub("", s))
+            if s.startswith("[") and "]" not in s:
+                s = s[1:].lstrip()  # a bracket opened and never closed: page residue
             if not out:
                 s = _OPENING_PLACE.sub("", s)
             key = _norm(s)
@@ -817,6 +822,7 @@ def extract_facts(
     disagreements.extend(reported_ahead(wholes))
     facts: list[Fact] = []
     report_rank = {a.id: i for i, a in enumerate(articles)}
+    whole_at = {_at(x): x for x in wholes}
     chosen_groups = [c[1] for c in chosen]
     reps = [c[2] for c in chosen]
     for g, found in zip(chosen_groups, _support(chosen_groups, reps, sents), strict=True):
@@ -832,6 +838,11 @@ def extract_facts(
                 if x.pos <= 2 and x.source != rep.source and not _contradicts(rep, x)
             ]
             text, dated = _with_event_date(text, rep, backing, early)
+            if dated is None and not any(d.resolved or d.month_day for d in rep.dates):
+                # A confirming clause's weekday is in the sentence it was cut from.
+                anchored = _anchored_weekday([whole_at.get(_at(x), x) for x in [rep, *backing]])
+                if anchored is not None:
+                    text, dated = f"{text.rstrip()} — {anchored[0]}", anchored[1]
             if dated is not None and dated not in backing:
                 backing.append(dated)
         # The sentence shown first, then the others in report order (not as found: that
@@ -1044,6 +1055,37 @@ def _with_event_date(
     if d.resolved and d.form == "weekday":
         shown = f"{d.resolved.strftime('%A')}, {shown}"
     return f"{text.rstrip()} — {shown}", s
+
+
+def _at(s: StorySentence) -> tuple[str, int]:
+    """Where a sentence stands: a clause shares it with the sentence it was cut from."""
+    return (s.article_id, s.pos)
+
+
+def _anchored_weekday(backing: Sequence[StorySentence]) -> tuple[str, StorySentence] | None:
+    """An undated report's "Wednesday night" dated by the other reports of the same fact.
+
+    The event happened on or before the earliest day a confirming report speaks from, and news
+    names a weekday only for the past week: the weekday resolves to the last such day on or
+    before it. Used only when no sentence of the fact gives a date of its own.
+    """
+    days = [s.day for s in backing if s.day is not None]
+    if not days:
+        return None
+    anchor = min(days)
+    for s in backing:
+        if s.day is not None:
+            continue  # its own date would have resolved the weekday already
+        for d in s.dates:
+            if d.form != "weekday" or d.resolved is not None:
+                continue
+            names = [w for w in d.text.lower().split() if w in WEEKDAYS]
+            if len(names) != 1:
+                continue
+            back = (anchor.weekday() - WEEKDAYS.index(names[0])) % 7
+            day = anchor - timedelta(days=back)
+            return f"{day.strftime('%A')}, {fmt_date(day)}", s
+    return None
 
 
 def _agreed_day(

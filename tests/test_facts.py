@@ -264,6 +264,19 @@ def test_a_lost_space_after_a_full_stop_still_ends_the_sentence() -> None:
     ]
 
 
+def test_a_bracket_opens_a_sentence_and_an_unclosed_one_is_dropped() -> None:
+    text = (
+        "Last update: Halvik today won approval to buy the Tarn tram works for $4.2 billion. "
+        "[In May 2024, Halvik agreed to buy the works in the largest rail deal in Velish history. "
+        "The board [of the works] backed the deal on Monday."
+    )
+    assert article_sentences(Article("b2", "", text, "courier.example")) == [
+        "Halvik today won approval to buy the Tarn tram works for $4.2 billion.",
+        "In May 2024, Halvik agreed to buy the works in the largest rail deal in Velish history.",
+        "The board [of the works] backed the deal on Monday.",
+    ]
+
+
 def test_a_role_is_clean_words_without_the_quotation_before_it() -> None:
     text = (
         "Dock workers in Port Velan voted on Monday to strike over cuts to overtime pay.\n"

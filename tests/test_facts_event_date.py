@@ -3,10 +3,11 @@ own sentence contradicts."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from digests.dates import DateMention
-from digests.facts import _with_event_date
+from digests.facts import _anchored_weekday, _with_event_date, extract_facts
+from digests.models import Article
 from digests.story_sentences import StorySentence
 
 SUNDAY = date(2025, 1, 26)
@@ -74,3 +75,37 @@ def test_a_sentence_naming_a_weekday_is_not_given_another_weekdays_date() -> Non
     saturday = [_sent("c", "Pirelli won on January 25, 2025.", _full(date(2025, 1, 25)))]
     text, _ = _with_event_date(rep.text, rep, backing + saturday, [])
     assert text.endswith("— January 25, 2025"), text
+
+
+def test_an_undated_reports_weekday_takes_its_date_from_a_dated_report_of_the_fact() -> None:
+    # Only the Courier is dated (a Wednesday); only the undated Herald says when.
+    courier = Article(
+        "m1",
+        "Storm Orla makes landfall",
+        "Storm Orla made landfall at around 8:30 p.m. near Pine Key, about eight miles south "
+        "of Tarnby.\nThe storm had winds of 120 miles per hour, forecasters said.",
+        "courier.example",
+        published=datetime(2024, 10, 9, 23, tzinfo=UTC),
+    )
+    herald = Article(
+        "m2",
+        "Orla hits the coast",
+        "Storm Orla made landfall near Pine Key, as a Category 3 storm, earlier Wednesday "
+        "night, according to forecasters.\nThousands of homes lost power in Tarnby.",
+        "herald.example",
+    )
+    event = extract_facts([courier, herald], {}).facts[0]
+    assert event.kind == "event"
+    assert event.text.endswith("— Wednesday, October 9, 2024"), event.text
+    assert set(event.article_ids) == {"m1", "m2"}
+
+
+def test_an_anchored_weekday_is_the_last_such_day_on_or_before_the_first_report() -> None:
+    dated = _sent("a", "Orla made landfall near Pine Key.")
+    dated.day = date(2024, 10, 11)  # a Friday
+    undated = _sent("b", "Orla made landfall on Wednesday night.", _weekday("Wednesday night"))
+    assert _anchored_weekday([dated, undated]) == ("Wednesday, October 9, 2024", undated)
+    # Nothing dated to anchor it, or the weekday's own report is dated: no guess.
+    assert _anchored_weekday([undated]) is None
+    undated.day = date(2024, 10, 9)
+    assert _anchored_weekday([dated, undated]) is None
