@@ -104,7 +104,7 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
             if j == i or j in used:
                 continue
             s2, q2 = items[j]
-            if not _same_quantity(s1, q1, s2, q2, by_source):
+            if not _same_quantity(s1, q1, s2, q2, by_source, stated):
                 continue
             cluster.append(j)
         if len(cluster) < 2:
@@ -327,6 +327,7 @@ def _same_quantity(
     s2: StorySentence,
     q2: Quantity,
     stated_by: Mapping[str, set[float]],
+    stated: Sequence[set[float]] = (),
 ) -> bool:
     """Whether two figures from different outlets measure the same thing.
 
@@ -341,6 +342,15 @@ def _same_quantity(
         return False  # this outlet itself reports both: two different moments or things
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):
         return False
+    if (
+        q1.value != q2.value
+        and not q1.pct
+        and not set(q1.nouns) & set(q2.nouns) & _RISING
+        and any({q1.value, q2.value} <= vals for vals in stated_by.values())
+    ):
+        return False  # a third outlet reports both: two different things (or moments)
+    if q1.value != q2.value and any(_side_by_side({q1.value, q2.value}, st) for st in stated):
+        return False  # one sentence states both: "produced 362,615, delivered 336,681"
     y1, y2 = written_years(s1.text), written_years(s2.text)
     if y1 and y2 and not y1 & y2:
         return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods

@@ -70,7 +70,9 @@ class Quantity:
 
 
 _PARTITIVE = re.compile(
-    r"\s+of\s+(?:the|its|their|his|her|our|those|these|them|whom|which)\b", re.IGNORECASE
+    r"\s+of\s+(?:the|its|their|his|her|our|those|these|them|whom|which)\b"
+    r"|\s+[a-z]+\s+of\s+(?:its|their)\b",  # "345,454 units of its Model 3 and Model Y"
+    re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")

@@ -365,6 +365,14 @@ def test_and_a_half_is_part_of_the_figure() -> None:
     assert find_quantities(text)[0].text == "four and a half"
 
 
+def test_a_figure_of_its_own_models_is_a_part() -> None:
+    # A part is never held against a whole's count ("362,615 vehicles" in another outlet).
+    text = "Halvik built 345,454 units of its Orla and Vela trams and 29 of the engines failed."
+    assert [q.part for q in find_quantities(text)] == [True, True]
+    assert [q.part for q in find_quantities("Halvik built 362,615 trams in all.")] == [False]
+    assert [q.part for q in find_quantities("About 5,000 members of the union marched.")] == [False]
+
+
 def test_a_hyphenated_scale_word_scales_the_figure() -> None:
     # "a 430-million-crown contract" is 430 million crowns, not 430 of something.
     text = "Halvik signed a 430-million-crown contract and a $2-billion loan with 12 banks."

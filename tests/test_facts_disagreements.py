@@ -225,3 +225,23 @@ def test_clock_times_far_apart_are_two_moments_not_a_conflict() -> None:
     sheet = extract_facts([a, b, c], {})
     [time] = [d for d in sheet.disagreements if d.text.startswith("Time")]
     assert "7:36" in time.text and "7:37" in time.text and "7:58" not in time.text, time
+
+
+def test_two_figures_a_third_outlet_reports_apart_are_two_things() -> None:
+    total = _article(
+        "t1", "one.example",
+        "Orvel Motors delivered 384,100 cars in the second quarter of 2026, down 13%.",
+    )  # fmt: skip
+    models = _article(
+        "t2", "two.example",
+        "Orvel Motors delivered a combined 373,700 cars of the Tarn and Vela lines in the quarter.",
+    )  # fmt: skip
+    both = _article(
+        "t3", "three.example",
+        "Orvel Motors delivered 384,100 cars in the second quarter of 2026.\n"
+        "The Tarn and Vela lines made up most of them, with 373,700 cars handed to buyers.",
+    )  # fmt: skip
+    apart = extract_facts([total, models], {}).disagreements
+    assert any("373,700" in d.text and "384,100" in d.text for d in apart), apart
+    # The third outlet tells both: a total and a part of it, not one count told two ways.
+    assert extract_facts([total, models, both], {}).disagreements == ()
