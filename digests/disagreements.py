@@ -321,6 +321,34 @@ def _when(lst: list[tuple[StorySentence, Quantity]]) -> datetime | None:
     return min(ts) if ts else None
 
 
+_AGE_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)old\b", re.IGNORECASE)
+_NAME = r"[A-Z][\w'’.-]*"
+_NAMES_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)old\s+((?:" + _NAME + r"\s*){1,3})")
+_NAMES_BEFORE = re.compile(r"((?:" + _NAME + r"\s+){0,2}" + _NAME + r"),\s*(?:(?:a|an|the)\s+)?$")
+_AVERAGED = re.compile(r"\baverag\w*\b[^.;]{0,25}$|\bon average\b[^.;]{0,15}$", re.IGNORECASE)
+
+
+def _age_holder(text: str, q: Quantity) -> frozenset[str] | None:
+    """Whose age a figure gives ("Jonathan Carrasquillo, 24," or "17-year-old Kristian"), as
+    the names next to it; empty when nobody is named; None when the figure is no age."""
+    end = q.start + len(q.text)
+    after = text[end : end + 40]
+    before = text[max(0, q.start - 60) : q.start]
+    if _AGE_AFTER.match(after):
+        named = _NAMES_AFTER.match(after)
+        if named is None:
+            named = _NAMES_BEFORE.search(before)  # "Lopez, a 20-year-old"
+        return frozenset(named.group(1).lower().split()) if named else frozenset()
+    if re.match(r"\s*[,)]", after) and (named := _NAMES_BEFORE.search(before)):
+        return frozenset(named.group(1).lower().split())  # "Jonathan Carrasquillo, 24,"
+    return None
+
+
+def _averaged(text: str, q: Quantity) -> bool:
+    """A figure given as an average ("averaged a team-high 22.8 points")."""
+    return bool(_AVERAGED.search(text[max(0, q.start - 40) : q.start]))
+
+
 def _same_quantity(
     s1: StorySentence,
     q1: Quantity,
@@ -366,6 +394,11 @@ def _same_quantity(
     )
     if ratio > (2.6 if tolls or moves else 1.6):
         return False
+    age1, age2 = _age_holder(s1.text, q1), _age_holder(s2.text, q2)
+    if (age1 is None) != (age2 is None) or (age1 and age2 and not age1 & age2):
+        return False  # "Carrasquillo, 24," and "17-year-old Kristian": two people's ages
+    if _averaged(s1.text, q1) != _averaged(s2.text, q2):
+        return False  # "averaged 22.8 points" is not the "24 points" of one game
     sim = similarity(s1.tokens, s2.tokens)
     if q1.currency and not {t for t in shared_ctx if not t.startswith(q1.currency)}:
         # "$11 billion in assets" vs "$10 billion in missing deposits": two sums of money

@@ -245,3 +245,27 @@ def test_two_figures_a_third_outlet_reports_apart_are_two_things() -> None:
     assert any("373,700" in d.text and "384,100" in d.text for d in apart), apart
     # The third outlet tells both: a total and a part of it, not one count told two ways.
     assert extract_facts([total, models, both], {}).disagreements == ()
+
+
+def test_two_peoples_ages_and_an_average_are_not_one_figure() -> None:
+    a = _article(
+        "p1", "one.example",
+        "Police arrested Tomas Brell, 24, and his half-brother after the Harlow shooting.\n"
+        "Brell's striker scored 24 points in the final against Osterby.",
+    )  # fmt: skip
+    b = _article(
+        "p2", "two.example",
+        "Police also arrested the half-brother, 17-year-old Kristo Vane, after the Harlow "
+        "shooting.\n"
+        "Brell's striker averaged 22.8 points in the season before the final against Osterby.",
+    )  # fmt: skip
+    assert extract_facts([a, b], {}).disagreements == ()
+
+
+def test_one_persons_age_told_two_ways_is_a_disagreement() -> None:
+    a = _article("q1", "one.example", "Police arrested Tomas Brell, 24, after the Harlow shooting.")
+    b = _article(
+        "q2", "two.example", "Police arrested 26-year-old Tomas Brell after the Harlow shooting."
+    )
+    texts = [d.text for d in extract_facts([a, b], {}).disagreements]
+    assert any("24" in t and "26" in t for t in texts), texts
