@@ -397,6 +397,9 @@ def _same_quantity(
     age1, age2 = _age_holder(s1.text, q1), _age_holder(s2.text, q2)
     if (age1 is None) != (age2 is None) or (age1 and age2 and not age1 & age2):
         return False  # "Carrasquillo, 24," and "17-year-old Kristian": two people's ages
+    counts_people = "#people" in counted_words(q1) | counted_words(q2) or tolls
+    if counts_people and not q1.pct and any(q.value % 1 for q in (q1, q2)):
+        return False  # people come whole: "7.6" beside "eight people killed" is a magnitude
     if _averaged(s1.text, q1) != _averaged(s2.text, q2):
         return False  # "averaged 22.8 points" is not the "24 points" of one game
     sim = similarity(s1.tokens, s2.tokens)

@@ -269,3 +269,14 @@ def test_one_persons_age_told_two_ways_is_a_disagreement() -> None:
     )
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
     assert any("24" in t and "26" in t for t in texts), texts
+
+
+def test_a_fraction_is_no_count_of_people() -> None:
+    a = _article(
+        "f1", "one.example", "The quake killed eight people in the Tarn valley, officials said."
+    )
+    b = _article(
+        "f2", "two.example",
+        "The magnitude 7.6 quake killed people in the Tarn valley and cut roads, officials said.",
+    )  # fmt: skip
+    assert extract_facts([a, b], {}).disagreements == ()
