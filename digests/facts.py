@@ -123,6 +123,12 @@ def _main(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+# A request for tips ("Anyone with information is asked to call police on ...").
+_APPEAL = re.compile(
+    r"\b(?:anyone|those|people|witnesses) with (?:any )?information\b"
+    r"|\bis (?:being )?asked to (?:call|contact)\b|\bcrime ?stoppers\b|\btip ?line\b",
+    re.IGNORECASE,
+)
 _VAGUE_START = re.compile(
     r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So|"
     r"Yet|Meanwhile|Then(?!-)|Even so|Nonetheless|Nevertheless)\b"
@@ -916,6 +922,8 @@ def _rank(
             score += W_ACTION  # news turns on signings, verdicts, launches, tolls
         if _VAGUE_START.match(rep.text):
             score -= 0.7  # leans on a previous sentence the reader will not see
+        if _APPEAL.search(rep.text):
+            continue  # many reports of a crime end with one; it tells no fact of the story
         scored.append((score, g, rep))
     scored.sort(key=lambda x: -x[0])
     # The event fact: the best-supported lead sentence.

@@ -107,10 +107,18 @@ def _name_number(sentence: str, m: re.Match[str]) -> bool:
     return nxt is None or not nxt.group(1).lower().endswith("s")
 
 
+# Telephone numbers: "0845 125 2222", "(555) 123-4567", "1-800-222-1222", "713-222-8477".
+_PHONE = re.compile(
+    r"(?<![\d,.])(?:\+\d{1,3}[ -])?(?:\(\d{3,5}\)\s?|0\d{2,4}[ -]|1-\d{3}-|\d{3}-)"
+    r"\d{3,4}[ -]?\d{3,4}\b"
+)
+
+
 def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Quantity]:
     """Counted amounts in a sentence; years, dates, times, scores and model numbers are skipped."""
     out: list[Quantity] = []
     spans = [(d.start, d.end) for d in dates]
+    spans += [(p.start(), p.end()) for p in _PHONE.finditer(sentence)]
     for m in _NUM_RE.finditer(sentence):
         s, e = m.start("num"), m.end("num")
         if any(a <= s < b for a, b in spans):

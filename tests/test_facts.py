@@ -358,6 +358,27 @@ def test_a_number_in_a_name_is_no_figure() -> None:
     ]
 
 
+def test_a_telephone_number_is_no_figure() -> None:
+    text = "Call police on 0845 125 2222, (555) 123-4567 or 1-800-222-1222; 4,500 fled."
+    assert [q.value for q in find_quantities(text)] == [4500.0]
+
+
+def test_an_appeal_for_information_is_no_fact() -> None:
+    appeal = "Anyone with information is asked to call Tarn police on 0845 125 2222."
+    arts = [
+        Article(
+            f"w{i}",
+            "Fire destroys Harlow market hall",
+            f"Fire destroyed the Harlow market hall on Friday night, {src} reported.\n"
+            f"More than 50 firefighters fought the blaze for six hours.\n{appeal}",
+            f"{src}.example",
+        )
+        for i, src in enumerate(["courier", "herald", "post"])
+    ]
+    texts = [f.text for f in extract_facts(arts, {}).facts]
+    assert texts and not any("information" in t for t in texts), texts
+
+
 def test_and_a_half_is_part_of_the_figure() -> None:
     # "four and a half hours" against "less than five hours" is 4.5 vs 5, not 4 vs 5.
     text = "The jury deliberated for four and a half hours; two and a half million watched."
