@@ -53,10 +53,22 @@ def clean_title(title: str, source: str = "") -> str:
     return t
 
 
+# A page's time stamp passed off as a title: "Last Updated: Monday, 28 November 2005, 02:24 GMT".
+_STAMP_TEXT = (
+    "posted updated last published modified at on am pm a m p gmt utc et edt est bst ist cet th"
+    " st nd rd jan feb mar apr jun jul aug sep sept oct nov dec january february march april may"
+    " june july august september october november december monday tuesday wednesday thursday"
+    " friday saturday sunday"
+)
+_STAMP_WORDS = frozenset(_STAMP_TEXT.split())
+
+
 def _usable_title(t: str, source: str) -> bool:
     words = t.split()
     if len(words) < 4:
         return False
+    if len([w for w in re.findall(r"[A-Za-z]+", t) if w.lower() not in _STAMP_WORDS]) < 2:
+        return False  # a date and time, not news
     letters = [c for c in t if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         return False  # all caps or a wire slug

@@ -167,6 +167,15 @@ def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
     )
 
 
+def test_a_time_stamp_is_no_headline() -> None:
+    stamp = Article(
+        "h1", "Last Updated: Monday, 28 November 2005, 02:24 GMT", "Quake.", "a.example"
+    )
+    posted = Article("h2", "Posted 11/27/2005 7:21 AM", "Quake.", "b.example")
+    news = Article("h3", "Quake on Tarn island kills ten", "Quake.", "c.example")
+    assert choose_headline([stamp, posted, news]) == "Quake on Tarn island kills ten"
+
+
 def test_headline_is_not_cut_at_an_abbreviation() -> None:
     title = "Velan ferry repairs to cost 12 million after Jan. 4 storm. See the damage"
     art = Article("h6", title, "The storm hit the harbour.", "velanpost.example")
