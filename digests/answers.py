@@ -388,7 +388,7 @@ def _point(
 
 def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
     """Up to `limit` source sentences that answer `question`, best first; [] when none match."""
-    from digests.facts import _content_sentences
+    from digests.facts import fact_sentences
 
     qtype, units = _question_type(question)
     q_tokens, kind = _question_terms(question)
@@ -401,7 +401,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     pool: list[tuple[str, str, list[str], Article, int]] = []
     df: Counter[str] = Counter()
     for a in articles:
-        for i, s in enumerate(_content_sentences(a)):
+        for i, s in enumerate(fact_sentences(a)):
             seq = _token_list(s)
             pool.append((a.id, s, seq, a, i))
             df.update(set(seq))

@@ -404,6 +404,18 @@ def _content_sentences(article: Article) -> list[str]:
     return out
 
 
+def fact_sentences(article: Article) -> list[str]:
+    """The sentences facts and answers are drawn from. A record with no body (a feed item that
+    carries only its headline) offers its title: its outlet states that as much as a sentence."""
+    texts = _content_sentences(article)
+    if texts or not article.title.strip():
+        return texts
+    from digests.headlines import clean_title, usable_title  # headlines reads our sentences
+
+    title = clean_title(article.title, article.source)
+    return [title] if usable_title(title, article.source) else []
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
@@ -542,7 +554,7 @@ def _prepare(
     per_article: list[tuple[Article, list[str]]] = []
     for a in articles:
         skip = boilerplate.get(a.source, ())
-        texts = _content_sentences(a)
+        texts = fact_sentences(a)
         per_article.append(
             (a, [t for t in texts if sentence_key(t) not in skip] if skip else texts)
         )

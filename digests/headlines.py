@@ -63,7 +63,8 @@ _STAMP_TEXT = (
 _STAMP_WORDS = frozenset(_STAMP_TEXT.split())
 
 
-def _usable_title(t: str, source: str) -> bool:
+def usable_title(t: str, source: str) -> bool:
+    """Whether a cleaned title can stand as a headline: news words, not a slug or a stamp."""
     words = t.split()
     if len(words) < 4:
         return False
@@ -100,13 +101,13 @@ def choose_headline(articles: Sequence[Article]) -> str:
                 lead = next(iter(article_sentences(a)), "")
                 stub = t.rstrip("…").strip()
                 t = _shorten(lead if lead and lead[:30] in stub else stub, _HEADLINE_WORDS)
-                if _usable_title(t, a.source):
+                if usable_title(t, a.source):
                     stand_ins.append((t, a.source))
                 continue
             first = _first_sentence(t)
             if first != t and len(first.split()) >= 5:
                 t = first  # "Storm rips off roof. Look at the damage": keep the news part
-            if _usable_title(t, a.source):
+            if usable_title(t, a.source):
                 # A live blog's title describes one moment of a moving story.
                 cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
     # An outlet's own headline beats one made from an article's first sentence.

@@ -107,8 +107,13 @@ def source_links(story: Story) -> tuple[LinkView, ...]:
     return tuple(links)
 
 
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a).strip().lower() == re.sub(r"\W+", " ", b).strip().lower()
+
+
 def story_view(story: Story, number: int, *, all_facts: bool = False) -> StoryView:
-    facts = tuple(f.text for f in story.facts)
+    # A story told only in headlines has its headline among its facts: say it once.
+    facts = tuple(f.text for f in story.facts if not _same_words(f.text, story.headline))
     shown = facts if all_facts else facts[:FACTS_IN_DIGEST]
     links = source_links(story)
     shown_links = links if all_facts else links[:SOURCES_IN_DIGEST]

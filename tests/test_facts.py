@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digests.facts import (
+    answer_question,
     article_sentences,
     extract_facts,
     split_sentences,
@@ -165,6 +166,27 @@ def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
     assert clean_title("May 4 2026: Ferry sinks off Port Velan | Velan Post") == (
         "Ferry sinks off Port Velan"
     )
+
+
+def test_a_story_told_only_in_headlines_has_facts_from_them() -> None:
+    titles = [
+        ("t1", "Halvik tram sales fall 1.4% in February, hurt by snow", "courier.example"),
+        (
+            "t2",
+            "Halvik tram sales fall 1.7% in February as snow keeps buyers away",
+            "herald.example",
+        ),
+        ("t3", "Halvik names Orla Brandt chief executive after sales slump", "post.example"),
+        ("t4", "Halvik tram sales fall 1.4% in February, hurt by snow", "wire.example"),
+    ]
+    arts = [Article(i, t, "", src) for i, t, src in titles]
+    sheet = extract_facts(arts, {})
+    cited = {f.text: set(f.article_ids) for f in sheet.facts}
+    assert cited["Halvik tram sales fall 1.4% in February, hurt by snow"] == {"t1", "t4"}
+    assert any("Orla Brandt" in t for t in cited), cited
+    assert any("1.4%" in d.text and "1.7%" in d.text for d in sheet.disagreements), sheet
+    answers = answer_question(arts, "who is the new chief executive?")
+    assert answers and "Orla Brandt" in answers[0].sentence
 
 
 def test_a_time_stamp_is_no_headline() -> None:

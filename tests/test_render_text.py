@@ -34,3 +34,16 @@ def test_story_detail_shows_every_disagreement() -> None:
     view = story_view(STORY, 1, all_facts=True)
     assert view.disagreements == tuple(d.text for d in _DIFFERS)
     assert view.more_disagreements == 0
+
+
+def test_a_fact_that_is_the_headline_is_shown_once() -> None:
+    story = Story(
+        id="s-2",
+        headline="Tarn harbour tower opens",
+        articles=STORY.articles,
+        facts=(
+            Fact("Tarn harbour tower opens.", "event", ("a1",), 1),
+            Fact("The tower is 212 metres tall.", "number", ("a1",), 1),
+        ),
+    )
+    assert story_view(story, 1, all_facts=True).facts == ("The tower is 212 metres tall.",)
