@@ -30,6 +30,7 @@ def clean_title(title: str, source: str = "") -> str:
     t = re.sub(r"^live(?: updates?)?\s*[:|-]\s*", "", t, flags=re.IGNORECASE)
     t = re.sub(r"[:|-]\s*live(?: updates?)?$", "", t, flags=re.IGNORECASE).strip()
     t = re.sub(r"^[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[:|-]\s*", "", t)  # "March 28 2024: "
+    t = re.sub(r"\s+\(\d\)$", "", t)  # a wire's update count: "... Japan Bankruptcy (2)"
     for _ in range(2):
         m = _TITLE_SUFFIX.search(t)
         if not m:

@@ -166,6 +166,10 @@ def test_headline_skips_slugs_caps_and_outlet_suffixes() -> None:
     assert clean_title("May 4 2026: Ferry sinks off Port Velan | Velan Post") == (
         "Ferry sinks off Port Velan"
     )
+    assert clean_title("Halvik Seeks Court Protection in Tarn (2)") == (
+        "Halvik Seeks Court Protection in Tarn"
+    )
+    assert clean_title("Halvik wins the Tarn Cup (2024)") == "Halvik wins the Tarn Cup (2024)"
 
 
 def test_a_story_told_only_in_headlines_has_facts_from_them() -> None:
