@@ -245,6 +245,8 @@ def _conflict_label(pairs: Sequence[tuple[StorySentence, Quantity]]) -> str:
         return 2 * sum(c for w, c in cues.items() if w.startswith(stems)) >= n
 
     first_s, first = pairs[0]
+    if all(_age_holder(s.text, q) is not None for s, q in pairs):
+        return "Age"  # not "Year-old"
     change = next((_CHANGE_WORDS[w] for w, _ in cues.most_common() if w in _CHANGE_WORDS), "")
     if first.pct:
         if common("share", "stock") and change:
@@ -323,7 +325,7 @@ def _when(lst: list[tuple[StorySentence, Quantity]]) -> datetime | None:
 
 _AGE_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)old\b", re.IGNORECASE)
 _NAME = r"[A-Z][\w'’.-]*"
-_NAMES_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)old\s+((?:" + _NAME + r"\s*){1,3})")
+_NAMES_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)old\s+((?:" + _NAME + r"\s*){1,4})")
 _NAMES_BEFORE = re.compile(r"((?:" + _NAME + r"\s+){0,2}" + _NAME + r"),\s*(?:(?:a|an|the)\s+)?$")
 _AVERAGED = re.compile(r"\baverag\w*\b[^.;]{0,25}$|\bon average\b[^.;]{0,15}$", re.IGNORECASE)
 
@@ -382,6 +384,15 @@ def _same_quantity(
     y1, y2 = written_years(s1.text), written_years(s2.text)
     if y1 and y2 and not y1 & y2:
         return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods
+    age1, age2 = _age_holder(s1.text, q1), _age_holder(s2.text, q2)
+    if (age1 is None) != (age2 is None) or (age1 and age2 and not age1 & age2):
+        return False  # "Carrasquillo, 24," and "17-year-old Kristian": two people's ages
+    if age1 is not None:
+        # One person's age told two ways ("Jeffs, 55," / "the 54-year-old Jeffs"); years
+        # further apart are two people (of one name: a father and his son). An age that names
+        # nobody ("a 21-year-old") is someone's named elsewhere only in a close restatement.
+        close = abs(q1.value - q2.value) <= 2
+        return close and (bool(age1 and age2) or similarity(s1.tokens, s2.tokens) >= W_UNNAMED_AGE)
     shared_nouns = set(q1.nouns) & set(q2.nouns)
     shared_ctx = counted_words(q1) & counted_words(q2)  # "1,400 people" and "1,200 dockworkers"
     if not shared_ctx or q1.value == 0 or q2.value == 0:
@@ -394,9 +405,6 @@ def _same_quantity(
     )
     if ratio > (2.6 if tolls or moves else 1.6):
         return False
-    age1, age2 = _age_holder(s1.text, q1), _age_holder(s2.text, q2)
-    if (age1 is None) != (age2 is None) or (age1 and age2 and not age1 & age2):
-        return False  # "Carrasquillo, 24," and "17-year-old Kristian": two people's ages
     counts_people = "#people" in counted_words(q1) | counted_words(q2) or tolls
     if counts_people and not q1.pct and any(q.value % 1 for q in (q1, q2)):
         return False  # people come whole: "7.6" beside "eight people killed" is a magnitude
@@ -422,6 +430,8 @@ def _same_quantity(
 # Clock times this close, in similar sentences, are one moment told differently (6:03 vs 6:04
 # p.m.); further apart they are most often two moments of one story (liftoff, then loss).
 CLOCK_SLACK_MINUTES = 15
+# An age that names nobody ("a 21-year-old") is one named elsewhere only in sentences this close.
+W_UNNAMED_AGE = 0.35
 _FUTURE_TENSE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
 # "state media reported Monday": the day of the report, not of the event.
 _REPORTED = re.compile(r"\b(?:reported|said|announced|told|confirmed|stated)\s+(?:on\s+)?$")

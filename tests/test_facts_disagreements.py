@@ -268,7 +268,7 @@ def test_one_persons_age_told_two_ways_is_a_disagreement() -> None:
         "q2", "two.example", "Police arrested 26-year-old Tomas Brell after the Harlow shooting."
     )
     texts = [d.text for d in extract_facts([a, b], {}).disagreements]
-    assert any("24" in t and "26" in t for t in texts), texts
+    assert any(t.startswith("Age: ") and "24" in t and "26" in t for t in texts), texts
 
 
 def test_a_fraction_is_no_count_of_people() -> None:
@@ -280,3 +280,16 @@ def test_a_fraction_is_no_count_of_people() -> None:
         "The magnitude 7.6 quake killed people in the Tarn valley and cut roads, officials said.",
     )  # fmt: skip
     assert extract_facts([a, b], {}).disagreements == ()
+
+
+def test_a_named_age_needs_no_close_sentence_and_a_nameless_one_does() -> None:
+    named = _article("n1", "one.example", "Tomas Brell, 55, will spend at least 45 years in jail.")
+    later = _article(
+        "n2", "two.example", "Officials would not say when the 54-year-old Tomas Brell moves."
+    )
+    texts = [d.text for d in extract_facts([named, later], {}).disagreements]
+    assert any(t.startswith("Age: ") and "55" in t and "54" in t for t in texts), texts
+    nameless = _article(
+        "n3", "three.example", "He had more drive than a 53-year-old just joining the force."
+    )
+    assert extract_facts([named, nameless], {}).disagreements == ()
