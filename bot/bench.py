@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import itertools
 import logging
 import resource
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from digests import kernels
@@ -80,8 +82,33 @@ def _run_baseline(articles: Sequence[Article], gold: dict[str, str]) -> tuple[fl
     return elapsed, bcubed(gold, pred).f1
 
 
+FACTS_REPORTS = 200
+
+
+def facts_story_seconds(reports: int) -> float:
+    """Time to build the facts of one story of `reports` reports: the demo corpus, each
+    article re-run by many outlets. A digest builds one story per step of the bot's loop, so
+    this is the longest pause a very big story gives it."""
+    from bot.app import demo_corpus_path
+    from digests.facts import extract_facts
+    from digests.ingest.files import read_paths
+
+    corpus = list(read_paths([demo_corpus_path()]).articles)
+    story = [
+        replace(a, id=f"r{i}", source=f"outlet{i}.example")
+        for i, a in zip(range(reports), itertools.cycle(corpus), strict=False)
+    ]
+    start = time.perf_counter()
+    extract_facts(story, {})
+    return time.perf_counter() - start
+
+
 def run_bench(
-    out: TextIO, *, sizes: tuple[int, ...] = (10_000, 100_000), baseline: bool = True
+    out: TextIO,
+    *,
+    sizes: tuple[int, ...] = (10_000, 100_000),
+    baseline: bool = True,
+    facts_reports: int = FACTS_REPORTS,
 ) -> None:
     """Cluster synthetic streams of each size and print figures as `name=value` lines.
 
@@ -115,6 +142,9 @@ def run_bench(
     print(f"peak_rss_mb={_peak_rss_mb():.0f}", file=out)
     # 1: the compiled kernels (digests/_speedups.c) ran; 0: their pure-Python fallback.
     print(f"compiled_kernels={int(kernels.COMPILED)}", file=out)
+    if facts_reports:
+        print(f"facts_story_reports={facts_reports}", file=out)
+        print(f"facts_story_s={facts_story_seconds(facts_reports):.2f}", file=out)
     if not baseline:
         print("baseline_skipped=disabled", file=out)
         return

@@ -7,9 +7,11 @@ plainly give one quantity or moment, while a toll that only grows in later repor
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from digests.dates import written_years
 from digests.models import Disagreement, Fact
@@ -93,6 +95,16 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
     for s in sents:
         if id(s) not in competing:
             by_source.setdefault(s.source, set()).update(q.value for q in s.numbers)
+    figures = _Figures(by_source, stated)
+    # Only figures sharing a counted word (or two ages) can be one quantity: each is compared
+    # with those alone, in item order, so a story of hundreds of reports stays quick.
+    keys = [
+        frozenset(["#age"]) if _age_holder(s.text, q) is not None else _counted(q) for s, q in items
+    ]
+    by_key: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for key in ks:
+            by_key.setdefault(key, []).append(i)
     used: set[int] = set()
     updates: list[Fact] = []
     disagreements: list[Disagreement] = []
@@ -100,17 +112,17 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
         if i in used:
             continue
         cluster = [i]
-        for j in range(len(items)):  # earlier items too: the result must not hang on order
+        near = sorted({j for key in keys[i] for j in by_key[key]})
+        for j in near:  # earlier items too: the result must not hang on order
             if j == i or j in used:
                 continue
             s2, q2 = items[j]
-            if not _same_quantity(s1, q1, s2, q2, by_source, stated):
+            if not _same_quantity(s1, q1, s2, q2, figures):
                 continue
             cluster.append(j)
         if len(cluster) < 2:
             continue
-        vals = {items[k][1].value for k in cluster}
-        if any(_side_by_side(vals, seen) for seen in stated):
+        if figures.side_by_side(*(items[k][1].value for k in cluster)):
             continue
         values: dict[float, list[tuple[StorySentence, Quantity]]] = {}
         for k in cluster:
@@ -308,11 +320,48 @@ def _competing_estimates(text: str) -> bool:
     )
 
 
-def _side_by_side(values: set[float], stated: set[float]) -> bool:
-    """Whether one sentence states two of these values (rounded or not) as separate figures:
-    "produced 362,615, delivered 336,681" makes 336,000 and 362,615 two quantities."""
-    hit = {v for v in stated for x in values if abs(v - x) <= 0.005 * max(v, x)}
-    return len(hit) > 1
+class _Figures:
+    """The figures each outlet and each sentence states, indexed for the pairwise checks."""
+
+    def __init__(self, by_source: Mapping[str, set[float]], stated: Sequence[set[float]]):
+        self.by_source = by_source
+        self._outlets: dict[float, set[str]] = {}
+        for source, values in by_source.items():
+            for v in values:
+                self._outlets.setdefault(v, set()).add(source)
+        pairs = sorted((v, k) for k, st in enumerate(stated) for v in st)
+        self._values = [v for v, _ in pairs]
+        self._sentences = [k for _, k in pairs]
+        self._near: dict[float, list[tuple[int, float]]] = {}
+        self._pairs: dict[tuple[float, ...], bool] = {}
+
+    def one_outlet_states(self, a: float, b: float) -> bool:
+        """Whether one outlet's report gives both figures (exactly as written)."""
+        return bool(self._outlets.get(a, set()) & self._outlets.get(b, set()))
+
+    def _stated_near(self, v: float) -> list[tuple[int, float]]:
+        """(sentence, figure) for every figure a sentence states within rounding of `v`."""
+        if v not in self._near:
+            lo = bisect_left(self._values, 0.995 * v)
+            hi = bisect_right(self._values, v / 0.995)
+            self._near[v] = [
+                (self._sentences[i], x)
+                for i in range(lo, hi)
+                if abs((x := self._values[i]) - v) <= 0.005 * max(x, v)
+            ]
+        return self._near[v]
+
+    def side_by_side(self, *values: float) -> bool:
+        """Whether one sentence states two of these figures as separate ones, rounded or not:
+        "produced 362,615, delivered 336,681" makes 336,000 and 362,615 two quantities."""
+        key = tuple(sorted(set(values)))
+        if key not in self._pairs:
+            hits: dict[int, set[float]] = {}
+            for v in key:
+                for k, x in self._stated_near(v):
+                    hits.setdefault(k, set()).add(x)
+            self._pairs[key] = any(len(xs) > 1 for xs in hits.values())
+        return self._pairs[key]
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)
@@ -330,6 +379,16 @@ _NAMES_BEFORE = re.compile(r"((?:" + _NAME + r"\s+){0,2}" + _NAME + r"),\s*(?:(?
 _AVERAGED = re.compile(r"\baverag\w*\b[^.;]{0,25}$|\bon average\b[^.;]{0,15}$", re.IGNORECASE)
 
 
+# Each figure is weighed against many others: what it counts is read once.
+_counted = lru_cache(maxsize=8192)(counted_words)
+
+
+@lru_cache(maxsize=4096)
+def _years(text: str) -> frozenset[str]:
+    return frozenset(written_years(text))
+
+
+@lru_cache(maxsize=4096)
 def _age_holder(text: str, q: Quantity) -> frozenset[str] | None:
     """Whose age a figure gives ("Jonathan Carrasquillo, 24," or "17-year-old Kristian"), as
     the names next to it; empty when nobody is named; None when the figure is no age."""
@@ -346,6 +405,7 @@ def _age_holder(text: str, q: Quantity) -> frozenset[str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _averaged(text: str, q: Quantity) -> bool:
     """A figure given as an average ("averaged a team-high 22.8 points")."""
     return bool(_AVERAGED.search(text[max(0, q.start - 40) : q.start]))
@@ -356,8 +416,7 @@ def _same_quantity(
     q1: Quantity,
     s2: StorySentence,
     q2: Quantity,
-    stated_by: Mapping[str, set[float]],
-    stated: Sequence[set[float]] = (),
+    figures: _Figures,
 ) -> bool:
     """Whether two figures from different outlets measure the same thing.
 
@@ -368,6 +427,7 @@ def _same_quantity(
         return False
     if q1.part != q2.part:
         return False  # "29 of the engines" vs "its 33 engines": a part and the whole
+    stated_by = figures.by_source
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s1.source, set()):
         return False  # this outlet itself reports both: two different moments or things
     if q1.value != q2.value and {q1.value, q2.value} <= stated_by.get(s2.source, set()):
@@ -376,12 +436,12 @@ def _same_quantity(
         q1.value != q2.value
         and not q1.pct
         and not set(q1.nouns) & set(q2.nouns) & _RISING
-        and any({q1.value, q2.value} <= vals for vals in stated_by.values())
+        and figures.one_outlet_states(q1.value, q2.value)
     ):
         return False  # a third outlet reports both: two different things (or moments)
-    if q1.value != q2.value and any(_side_by_side({q1.value, q2.value}, st) for st in stated):
+    if q1.value != q2.value and figures.side_by_side(q1.value, q2.value):
         return False  # one sentence states both: "produced 362,615, delivered 336,681"
-    y1, y2 = written_years(s1.text), written_years(s2.text)
+    y1, y2 = _years(s1.text), _years(s2.text)
     if y1 and y2 and not y1 & y2:
         return False  # "433,371 in Q1 2024" vs "362,615 in Q1 2025": two periods
     age1, age2 = _age_holder(s1.text, q1), _age_holder(s2.text, q2)
@@ -394,7 +454,7 @@ def _same_quantity(
         close = abs(q1.value - q2.value) <= 2
         return close and (bool(age1 and age2) or similarity(s1.tokens, s2.tokens) >= W_UNNAMED_AGE)
     shared_nouns = set(q1.nouns) & set(q2.nouns)
-    shared_ctx = counted_words(q1) & counted_words(q2)  # "1,400 people" and "1,200 dockworkers"
+    shared_ctx = _counted(q1) & _counted(q2)  # "1,400 people" and "1,200 dockworkers"
     if not shared_ctx or q1.value == 0 or q2.value == 0:
         return False
     ratio = max(q1.value, q2.value) / min(q1.value, q2.value)
@@ -405,7 +465,7 @@ def _same_quantity(
     )
     if ratio > (2.6 if tolls or moves else 1.6):
         return False
-    counts_people = "#people" in counted_words(q1) | counted_words(q2) or tolls
+    counts_people = "#people" in _counted(q1) | _counted(q2) or tolls
     if counts_people and not q1.pct and any(q.value % 1 for q in (q1, q2)):
         return False  # people come whole: "7.6" beside "eight people killed" is a magnitude
     if _averaged(s1.text, q1) != _averaged(s2.text, q2):

@@ -14,12 +14,14 @@ EXPECTED = {
     "synthetic_bcubed_f1",
     "synthetic_bcubed_precision",
     "baseline_skipped",
+    "facts_story_reports",
+    "facts_story_s",
 }
 
 
 def test_run_bench_prints_name_value_lines() -> None:
     out = io.StringIO()
-    run_bench(out, sizes=(300, 600), baseline=False)
+    run_bench(out, sizes=(300, 600), baseline=False, facts_reports=30)
     lines = [ln for ln in out.getvalue().splitlines() if ln]
     pairs = dict(ln.split("=", 1) for ln in lines)
     assert all("=" in ln and ln.split("=", 1)[0].isidentifier() for ln in lines), lines
@@ -27,6 +29,7 @@ def test_run_bench_prints_name_value_lines() -> None:
     assert float(pairs["cluster_articles_per_s"]) > 0
     assert 0.0 < float(pairs["synthetic_bcubed_f1"]) <= 1.0
     assert float(pairs["peak_rss_mb"]) > 0
+    assert pairs["facts_story_reports"] == "30" and float(pairs["facts_story_s"]) > 0
 
 
 def test_synthetic_stream_is_deterministic_and_ordered() -> None:
