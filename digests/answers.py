@@ -23,6 +23,7 @@ from digests.dates import find_dates, reference_date
 from digests.entities import find_mentions
 from digests.models import Article
 from digests.quantities import find_quantities
+from digests.sentences import fact_sentences
 from digests.tokens import content_tokens
 from digests.verbs import IRREGULAR_VERBS
 
@@ -388,7 +389,6 @@ def _point(
 
 def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
     """Up to `limit` source sentences that answer `question`, best first; [] when none match."""
-    from digests.facts import fact_sentences
 
     qtype, units = _question_type(question)
     q_tokens, kind = _question_terms(question)

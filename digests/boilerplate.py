@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from digests.facts import article_sentences, sentence_key
 from digests.models import Article
+from digests.sentences import article_sentences, sentence_key
 
 MIN_ARTICLES = 3  # an outlet's background paragraph reused once is still news
 MIN_STORIES = 2  # updates of one story repeat their own sentences legitimately
@@ -23,7 +23,7 @@ def recurring_sentences(
     stories: Iterable[Sequence[Article]],
     keys_of: Callable[[Article], Iterable[str]] = sentence_keys,
 ) -> dict[str, frozenset[str]]:
-    """Per source, the sentence keys (`facts.sentence_key`) it repeats word for word in at
+    """Per source, the sentence keys (`sentences.sentence_key`) it repeats word for word in at
     least MIN_ARTICLES of its articles spread over at least MIN_STORIES stories. `keys_of`
     may serve an article's keys from a cache."""
     seen: dict[tuple[str, str], tuple[set[int], set[str]]] = {}

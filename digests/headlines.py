@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digests.facts import _ends_with_abbrev, article_sentences, sentence_key
 from digests.models import Article
+from digests.sentences import article_sentences, ends_with_abbrev, sentence_key
 from digests.tokens import content_tokens, similarity
 
 _TITLE_PREFIX = re.compile(
@@ -149,7 +149,7 @@ def choose_headline(articles: Sequence[Article]) -> str:
 def _first_sentence(title: str) -> str:
     """A title up to its first full stop that ends a sentence: "after Nov. 8 quake" goes on."""
     for m in re.finditer(r"\. ", title):
-        if not _ends_with_abbrev(title[: m.start() + 1]):
+        if not ends_with_abbrev(title[: m.start() + 1]):
             return title[: m.start()]
     return title
 

@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from digests.facts import (
-    answer_question,
-    article_sentences,
-    extract_facts,
-    split_sentences,
-)
+from digests.facts import answer_question, extract_facts, split_sentences
 from digests.headlines import choose_headline, clean_title
 from digests.models import Article, Dateline
 from digests.quantities import find_quantities
+from digests.sentences import article_sentences
 
 A = Article(
     id="n1",

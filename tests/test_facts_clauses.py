@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from digests.facts import clauses, extract_facts
+from digests.facts import extract_facts
 from digests.models import Article
+from digests.sentences import clauses
 
 
 def test_main_clause_drops_asides_and_generic_attribution() -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from digests.dates import DateMention
-from digests.facts import _anchored_weekday, _with_event_date, extract_facts
+from digests.event_date import anchored_weekday, with_event_date
+from digests.facts import extract_facts
 from digests.models import Article
 from digests.story_sentences import StorySentence
 
@@ -47,17 +48,17 @@ def test_the_day_other_openings_agree_on_dates_the_event_fact() -> None:
         _sent("b", "Pirelli beat Hune on Sunday, January 26, 2025.", _full(SUNDAY)),
         _sent("c", "Hune lost the final to Pirelli on Sunday.", _weekday("Sunday")),
     ]
-    text, dated = _with_event_date(REP.text, REP, [], leads)
+    text, dated = with_event_date(REP.text, REP, [], leads)
     assert text.endswith("— January 26, 2025"), text
     assert dated is leads[0]
 
 
 def test_one_opening_alone_or_openings_that_disagree_date_nothing() -> None:
     alone = [_sent("b", "Pirelli beat Hune on January 26, 2025.", _full(SUNDAY))]
-    assert _with_event_date(REP.text, REP, [], alone) == (REP.text, None)
+    assert with_event_date(REP.text, REP, [], alone) == (REP.text, None)
     # "Saturday" is not January 26, 2025 (a Sunday): one outlet each, no agreement.
     apart = [*alone, _sent("c", "Hune lost to Pirelli on Saturday.", _weekday("Saturday"))]
-    assert _with_event_date(REP.text, REP, [], apart) == (REP.text, None)
+    assert with_event_date(REP.text, REP, [], apart) == (REP.text, None)
     # Two days told equally often: no agreement either.
     tied = [
         *alone,
@@ -65,15 +66,15 @@ def test_one_opening_alone_or_openings_that_disagree_date_nothing() -> None:
         _sent("d", "Pirelli won on January 25, 2025.", _full(date(2025, 1, 25))),
         _sent("e", "Pirelli won on Saturday.", _weekday("Saturday")),
     ]
-    assert _with_event_date(REP.text, REP, [], tied) == (REP.text, None)
+    assert with_event_date(REP.text, REP, [], tied) == (REP.text, None)
 
 
 def test_a_sentence_naming_a_weekday_is_not_given_another_weekdays_date() -> None:
     rep = _sent("a", "Pirelli beat Hune on Saturday in the final.", _weekday("Saturday"))
     backing = [_sent("b", "Pirelli won on January 26, 2025.", _full(SUNDAY))]
-    assert _with_event_date(rep.text, rep, backing, []) == (rep.text, None)
+    assert with_event_date(rep.text, rep, backing, []) == (rep.text, None)
     saturday = [_sent("c", "Pirelli won on January 25, 2025.", _full(date(2025, 1, 25)))]
-    text, _ = _with_event_date(rep.text, rep, backing + saturday, [])
+    text, _ = with_event_date(rep.text, rep, backing + saturday, [])
     assert text.endswith("— January 25, 2025"), text
 
 
@@ -104,8 +105,8 @@ def test_an_anchored_weekday_is_the_last_such_day_on_or_before_the_first_report(
     dated = _sent("a", "Orla made landfall near Pine Key.")
     dated.day = date(2024, 10, 11)  # a Friday
     undated = _sent("b", "Orla made landfall on Wednesday night.", _weekday("Wednesday night"))
-    assert _anchored_weekday([dated, undated]) == ("Wednesday, October 9, 2024", undated)
+    assert anchored_weekday([dated, undated]) == ("Wednesday, October 9, 2024", undated)
     # Nothing dated to anchor it, or the weekday's own report is dated: no guess.
-    assert _anchored_weekday([undated]) is None
+    assert anchored_weekday([undated]) is None
     undated.day = date(2024, 10, 9)
-    assert _anchored_weekday([dated, undated]) is None
+    assert anchored_weekday([dated, undated]) is None
