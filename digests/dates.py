@@ -328,15 +328,21 @@ def written_years(text: str) -> set[str]:
     return set(re.findall(r"\b(?:19|20)\d\d\b", text))
 
 
-def annotate(sentence: str, mentions: list[DateMention]) -> str:
+def annotate(sentence: str, mentions: list[DateMention], *, weekdays: bool = False) -> str:
     """The sentence with each relative date followed by its resolution in parentheses.
 
     Absolute dates are left as written; nothing is added when a mention cannot be resolved.
+    With `weekdays`, a resolved date also says its day of the week ("June 19, 2024
+    (Wednesday)"), as a reader asks of an event's date, unless the sentence names it already.
     """
     out: list[str] = []
     pos = 0
     for dm in mentions:
         note = dm.note
+        if weekdays and dm.form == "date" and dm.resolved is not None:
+            day = dm.resolved.strftime("%A")
+            if day.lower() not in sentence[max(0, dm.start - 24) : dm.end + 16].lower():
+                note = f"{day}, {note}" if note else day
         if note is None or dm.start < pos:
             continue
         if sentence[dm.end : dm.end + 2] == " (" or sentence[dm.start - 1 : dm.start] == "(":

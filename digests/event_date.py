@@ -50,7 +50,7 @@ def with_event_date(
         return text, None  # nothing more precise than what the sentence already says
     _, d, s = best
     shown = d.display
-    if d.resolved and d.form == "weekday":
+    if d.resolved:
         shown = f"{d.resolved.strftime('%A')}, {shown}"
     return f"{text.rstrip()} — {shown}", s
 

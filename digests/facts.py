@@ -418,12 +418,14 @@ def _fact_text(s: StorySentence, kind: FactKind) -> str:
         )
         if len(s.text.split()) > 45 or not names_speaker:
             return f"{s.speaker}: “{s.quote}”"
+    # The event's own date says its weekday too: "on June 19, 2024 (Wednesday)".
+    shown = annotate(s.text, s.dates, weekdays=True) if kind == "event" else s.shown
     if kind != "quote" and not s.quote:
         # ", the ministry said" names nobody: the outlets cited are the attribution.
-        trimmed = ATTRIB_TAIL.sub("", s.shown.rstrip())
-        if trimmed != s.shown.rstrip() and len(trimmed.split()) >= 6 and FINITE.search(trimmed):
+        trimmed = ATTRIB_TAIL.sub("", shown.rstrip())
+        if trimmed != shown.rstrip() and len(trimmed.split()) >= 6 and FINITE.search(trimmed):
             return trimmed.rstrip(" ,.") + "."
-    return s.shown
+    return shown
 
 
 _Scored = tuple[float, _Group, StorySentence]

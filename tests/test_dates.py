@@ -79,3 +79,18 @@ def test_a_resolved_weekday_note_follows_its_possessive() -> None:
     assert annotate(text, find_dates(text, RefDate(11, 23, 2026))) == (
         "The toll from Sunday’s (November 22, 2026) earthquake rose to 19."
     )
+
+
+def test_with_weekdays_a_resolved_date_says_its_day_of_the_week() -> None:
+    ref = RefDate(6, 20, 2024)
+    full = "The treaty was signed in Harlow on June 19, 2024 after long talks."
+    assert annotate(full, find_dates(full, ref), weekdays=True) == (
+        "The treaty was signed in Harlow on June 19, 2024 (Wednesday) after long talks."
+    )
+    bare = "The treaty was signed on June 19 after long talks."
+    assert annotate(bare, find_dates(bare, ref), weekdays=True) == (
+        "The treaty was signed on June 19 (Wednesday, 2024) after long talks."
+    )
+    named = "The treaty was signed on Wednesday, June 19, 2024."
+    assert annotate(named, find_dates(named, ref), weekdays=True) == named
+    assert annotate(full, find_dates(full, ref)) == full  # only the event fact asks for it

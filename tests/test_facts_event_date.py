@@ -49,7 +49,7 @@ def test_the_day_other_openings_agree_on_dates_the_event_fact() -> None:
         _sent("c", "Hune lost the final to Pirelli on Sunday.", _weekday("Sunday")),
     ]
     text, dated = with_event_date(REP.text, REP, [], leads)
-    assert text.endswith("— January 26, 2025"), text
+    assert text.endswith("— Sunday, January 26, 2025"), text
     assert dated is leads[0]
 
 
@@ -75,7 +75,7 @@ def test_a_sentence_naming_a_weekday_is_not_given_another_weekdays_date() -> Non
     assert with_event_date(rep.text, rep, backing, []) == (rep.text, None)
     saturday = [_sent("c", "Pirelli won on January 25, 2025.", _full(date(2025, 1, 25)))]
     text, _ = with_event_date(rep.text, rep, backing + saturday, [])
-    assert text.endswith("— January 25, 2025"), text
+    assert text.endswith("— Saturday, January 25, 2025"), text
 
 
 def test_an_undated_reports_weekday_takes_its_date_from_a_dated_report_of_the_fact() -> None:
