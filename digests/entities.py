@@ -250,7 +250,30 @@ _ORG_WORDS = frozenset(
         "residence",
         "store",
         "summit",
+        "society",
+        "foundation",
+        "authority",
+        "museum",
+        "school",
+        "college",
+        "hospital",
+        "church",
+        "trust",
+        "bureau",
+        "parliament",
+        "congress",
+        "senate",
+        "coalition",
+        "alliance",
+        "police",
+        "guard",
+        "directorate",
     ]
+)
+_ADJECTIVE_SUFFIX = re.compile(
+    r"-(?:sent|led|backed|based|owned|born|made|run|era|style|linked|funded|controlled|held|"
+    r"bound|related|like|type|built|speaking|inspired|designed|affiliated|aligned|allied|"
+    r"friendly|wide|level|focused|supported|sponsored|brokered)$"
 )
 _PLACE_PREP = frozenset(
     ["in", "at", "near", "from", "to", "across", "into", "over", "outside", "inside", "around"]
@@ -338,8 +361,18 @@ def find_mentions(sentence: str) -> list[Mention]:
                 role_end = i + 1
         role_words = words[:role_end]
         name_words = words[role_end:]
+        if role_words and name_words[0].lower() in ("of", "at", "for"):
+            # "CEO of The Wildlife Society": the role is someone else's; the name is the body's.
+            role_words = []
+        while name_words and name_words[0].lower() in ("of", "at", "for", "the"):
+            name_words = name_words[1:]
         while name_words and name_words[-1].lower() in ("of", "de", "and", "von", "van"):
             name_words = name_words[:-1]
+        if len(name_words) > 1 and _ADJECTIVE_SUFFIX.search(name_words[0]):
+            name_words = name_words[1:]  # "the Utah-based Fundamentalist Church"
+        if name_words:
+            # "the Wildlife Society-sent letters", "Russia-backed": the name without the adjective
+            name_words[-1] = _ADJECTIVE_SUFFIX.sub("", name_words[-1])
         if not name_words:
             continue
         text = _POSSESSIVE.sub("", " ".join(name_words))

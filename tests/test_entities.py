@@ -47,3 +47,16 @@ def test_roles_are_kept_with_the_name() -> None:
 def test_edit_distance_caps() -> None:
     assert edit_distance("alexandr", "aleksandr") == 2
     assert edit_distance("abc", "xyzabcdef", cap=2) == 3
+
+
+def test_a_role_of_a_body_is_not_the_bodys_and_an_adjective_is_not_its_name() -> None:
+    text = (
+        '"It matters," said Orla Brandt, executive director and CEO of The Tarn Heritage '
+        "Society. The Tarn Heritage Society-sent letters reached the Velan-based Harlow Trust."
+    )
+    found = {m.text: m.role for m in find_mentions(text)}
+    assert found.get("Tarn Heritage Society") == "", found
+    assert "Harlow Trust" in found and not any(t.endswith("-sent") for t in found), found
+    assert "Park Min-jun" in {m.text for m in find_mentions("Governor Park Min-jun spoke.")}
+    ent = EntityIndex([text, text]).entity("Tarn Heritage Society")
+    assert ent is not None and ent.kind == "org"
