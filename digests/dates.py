@@ -69,9 +69,17 @@ _LEADING_DATELINE = re.compile(
     r"\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-–—]*\s*"
 )
 _FUTURE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
+# A past verb a few words before a weekday ("smashed into the lunar surface on Saturday"),
+# unless a future marker follows it ("said talks will resume on Saturday").
 _PAST_BEFORE = re.compile(
     r"\b(?:said|told|announced|reported|confirmed|met|signed|agreed|was|were|\w+ed)"
-    r"(?:\s+\w+){0,2}\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
+    r"(?P<rest>(?:\s+[\w'’-]+){0,5})\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
+    re.IGNORECASE,
+)
+# What is planned for a day is still to come: "scheduled for Saturday", "postponed to Friday".
+_PROSPECTIVE = re.compile(
+    r"\b(?:scheduled|planned|slated|due|set|expected|postponed|rescheduled|delayed|moved)\b"
+    r"(?:\s+[\w'’-]+){0,3}\s+$",
     re.IGNORECASE,
 )
 
@@ -304,9 +312,11 @@ def _mention(
         back = (ref_day.weekday() - wd) % 7
         # The tense next to the weekday decides ("said on Tuesday" is past even in a sentence
         # with "would"); unmarked, the nearer day wins ("talks on Thursday", said on a Monday).
-        before = sentence[max(0, s - 40) : s]
-        past_here = bool(_PAST_BEFORE.search(before))
-        future_here = bool(_FUTURE.search(before)) and not past_here
+        before = sentence[max(0, s - 60) : s]
+        past = _PAST_BEFORE.search(before)
+        prospect = bool(_PROSPECTIVE.search(before))
+        past_here = past is not None and not prospect and not _FUTURE.search(past.group("rest"))
+        future_here = prospect or (bool(_FUTURE.search(before)) and not past_here)
         if rel == "next" or (rel != "last" and not past_here and (future_here or 0 < ahead < back)):
             delta = ahead or (7 if rel == "next" else 0)
             d = ref_day + timedelta(days=delta)

@@ -94,3 +94,18 @@ def test_with_weekdays_a_resolved_date_says_its_day_of_the_week() -> None:
     named = "The treaty was signed on Wednesday, June 19, 2024."
     assert annotate(named, find_dates(named, ref), weekdays=True) == named
     assert annotate(full, find_dates(full, ref)) == full  # only the event fact asks for it
+
+
+def test_a_weekday_looks_back_after_a_past_verb_and_ahead_when_planned() -> None:
+    wednesday = RefDate(8, 23, 2023)
+    cases = {
+        "The Orla probe smashed into the lunar surface on Saturday.": date(2023, 8, 19),
+        "Police said the suspect fled the scene on Saturday.": date(2023, 8, 19),
+        "The launch is scheduled for Saturday.": date(2023, 8, 26),
+        "The vote was postponed to Saturday.": date(2023, 8, 26),
+        "Officials said talks will continue on Saturday.": date(2023, 8, 26),
+        "He said the meeting would be held on Saturday.": date(2023, 8, 26),
+    }
+    for text, day in cases.items():
+        [found] = find_dates(text, wednesday)
+        assert found.resolved == day, (text, found.resolved)
