@@ -6,11 +6,19 @@ sentences confirming it, the other outlets' openings and the reports' own dates 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from digests.dates import WEEKDAYS, DateMention, fmt_date
 from digests.story_sentences import StorySentence
+
+# A date a few words after "after", "before", "since" is another happening's: "died in a Los
+# Angeles hospital after suffering a heart attack on December 2".
+_OTHER_TIME = re.compile(
+    r"\b(?:after|before|since|following|until|ahead of|prior to)\b(?:\W+\w+){0,6}\W*$",
+    re.IGNORECASE,
+)
 
 
 def with_event_date(
@@ -32,6 +40,8 @@ def with_event_date(
         for d in s.dates:
             if weekdays and d.resolved and d.resolved.strftime("%A").lower() not in weekdays:
                 continue  # "on Saturday" is not given a Sunday's date
+            if s is not rep and _OTHER_TIME.search(s.text[: d.start]):
+                continue  # "died ... after suffering a heart attack on December 2"
             rank = 2 if d.resolved else 1 if d.month_day else 0
             if rank and (best is None or rank > best[0]):
                 best = (rank, d, s)

@@ -22,8 +22,9 @@ _LEAD_JUNK = re.compile(
 # An opening that leans on the sentence before ("It", "However"), which a reader of one fact
 # will not see.
 VAGUE_START = re.compile(
-    r"^(?:It|This|That|These|Those|He|She|They|His|Her|Their|However|But|And|Also|Still|So|"
-    r"Yet|Meanwhile|Then(?!-)|Even so|Nonetheless|Nevertheless)\b"
+    r"^(?:It|(?:This|That|These|Those)(?!\s+(?:morning|afternoon|evening|night|week|weekend|"
+    r"month|year|spring|summer|autumn|fall|winter|season|time)\b)|He|She|They|His|Her|Their|"
+    r"However|But|And|Also|Still|So|Yet|Meanwhile|Then(?!-)|Even so|Nonetheless|Nevertheless)\b"
 )
 
 

@@ -110,3 +110,17 @@ def test_an_anchored_weekday_is_the_last_such_day_on_or_before_the_first_report(
     assert anchored_weekday([undated]) is None
     undated.day = date(2024, 10, 9)
     assert anchored_weekday([dated, undated]) is None
+
+
+def test_a_date_after_after_belongs_to_another_happening() -> None:
+    rep = _sent("a", "Orla Fenn died in a Cardiff hospital on Thursday.", _weekday("Thursday"))
+    text = "Her agent said Fenn died in hospital after suffering a stroke on March 2."
+    stroke = DateMention(text.index("March"), len(text) - 1, "March 2", False, month_day=(3, 2))
+    backing = [_sent("b", text, stroke)]
+    assert with_event_date(rep.text, rep, backing, []) == (rep.text, None)
+    # The same day given as the death's own is taken.
+    text = "Her agent said Fenn died on March 5 in hospital."
+    own = DateMention(text.index("March"), text.index(" in hospital"), "March 5", False,
+                      month_day=(3, 5))  # fmt: skip
+    dated, _ = with_event_date(rep.text, rep, [_sent("c", text, own)], [])
+    assert dated.endswith("— March 5 (year not stated)"), dated
