@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from digests.dates import written_years
 from digests.models import Disagreement, Fact
-from digests.quantities import Quantity, counted_words, in_range
+from digests.quantities import Quantity, counted_words, in_range, measure_of
 from digests.story_sentences import StorySentence
 from digests.tokens import similarity
 
@@ -453,6 +453,8 @@ def _same_quantity(
         # nobody ("a 21-year-old") is someone's named elsewhere only in a close restatement.
         close = abs(q1.value - q2.value) <= 2
         return close and (bool(age1 and age2) or similarity(s1.tokens, s2.tokens) >= W_UNNAMED_AGE)
+    if measure_of(q1) != measure_of(q2):
+        return False  # "a 7.62mm rifle" counts no rifles; "40 km" is not "25 miles"
     shared_nouns = set(q1.nouns) & set(q2.nouns)
     shared_ctx = _counted(q1) & _counted(q2)  # "1,400 people" and "1,200 dockworkers"
     if not shared_ctx or q1.value == 0 or q2.value == 0:

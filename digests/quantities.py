@@ -67,6 +67,43 @@ class Quantity:
     unit: str = ""  # the counted word as written ("troops"), for labels
     before: tuple[str, ...] = ()  # stems of the words leading up to it ("shares rose")
     part: bool = False  # "29 of the engines": a part of a whole, never the whole's count
+    measure: str = ""  # a unit written right after it ("7.62mm", "40 km"), lower case
+
+
+# A unit written right after the figure makes it a measure ("7.62mm", "40 km", "140-mph").
+_MEASURE = re.compile(
+    r"[\s-]?(mm|cm|km/h|km|kg|mph|kph|ft|lbs?|[kMGT]B|[GM]Hz|[kMG]W)\b", re.IGNORECASE
+)
+# "130 miles (215 kilometers) per hour" is a speed, both figures.
+_PER_HOUR = re.compile(
+    r"\s*(miles?|kilomet(?:er|re)s?)\b(?:\s*\([^)]{0,40}\)|\))?\s+(?:per|an|a)\s+hour", re.I
+)
+# Unit words spelt out, by the abbreviation they share (`measure_of`).
+_UNIT_WORDS = (
+    ("millimet", "mm"), ("centimet", "cm"), ("kilomet", "km"), ("kilogram", "kg"),
+    ("feet", "ft"), ("foot", "ft"), ("gigabyte", "gb"), ("terabyte", "tb"),
+    ("megabyte", "mb"), ("gigahertz", "ghz"), ("megahertz", "mhz"), ("kilowatt", "kw"),
+    ("megawatt", "mw"), ("gigawatt", "gw"), ("metre", "m"), ("meter", "m"), ("mile", "mi"),
+)  # fmt: skip
+
+
+def measure_of(q: Quantity) -> str:
+    """The unit a figure measures in ("km" for "40 km" and "40 kilometres"), or "" for a count:
+    a calibre ("a 7.62mm rifle") is never a count of rifles."""
+    return q.measure
+
+
+def _measure_at(sentence: str, end: int, unit: str) -> str:
+    """The unit the figure ending at `end` measures in (see `measure_of`)."""
+    m = _MEASURE.match(sentence, end)
+    if m:
+        found = m.group(1).lower()
+        return {"lbs": "lb", "km/h": "kph"}.get(found, found)
+    m = _PER_HOUR.match(sentence, end)
+    if m:
+        return "mph" if m.group(1).lower().startswith("mile") else "kph"
+    word = unit.lower()
+    return next((abbr for prefix, abbr in _UNIT_WORDS if word.startswith(prefix)), "")
 
 
 _PARTITIVE = re.compile(
@@ -177,6 +214,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
             ),
             "",
         )
+        measure = "" if m.group("cur") else _measure_at(sentence, m.end(), unit)
         lead = re.findall(r"[A-Za-z][\w’'-]*", sentence[max(0, m.start() - 50) : m.start()])
         lead_stems = tuple(
             "share" if st in ("stock", "shar") else st
@@ -196,6 +234,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
                 unit="amount" if m.group("cur") else "share" if m.group("pct") else unit,
                 before=lead_stems,
                 part=bool(_PARTITIVE.match(sentence, m.end())),
+                measure=measure,
             )
         )
     return out

@@ -11,7 +11,7 @@ import pytest
 from digests.facts import answer_question, extract_facts, split_sentences
 from digests.headlines import choose_headline, clean_title
 from digests.models import Article, Dateline
-from digests.quantities import find_quantities
+from digests.quantities import find_quantities, measure_of
 from digests.sentences import article_sentences
 
 A = Article(
@@ -483,3 +483,15 @@ def test_a_record_without_a_title_keeps_its_first_sentence_as_a_fact() -> None:
     assert isinstance(art, Article) and art.title.startswith("The Velan ferry resumed")
     facts = [f.text for f in extract_facts([art], {}).facts]
     assert any(f.startswith("The Velan ferry resumed crossings") for f in facts), facts
+
+
+def test_a_figure_knows_the_unit_it_measures_in() -> None:
+    text = (
+        "Winds of 130 miles (210 kilometers) per hour and 140-mph gusts hit the coast 40 km "
+        "from Brill, 25 miles from Osk; the crew had a 7.62mm rifle and seven boats."
+    )
+    got = {q.text: measure_of(q) for q in find_quantities(text)}
+    assert got == {
+        "130": "mph", "210": "kph", "140": "mph", "40": "km", "25": "mi", "7.62": "mm",
+        "seven": "",
+    }, got  # fmt: skip

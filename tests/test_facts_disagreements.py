@@ -293,3 +293,23 @@ def test_a_named_age_needs_no_close_sentence_and_a_nameless_one_does() -> None:
         "n3", "three.example", "He had more drive than a 53-year-old just joining the force."
     )
     assert extract_facts([named, nameless], {}).disagreements == ()
+
+
+def test_figures_in_different_units_or_a_calibre_are_not_one_quantity() -> None:
+    quake = "A strong earthquake struck near the port town of Veska on Sunday"
+    a = _article("u1", "one.example", f"{quake}, 75 kilometers west of the city of Orran.")
+    b = _article("u2", "two.example", f"{quake}, about 85 miles from the city of Orran.")
+    arms = "Sailors of the patrol ship Kestrel seized the raiders' boat and its weapons"
+    c = _article("u3", "three.example", f"{arms}, including seven rifles and a launcher.")
+    d = _article("u4", "four.example", f"{arms}, including a 7.62mm rifle and a launcher.")
+    texts = [x.text for x in extract_facts([a, b, c, d], {}).disagreements]
+    assert not any("75" in t and "85" in t for t in texts), texts
+    assert not any("7.62" in t for t in texts), texts
+
+
+def test_one_speed_told_in_words_and_in_abbreviation_is_compared() -> None:
+    storm = "Hurricane Osla made landfall near the town of Brill on Thursday night"
+    a = _article("s1", "one.example", f"{storm} with winds of 140 mph, forecasters said.")
+    b = _article("s2", "two.example", f"{storm} with winds of 130 miles (210 kilometers) per hour.")
+    texts = [x.text for x in extract_facts([a, b], {}).disagreements]
+    assert any("140" in t and "130" in t for t in texts), texts
