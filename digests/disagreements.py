@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -383,6 +384,28 @@ _AVERAGED = re.compile(r"\baverag\w*\b[^.;]{0,25}$|\bon average\b[^.;]{0,15}$", 
 _counted = lru_cache(maxsize=8192)(counted_words)
 
 
+def _counts_people(q: Quantity) -> bool:
+    """The figure names people as what it counts ("three people", "11,000 troops")."""
+    return bool(q.nouns) and "#people" in counted_words(replace(q, nouns=q.nouns[:1], before=()))
+
+
+# Things a story counts that are never people (a closed list: occupations and the like are
+# endless, and "2,100 nurses" may well be the "2,600 people" of another outlet).
+_THINGS = frozenset(
+    ["villages", "homes", "houses", "buildings", "structures", "vehicles", "cars", "trucks",
+     "boats", "ships", "vessels", "planes", "schools", "shops", "stores", "businesses", "towns",
+     "cities", "districts", "provinces", "countries", "rifles", "weapons", "guns", "tanks",
+     "rockets", "missiles", "drones", "bombs", "shells", "rounds", "bridges", "roads",
+     "churches", "mosques", "hospitals", "farms", "tents", "acres", "apartments", "flats"]
+)  # fmt: skip
+
+
+def _counts_things(text: str, q: Quantity) -> bool:
+    """The figure counts things that are never people: "seven villages", "40 homes"."""
+    phrase = _counted_phrase(text, q).split()
+    return bool(phrase) and phrase[0] in _THINGS
+
+
 @lru_cache(maxsize=4096)
 def _years(text: str) -> frozenset[str]:
     return frozenset(written_years(text))
@@ -455,6 +478,10 @@ def _same_quantity(
         return close and (bool(age1 and age2) or similarity(s1.tokens, s2.tokens) >= W_UNNAMED_AGE)
     if measure_of(q1) != measure_of(q2):
         return False  # "a 7.62mm rifle" counts no rifles; "40 km" is not "25 miles"
+    if (_counts_people(q1) and _counts_things(s2.text, q2)) or (
+        _counts_people(q2) and _counts_things(s1.text, q1)
+    ):
+        return False  # "three people killed" is not "seven villages flattened"
     shared_nouns = set(q1.nouns) & set(q2.nouns)
     shared_ctx = _counted(q1) & _counted(q2)  # "1,400 people" and "1,200 dockworkers"
     if not shared_ctx or q1.value == 0 or q2.value == 0:

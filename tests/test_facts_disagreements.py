@@ -313,3 +313,17 @@ def test_one_speed_told_in_words_and_in_abbreviation_is_compared() -> None:
     b = _article("s2", "two.example", f"{storm} with winds of 130 miles (210 kilometers) per hour.")
     texts = [x.text for x in extract_facts([a, b], {}).disagreements]
     assert any("140" in t and "130" in t for t in texts), texts
+
+
+def test_a_count_of_people_is_not_a_count_of_things() -> None:
+    quake = "The quake on Veska island on Sunday"
+    told = "the island's governor told reporters"
+    a = _article("p1", "one.example", f"{quake} flattened seven villages and killed several "
+                 f"people, {told}.")  # fmt: skip
+    b = _article("p2", "two.example", f"{quake} destroyed four villages and three people were "
+                 f"killed, {told}.")  # fmt: skip
+    c = _article("p3", "three.example", f"{quake} flattened seven villages and killed ten people, "
+                 "the island's governor said.")  # fmt: skip
+    texts = [x.text for x in extract_facts([a, b, c], {}).disagreements]
+    assert not any("seven" in t and "three" in t for t in texts), texts
+    assert not any("four" in t and "ten" in t for t in texts), texts
