@@ -88,8 +88,11 @@ _EARLIER_OPENING = re.compile(
 # (pages-devset: first 8 together 72 -> 73 of 100; Chandrayaan-2's 2019 crash, the iPhone's 2007
 # queues and the earlier verdict leave the top eight).
 W_BACKGROUND = 0.5
+_LONG_AGO = re.compile(r"\b(?:years|decades) ago\b", re.IGNORECASE)
 _BORN = re.compile(r"\b(?:was|were) born\b")
-_SUBORDINATE = re.compile(r",\s*(?:which|who|whose|where|as|while|amid|after)\b|\bwhich\b")
+_SUBORDINATE = re.compile(
+    r",\s*(?:which|who|whose|where|as|while|amid|after|an? \w+ that)\b|\bwhich\b"
+)  # ", a deal that would ..." describes what was done
 
 
 def _opens_earlier(text: str, story_years: Collection[int]) -> bool:
@@ -645,8 +648,9 @@ def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
     A lead telling background is passed over when another lead can stand alone: a birth
     ("Bettie Mae Page was born on April 22, 1923" in seven copies of an obituary), an earlier
     time ("Previously, agencies were required ..."), one leaning on the sentence before ("But
-    more than half of the 288 candidates ..."), or one naming no one and nothing ("The warship
-    immediately altered towards the suspicious vessels")."""
+    more than half of the 288 candidates ..."), one naming no one and nothing ("The warship
+    immediately altered towards the suspicious vessels"), or one told as years ago ("The
+    regulator blocked Sennet's purchase of Kessa Net three years ago")."""
     alone = [
         x
         for x in leads
@@ -654,13 +658,16 @@ def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
         and not VAGUE_START.match(x[2].text)
         and not _BORN.search(x[2].text)
         and not _opens_earlier(x[2].text, years)
+        and not _LONG_AGO.search(_main(x[2].text))
     ]
     pool = alone or list(leads)
     # What was expected or is to come is not the event; a report of it nearly as well
     # supported is.
     done = [x for x in pool if not _PROSPECT.search(_main(x[2].text))]
     near = [x for x in done if x[0] >= pool[0][0] - 3]
-    return (near or done or pool)[0]
+    # Failing that, an outlet's opening that tells what was done, however far below.
+    opening = [x for x in done if min(m.pos for m in x[1].members) == 0]
+    return (near or opening or pool)[0]
 
 
 def _support(

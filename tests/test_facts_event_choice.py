@@ -83,3 +83,21 @@ def test_a_time_of_day_opening_does_not_lean_on_the_sentence_before() -> None:
     assert not VAGUE_START.match("That week, the council voted to close the pool.")
     assert VAGUE_START.match("This shows the council was wrong.")
     assert VAGUE_START.match("These were the last words she wrote.")
+
+
+def test_a_deal_that_would_do_something_was_still_done_and_years_ago_is_background() -> None:
+    openings = [
+        "Corvane said on Tuesday it had agreed to buy Halden Labs for $310 million in cash, a "
+        "deal that would make it the country's largest maker of server boards.",
+        "Corvane's agreed takeover of Halden Labs, announced on Tuesday, would create the "
+        "largest maker of server boards in the country, analysts said.",
+    ]
+    arts = [
+        Article(f"k{i}", "Corvane buys Halden Labs", f"{lead}\n"
+                "The regulator blocked Corvane's purchase of Brisk Systems three years ago.",
+                f"k{i}.example", published=WHEN)
+        for i, lead in enumerate(openings)
+    ]  # fmt: skip
+    first = extract_facts(arts, {}).facts[0]
+    assert first.text.startswith("Corvane said on Tuesday"), first.text
+    assert "agreed to buy Halden Labs" in first.text
