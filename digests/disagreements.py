@@ -10,13 +10,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from digests.dates import written_years
 from digests.models import Disagreement, Fact
-from digests.quantities import Quantity, counted_words, in_range, measure_of
+from digests.quantities import Quantity, counted_words, in_range, measure_of, names_people
 from digests.story_sentences import StorySentence
 from digests.tokens import similarity
 
@@ -386,7 +385,7 @@ _counted = lru_cache(maxsize=8192)(counted_words)
 
 def _counts_people(q: Quantity) -> bool:
     """The figure names people as what it counts ("three people", "11,000 troops")."""
-    return bool(q.nouns) and "#people" in counted_words(replace(q, nouns=q.nouns[:1], before=()))
+    return bool(q.nouns) and names_people(q.nouns[0])
 
 
 # Things a story counts that are never people (a closed list: occupations and the like are
@@ -400,10 +399,11 @@ _THINGS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def _counts_things(text: str, q: Quantity) -> bool:
     """The figure counts things that are never people: "seven villages", "40 homes"."""
     phrase = _counted_phrase(text, q).split()
-    return bool(phrase) and phrase[0] in _THINGS
+    return bool(phrase) and phrase[0] in _THINGS and not _counts_people(q)
 
 
 @lru_cache(maxsize=4096)

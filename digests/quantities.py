@@ -250,11 +250,14 @@ _PEOPLE = frozenset(
 )  # fmt: skip
 
 
+def names_people(word: str) -> bool:
+    """Whether a counted word (a stem, as in `Quantity.nouns`) names people."""
+    return word in _PEOPLE or word.endswith("worker")
+
+
 def counted_words(q: Quantity) -> frozenset[str]:
     """The words saying what a figure counts, people of any name as one."""
-    return frozenset(
-        "#people" if w in _PEOPLE or w.endswith("worker") else w for w in q.nouns + q.before
-    )
+    return frozenset("#people" if names_people(w) else w for w in q.nouns + q.before)
 
 
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and)\s*[$€£¥]?\d")
