@@ -448,6 +448,9 @@ def _same_quantity(
     """
     if s1.source == s2.source or q1.pct != q2.pct or q1.currency != q2.currency:
         return False
+    low, high = sorted((q1.value, q2.value))
+    if low > 0 and high - low > 2 and high / low > 2.6:
+        return False  # too far apart to be one figure (checked again below, precisely)
     if q1.part != q2.part:
         return False  # "29 of the engines" vs "its 33 engines": a part and the whole
     stated_by = figures.by_source
@@ -561,6 +564,7 @@ def time_and_date_conflicts(sents: list[StorySentence]) -> list[Disagreement]:
     ]
     # Only sentences with one date at all: with two, which one is the event's is a guess.
     dated = [(s, d) for s, d in dated if len(d) == 1 and len(s.dates) == 1]
+    ahead = {id(s) for s, _ in dated if _FUTURE_TENSE.search(s.text)}
     pairs: list[tuple[str, str, StorySentence, str, StorySentence]] = []
     for i, (a, ta) in enumerate(timed):
         for b, tb in timed[i + 1 :]:
@@ -590,7 +594,7 @@ def time_and_date_conflicts(sents: list[StorySentence]) -> list[Disagreement]:
                 and not _published_apart(a, b)
             ):
                 need = 0.15  # two leads of one day's reports dating the event a day apart
-            elif _FUTURE_TENSE.search(a.text) or _FUTURE_TENSE.search(b.text):
+            elif id(a) in ahead or id(b) in ahead:
                 continue  # "will meet on Thursday" is another moment than the event's
             else:
                 need = 0.55
