@@ -171,3 +171,30 @@ def test_sentences_opening_in_an_earlier_year_give_way_to_the_event() -> None:
     for background in _BEFORE:
         assert background in texts  # still told
         assert texts.index(background) >= 6, texts  # after at least five of the event's details
+
+
+def test_a_record_or_a_first_weighs_more_for_the_top_eight() -> None:
+    from collections import Counter
+
+    from digests.facts import _gain, _Group
+    from digests.story_sentences import StorySentence
+
+    def sentence(text: str) -> StorySentence:
+        return StorySentence(
+            article_id="a", source="one.example", pos=3, text=text, shown=text,
+            tokens=frozenset(["ferro", "player", "velmar", "coastal", "open", "win"]),
+            dates=[], numbers=[], mentions=[], quote="", speaker="", published=None,
+        )  # fmt: skip
+
+    def gain(text: str) -> float:
+        s = sentence(text)
+        return _gain((10.0, _Group([s]), s), set(), {}, Counter())
+
+    plain = gain("Ferro, a player from Velmar, will win the Coastal Open, he said.")
+    first = gain("Ferro is the first player from Velmar to win the Coastal Open.")
+    record = gain("Ferro set a record as a player from Velmar winning the Coastal Open.")
+    assert first > plain and record > plain
+    # "first" of a quarter, a floor or a round is no milestone.
+    assert (
+        gain("Ferro, a player from Velmar, will play the first round of the Coastal Open.") == plain
+    )
