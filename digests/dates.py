@@ -69,11 +69,25 @@ _LEADING_DATELINE = re.compile(
     r"\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-–—]*\s*"
 )
 _FUTURE = re.compile(r"\b(?:will|would|is due|are due|is set to|plans? to|is expected to)\b")
+# What was decided or hoped for is still ahead of it: "agreed to meet on Sunday".
+_INTENT = re.compile(
+    r"\b(?:expects?|expected|hopes?|hoped|aims?|aimed|intends?|intended|wants?|wanted|agreed|"
+    r"decided|voted|promised|vowed|pledged|threatened|planned|plans?)\s+to\b",
+    re.IGNORECASE,
+)
+# Irregular past forms news tells events in ("won the final on Sunday", "struck on Monday").
+_IRREGULAR_PAST = (
+    "won|beat|lost|hit|struck|fell|rose|took|made|came|went|held|began|broke|shot|sent|left|"
+    "gave|flew|drove|threw|stole|fought|caught|sold|bought|paid|ran|saw|became|spoke|wrote|"
+    "chose|sank|swept|led|stood|spent|found|tore|blew|shook|froze|slid|spun|split|quit|"
+    "withdrew|overtook|upheld|underwent|forgave|bore|wore|swore|tore|hung|dug|stuck|struck"
+)
 # A past verb a few words before a weekday ("smashed into the lunar surface on Saturday"),
 # unless a future marker follows it ("said talks will resume on Saturday").
 _PAST_BEFORE = re.compile(
-    r"\b(?:said|told|announced|reported|confirmed|met|signed|agreed|was|were|\w+ed)"
-    r"(?P<rest>(?:\s+[\w'’-]+){0,5})\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
+    r"\b(?:said|told|announced|reported|confirmed|met|signed|agreed|was|were|\w+ed|"
+    + _IRREGULAR_PAST
+    + r")(?P<rest>(?:\s+[\w'’-]+){0,8})\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
     re.IGNORECASE,
 )
 # What is planned for a day is still to come: "scheduled for Saturday", "postponed to Friday".
@@ -315,7 +329,12 @@ def _mention(
         before = sentence[max(0, s - 60) : s]
         past = _PAST_BEFORE.search(before)
         prospect = bool(_PROSPECTIVE.search(before))
-        past_here = past is not None and not prospect and not _FUTURE.search(past.group("rest"))
+        past_here = (
+            past is not None
+            and not prospect
+            and not _FUTURE.search(past.group("rest"))
+            and not _INTENT.search(past.group(0))
+        )
         future_here = prospect or (bool(_FUTURE.search(before)) and not past_here)
         if rel == "next" or (rel != "last" and not past_here and (future_here or 0 < ahead < back)):
             delta = ahead or (7 if rel == "next" else 0)

@@ -109,3 +109,16 @@ def test_a_weekday_looks_back_after_a_past_verb_and_ahead_when_planned() -> None
     for text, day in cases.items():
         [found] = find_dates(text, wednesday)
         assert found.resolved == day, (text, found.resolved)
+
+
+def test_an_irregular_past_verb_further_back_still_looks_back_and_an_intent_looks_ahead() -> None:
+    wednesday = RefDate(8, 23, 2023)
+    cases = {
+        "Ana Ferro won the Coastal Open final in Brill on Saturday.": date(2023, 8, 19),
+        "A strong earthquake struck the island of Veska early on Saturday.": date(2023, 8, 19),
+        "The two sides agreed to meet again in Brill on Saturday.": date(2023, 8, 26),
+        "The union voted to strike on Saturday.": date(2023, 8, 26),
+    }
+    for text, day in cases.items():
+        [found] = find_dates(text, wednesday)
+        assert found.resolved == day, (text, found.resolved)
