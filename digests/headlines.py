@@ -111,15 +111,18 @@ def choose_headline(articles: Sequence[Article]) -> str:
             if usable_title(t, a.source):
                 # A live blog's title describes one moment of a moving story.
                 cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
-    # An outlet's own headline beats one made from an article's first sentence.
+    # An outlet's own headline beats one made from an article's first sentence; it is worded
+    # like the other reports' titles, made ones included ("Tara Reid Finally Checks Into
+    # Rehab", not "Oh, it's been so long since we were on the rehab beat!").
+    others = [set(content_tokens(t)) for t, _ in stand_ins] if cands else []
     cands = cands or stand_ins
     if cands:
         toks = [set(content_tokens(t)) for t, _ in cands]
         best, best_score = cands[0][0], -1e9
         for i, (t, _src) in enumerate(cands):
             agree = sum(
-                len(toks[i] & toks[j]) / (len(toks[i] | toks[j]) or 1)
-                for j in range(len(cands))
+                len(toks[i] & other) / (len(toks[i] | other) or 1)
+                for j, other in enumerate(toks + others)
                 if j != i
             )
             n = len(t.split())

@@ -228,6 +228,23 @@ def test_an_outlet_headline_beats_one_made_from_a_first_sentence() -> None:
     assert choose_headline(arts[:2]).startswith("Velish premier Ana Dorosheva signed")
 
 
+def test_an_outlet_headline_is_worded_like_the_other_reports_titles() -> None:
+    leads = [
+        "Singer Orla Fenn has checked into the Harbour Clinic, her agent said.",
+        "Orla Fenn has entered the Harbour Clinic for treatment, her agent confirmed.",
+        "Folk singer Orla Fenn checked into a clinic in Brill on Friday.",
+    ]
+    arts = [Article(f"m{i}", lead, lead + " No reason was given.", f"m{i}.example")
+            for i, lead in enumerate(leads)]  # fmt: skip
+    arts += [
+        Article("c1", "Oh, it has been so long since we were on this beat!", "Orla Fenn is "
+                "in a clinic.", "blog.example"),
+        Article("c2", "Orla Fenn Checks Into Harbour Clinic", "Orla Fenn is in a clinic.",
+                "news.example"),
+    ]  # fmt: skip
+    assert choose_headline(arts) == "Orla Fenn Checks Into Harbour Clinic"
+
+
 def test_ten_articles_are_fast() -> None:
     arts = [
         Article(f"p{i}", B.title, A.text + "\n" + B.text * 3, f"s{i}.example") for i in range(10)
