@@ -54,8 +54,13 @@ _DATE_RE = re.compile(
     rf"|(?P<rm>\b(?P<rel>last|next|this)\s+{_MON3}\b(?!\s+\d))"
     rf"|(?P<wdm>\b(?:(?P<wrel>last|next|this|on|late|early)\s+)?{_WD}"
     r"(?:\s+(?:night|morning|evening|afternoon))?\b)"
-    r"|(?P<dy>\b(?i:yesterday|today|tonight)\b)"
+    r"|(?P<dy>\b(?i:yesterday|today|tonight|tomorrow(?![’']s)|this (?:morning|afternoon|evening)"
+    r"|last night|(?:two|three|four|five|six|[2-6]) days ago)\b)"
 )
+# Days counted from the day an article speaks from: "yesterday", "last night", "tomorrow".
+_DAY_SHIFT = {"yesterday": -1, "last": -1, "tomorrow": 1}
+_DAYS_AGO = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4,
+             "5": 5, "6": 6}  # fmt: skip
 _MONTH_LAST_YEAR = re.compile(
     r"\b(?:in\s+)?(?P<mon>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\s+last\s+year\b"
@@ -347,9 +352,10 @@ def _mention(
     word = text.lower()
     if ref_day is None:
         return DateMention(s, e, text, True, form="day")
-    if word == "yesterday":
-        return DateMention(s, e, text, True, resolved=ref_day - timedelta(days=1), form="day")
-    return DateMention(s, e, text, True, resolved=ref_day, form="day")
+    shift = _DAY_SHIFT.get(word.split()[0], 0)
+    if word.endswith("days ago"):
+        shift = -_DAYS_AGO[word.split()[0]]
+    return DateMention(s, e, text, True, resolved=ref_day + timedelta(days=shift), form="day")
 
 
 def written_years(text: str) -> set[str]:

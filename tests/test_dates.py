@@ -123,3 +123,19 @@ def test_a_weekday_looks_back_after_a_past_verb_and_ahead_when_planned(
 ) -> None:
     [found] = find_dates(text, RefDate(8, 23, 2023))
     assert found.resolved == day, (text, found.resolved)
+
+
+def test_days_counted_from_the_report_resolve() -> None:
+    friday = RefDate(3, 6, 2026)
+    cases = {
+        "Police arrested him two days ago.": date(2026, 3, 4),
+        "Three days ago, the river burst its banks.": date(2026, 3, 3),
+        "The fire started last night.": date(2026, 3, 5),
+        "Officials met this morning.": date(2026, 3, 6),
+        "Talks resume tomorrow.": date(2026, 3, 7),
+    }
+    for text, day in cases.items():
+        [found] = find_dates(text, friday)
+        assert found.resolved == day, (text, found.resolved)
+    # "tomorrow's technology" is no day.
+    assert find_dates("Cook called it tomorrow's technology.", friday) == []
