@@ -128,6 +128,18 @@ _STOP = frozenset(
         "under",
         "just",
         "only",
+        "whenever",
+        "wherever",
+        "whether",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
     ]
 )
 # Words that make a preceding phrase a role ("Russian Culture Minister", "North Korean leader").
@@ -348,6 +360,8 @@ def find_mentions(sentence: str) -> list[Mention]:
     for m in _NAME_RE.finditer(sentence):
         words = m.group(0).split()
         start = m.start()
+        if "AND" in words:
+            continue  # "WINSTON BLACKMORE AND JAMES OLER": two people in capitals, not one name
         # Drop leading stop words ("The", "During") and role words become the role.
         while words and words[0].lower().strip(".") in _STOP:
             start += len(words[0]) + 1

@@ -60,3 +60,11 @@ def test_a_role_of_a_body_is_not_the_bodys_and_an_adjective_is_not_its_name() ->
     assert "Park Min-jun" in {m.text for m in find_mentions("Governor Park Min-jun spoke.")}
     ent = EntityIndex([text, text]).entity("Tarn Heritage Society")
     assert ent is not None and ent.kind == "org"
+
+
+def test_a_sentence_opening_word_or_capitals_joined_by_and_are_no_name() -> None:
+    texts = [m.text for m in find_mentions("Whenever Orla Fenn sings, Did Brill listen?")]
+    assert "Orla Fenn" in texts and not any(t.startswith(("Whenever", "Did")) for t in texts)
+    # Two people in a line of capitals must not become one person written two ways.
+    shouted = find_mentions("POLICE SAID TWO MEN, ARVO LENK AND TAVI ROSS, WERE ARRESTED")
+    assert not any("ARVO" in m.text and "TAVI" in m.text for m in shouted)
