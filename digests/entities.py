@@ -280,6 +280,11 @@ _ORG_WORDS = frozenset(
         "police",
         "guard",
         "directorate",
+        "house",
+        "embassy",
+        "palace",
+        "government",
+        "cabinet",
     ]
 )
 _ADJECTIVE_SUFFIX = re.compile(

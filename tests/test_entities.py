@@ -68,3 +68,16 @@ def test_a_sentence_opening_word_or_capitals_joined_by_and_are_no_name() -> None
     # Two people in a line of capitals must not become one person written two ways.
     shouted = find_mentions("POLICE SAID TWO MEN, ARVO LENK AND TAVI ROSS, WERE ARRESTED")
     assert not any("ARVO" in m.text and "TAVI" in m.text for m in shouted)
+
+
+def test_a_name_before_an_institution_does_not_merge_the_person_into_it() -> None:
+    idx = EntityIndex(
+        [
+            "President Richard Nixon resigned. Nixon left the White House in August.",
+            "A Richard Nixon White House aide has died. The Nixon White House hid the tapes.",
+            "Aides at the White House said Nixon would speak.",
+        ]
+    )
+    nixon, house = idx.entity("Richard Nixon"), idx.entity("White House")
+    assert nixon is not None and house is not None and nixon is not house
+    assert house.kind == "org" and nixon.kind == "person"
