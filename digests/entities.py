@@ -302,6 +302,7 @@ _NAME_RE = re.compile(
 _ACRO_DEF = re.compile(
     r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)"
 )
+_INITIAL = re.compile(r"[A-Z]\.")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -368,7 +369,8 @@ def find_mentions(sentence: str) -> list[Mention]:
         if "AND" in words:
             continue  # "WINSTON BLACKMORE AND JAMES OLER": two people in capitals, not one name
         # Drop leading stop words ("The", "During") and role words become the role.
-        while words and words[0].lower().strip(".") in _STOP:
+        # "A. J. Smith": a lone capital with a full stop is an initial, not the article.
+        while words and words[0].lower().strip(".") in _STOP and not _INITIAL.fullmatch(words[0]):
             start += len(words[0]) + 1
             start = sentence.index(words[1], start - 1) if len(words) > 1 else start
             words = words[1:]

@@ -81,3 +81,8 @@ def test_a_name_before_an_institution_does_not_merge_the_person_into_it() -> Non
     nixon, house = idx.entity("Richard Nixon"), idx.entity("White House")
     assert nixon is not None and house is not None and nixon is not house
     assert house.kind == "org" and nixon.kind == "person"
+
+
+def test_an_initial_a_is_part_of_the_name() -> None:
+    assert [m.text for m in find_mentions("A. J. Ferro did not return a call.")] == ["A. J. Ferro"]
+    assert [m.text for m in find_mentions("A Velmar jury convicted him.")] == ["Velmar"]
