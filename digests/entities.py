@@ -128,6 +128,17 @@ _STOP = frozenset(
         "under",
         "just",
         "only",
+        "through",
+        "into",
+        "via",
+        "against",
+        "between",
+        "among",
+        "toward",
+        "towards",
+        "behind",
+        "across",
+        "upon",
         "whenever",
         "wherever",
         "whether",
@@ -199,6 +210,37 @@ ROLE_WORDS = frozenset(
         "husband",
         "sister",
         "brother",
+        "coach",
+        "captain",
+        "inspector",
+        "detective",
+        "sergeant",
+        "sgt",
+        "lieutenant",
+        "lt",
+        "constable",
+        "admiral",
+        "colonel",
+        "sheriff",
+        "commissioner",
+        "superintendent",
+        "congressman",
+        "congresswoman",
+        "councilman",
+        "councilwoman",
+        "councillor",
+        "lawmaker",
+        "speaker",
+        "bishop",
+        "archbishop",
+        "pope",
+        "rabbi",
+        "imam",
+        "editor",
+        "producer",
+        "lawyer",
+        "economist",
+        "scientist",
     ]
 )
 _ORG_WORDS = frozenset(
@@ -302,6 +344,7 @@ _NAME_RE = re.compile(
 _ACRO_DEF = re.compile(
     r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)"
 )
+_VERB_LIKE = re.compile(r"(?:ing|ed)$|^(?:said|says|told|met|saw|hit|beat|won|took|made|is|was)$")
 _INITIAL = re.compile(r"[A-Z]\.")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -406,6 +449,8 @@ def find_mentions(sentence: str) -> list[Mention]:
             bare = w.strip(",.;:()").lower()
             if not bare or w[-1] in ",.;:" or bare in _STOP:
                 break
+            if w[0].islower() and bare not in ROLE_WORDS and _VERB_LIKE.search(bare):
+                break  # "hiring former lawyer Shawn Holley": the verb is no part of the role
             if bare in ROLE_WORDS or w[0].isupper() or role_prefix:
                 role_prefix.insert(0, w)
                 if len(role_prefix) >= 5:

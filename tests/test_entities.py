@@ -86,3 +86,16 @@ def test_a_name_before_an_institution_does_not_merge_the_person_into_it() -> Non
 def test_an_initial_a_is_part_of_the_name() -> None:
     assert [m.text for m in find_mentions("A. J. Ferro did not return a call.")] == ["A. J. Ferro"]
     assert [m.text for m in find_mentions("A Velmar jury convicted him.")] == ["Velmar"]
+
+
+def test_a_role_is_its_words_not_the_verb_or_preposition_before_them() -> None:
+    roles = {m.text: m.role for m in find_mentions("Lohan is hiring former lawyer Tam Holst.")}
+    assert roles.get("Tam Holst") == "former lawyer", roles
+    roles = {
+        m.text: m.role for m in find_mentions("It paid money through assistant coach Eli Varn.")
+    }
+    assert roles.get("Eli Varn") == "assistant coach", roles
+    roles = {
+        m.text: m.role for m in find_mentions("Police Sheriff Ada Kell and head coach Lu Brann.")
+    }
+    assert roles.get("Lu Brann") == "head coach", roles
