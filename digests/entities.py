@@ -323,6 +323,12 @@ _ORG_WORDS = frozenset(
         "guard",
         "directorate",
         "house",
+        "securities",
+        "capital",
+        "partners",
+        "holdings",
+        "research",
+        "investments",
         "embassy",
         "palace",
         "government",
@@ -439,6 +445,16 @@ def find_mentions(sentence: str) -> list[Mention]:
             name_words[-1] = _ADJECTIVE_SUFFIX.sub("", name_words[-1])
         if not name_words:
             continue
+        if "of" in name_words:
+            # "Dan Ives of Wedbush Securities": a person's name, then where they work.
+            cut = name_words.index("of")
+            head, tail = name_words[:cut], name_words[cut + 1 :]
+            if (
+                2 <= len(head) <= 3
+                and not any(w.lower() in _ORG_WORDS for w in head)
+                and any(w.lower() in _ORG_WORDS for w in tail)
+            ):
+                name_words = head
         text = _POSSESSIVE.sub("", " ".join(name_words))
         if not text or text.lower() in _STOP or len(text) < 2:
             continue

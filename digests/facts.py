@@ -290,17 +290,30 @@ def _quote_of(
     if not m or len(m.group(1).split()) < 6:
         return "", ""
     speaker = ""
-    persons = [
-        index.canonical(mn.text)
+    # (position, is a person, name) of each speaker the sentence names outside the quote
+    named = [
+        (mn.start, e.kind == "person", index.canonical(mn.text))
         for mn in mentions
         if (e := index.entity(mn.text)) is not None
         and e.kind in ("person", "org")
         and not (m.start() < mn.start < m.end())
         and not re.match(r"['’]s\b", text[mn.end : mn.end + 3])  # "Lyubimova's visit"
     ]
-    persons = [p for p in persons if len(p) >= 3 and not re.fullmatch(r"[A-Z.]{1,3}", p)]
-    if persons:
-        speaker = persons[-1] if m.start() < (mentions[-1].start if mentions else 0) else persons[0]
+    named = [x for x in named if len(x[2]) >= 3 and not re.fullmatch(r"[A-Z.]{1,3}", x[2])]
+    # The attribution follows the quote ("...," the commissioner told Peres: the one nearest
+    # after it, a person before an organisation) or, failing that, comes before it.
+    after = [x for x in named if x[0] >= m.end()]
+    before = [x for x in named if x[0] < m.start()]
+    quoted = re.search(r"\bquot(?:ed|ing)\b", text[m.end() :])
+    if after:
+        people = [x for x in after if x[1]]
+        if quoted and people:
+            # "the ministry quoted Lavrov as saying": the one quoted
+            people = [x for x in people if x[0] >= m.end() + quoted.start()] or people
+        speaker = (people or after)[0][2]
+    elif before:
+        people = [x for x in before if x[1]]
+        speaker = (people or before)[-1][2]
     elif _SPEECH.search(text) and last_person:
         speaker = last_person
     return m.group(1).strip().rstrip(","), speaker

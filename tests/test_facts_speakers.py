@@ -1,0 +1,46 @@
+"""Who said a quote: the attribution next to it, not another name in the sentence."""
+
+from __future__ import annotations
+
+from digests.entities import EntityIndex, find_mentions
+from digests.facts import _quote_of
+
+TEXTS = [
+    "Commissioner Ana Ferro met President Olek Brann in Velmar on Monday.",
+    "Analyst Tam Holst of Brightline Securities said sales were weak.",
+    "Foreign Minister Lena Varga said the talks went well.",
+    "Chief executive Ivo Kask said the firm would recover.",
+]
+
+
+def _speaker(sentence: str, last_person: str = "") -> str:
+    index = EntityIndex([*TEXTS, sentence])
+    return _quote_of(sentence, find_mentions(sentence), index, last_person)[1]
+
+
+def test_the_one_who_told_is_the_speaker_not_the_one_told() -> None:
+    said = (
+        '"We have come here to push for a ceasefire and to be heard by everyone," Commissioner '
+        "Ana Ferro told President Olek Brann during the visit."
+    )
+    assert _speaker(said) == "Ana Ferro"
+
+
+def test_the_person_quoted_by_an_organisation_is_the_speaker() -> None:
+    said = (
+        '"The talks went well and both sides will meet again soon," the ministry quoted Lena '
+        "Varga as saying."
+    )
+    assert _speaker(said) == "Lena Varga"
+
+
+def test_a_person_named_before_the_quote_speaks_it() -> None:
+    said = 'Chief executive Ivo Kask said: "The firm will recover by the end of next year."'
+    assert _speaker(said) == "Ivo Kask"
+
+
+def test_he_added_goes_to_the_person_named_before_not_to_his_employer() -> None:
+    mentions = find_mentions("Tam Holst of Brightline Securities called it a turning point.")
+    assert [m.text for m in mentions] == ["Tam Holst"]
+    said = 'He added, "We knew sales would be soft but these numbers were very bad."'
+    assert _speaker(said, last_person="Tam Holst") == "Tam Holst"
