@@ -350,12 +350,21 @@ def _mention(
         d = ref_day - timedelta(days=back)
         return DateMention(s, e, text, True, resolved=d, form="weekday")
     word = text.lower()
-    if ref_day is None:
+    if ref_day is None or _inside_quote(sentence, s):
+        # A speaker's "today" or "tomorrow" is the day they spoke, which the report may not be.
         return DateMention(s, e, text, True, form="day")
     shift = _DAY_SHIFT.get(word.split()[0], 0)
     if word.endswith("days ago"):
         shift = -_DAYS_AGO[word.split()[0]]
     return DateMention(s, e, text, True, resolved=ref_day + timedelta(days=shift), form="day")
+
+
+def _inside_quote(sentence: str, pos: int) -> bool:
+    """Whether `pos` lies inside quotation marks."""
+    before = sentence[:pos]
+    straight = before.count('"') % 2 == 1
+    curly = before.count("“") > before.count("”")
+    return straight or curly
 
 
 def written_years(text: str) -> set[str]:

@@ -211,6 +211,7 @@ ROLE_WORDS = frozenset(
         "sister",
         "brother",
         "coach",
+        "administrator",
         "captain",
         "inspector",
         "detective",

@@ -44,3 +44,32 @@ def test_he_added_goes_to_the_person_named_before_not_to_his_employer() -> None:
     assert [m.text for m in mentions] == ["Tam Holst"]
     said = 'He added, "We knew sales would be soft but these numbers were very bad."'
     assert _speaker(said, last_person="Tam Holst") == "Tam Holst"
+
+
+def test_the_subject_of_said_before_the_quote_speaks_it_not_a_name_inside_the_clause() -> None:
+    said = (
+        "Foreign Minister Lena Varga said that the first guest was Chief executive Ivo Kask who "
+        '"did so much advertising that I could not refuse the invitation."'
+    )
+    assert _speaker(said) == "Lena Varga"
+
+
+def test_an_organisation_quoting_him_gives_the_quote_to_the_last_person_named() -> None:
+    said = '"It is important to keep talking with all our neighbours," the agency quoted him as saying.'
+    assert _speaker(said, last_person="Ivo Kask") == "Ivo Kask"
+
+
+def test_an_unnamed_speaker_is_nobody_rather_than_another_name() -> None:
+    said = (
+        '"I hope the next meeting will take place in our capital soon," the visiting leader said '
+        "during talks with Ivo Kask."
+    )
+    assert _speaker(said) == ""
+
+
+def test_a_speakers_today_inside_a_quote_is_not_given_the_reports_date() -> None:
+    from digests.dates import RefDate, find_dates
+
+    said = '"Today is a great day for the city," the mayor said today.'
+    resolved = [d.resolved for d in find_dates(said, RefDate(3, 6, 2026))]
+    assert resolved[0] is None and resolved[1] is not None
