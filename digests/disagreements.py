@@ -17,7 +17,7 @@ from digests.dates import written_years
 from digests.models import Disagreement, Fact
 from digests.quantities import Quantity, counted_words, in_range, measure_of, names_people
 from digests.story_sentences import StorySentence
-from digests.tokens import similarity
+from digests.tokens import similarity, stem
 
 # Units that measure many things in one story (distances, durations, scores).
 GENERIC_UNITS = frozenset(
@@ -203,19 +203,27 @@ _CASUALTY_WORDS = {
 _PHRASE_STOP_WORDS = (
     "of in on at to into onto from for by with and or but as than that which who were was are is"
     " be been have has had per a an the this these those its their his her after before since"
-    " about over under across near during while when where because so not also"
+    " about over under across near during while when where because so not also around among"
+    " between against through toward towards within without including like such each every"
+    " ago today yesterday tonight now then"
 )
 _PHRASE_STOP = frozenset(_PHRASE_STOP_WORDS.split())
+_TIME_UNITS = frozenset(
+    ["years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour",
+     "minutes", "minute", "seconds"]
+)  # fmt: skip
 _PHRASE_VERB_WORDS = (
     "took take takes went go goes came come comes made make makes left leave leaves rose fell"
-    " remain remains must may will would could can did do does"
+    " remain remains must may will would could can did do does set got hit put cut ran saw said"
+    " told won lost held kept sent spent began brought bought caught fought stood paid built shot"
+    " struck"
 )
 _PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split())
 _DISTANCE_UNITS = {
     "mile": "miles", "miles": "miles", "km": "km", "kilometres": "km", "kilometers": "km",
     "metres": "metres", "meters": "metres",
 }  # fmt: skip
-_PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
+_PHRASE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z0-9'’-]*)")
 _PER_HOUR = re.compile(r"^[^.;]{0,30}?\bper hour\b|^\s*(?:mph|kph|km/h)\b", re.IGNORECASE)
 
 
@@ -237,8 +245,13 @@ def _counted_phrase(text: str, q: Quantity) -> str:
         m = _PHRASE_WORD.match(rest)
         if not m or m.group(1).lower() in _PHRASE_STOP:
             break
-        if words and (m.group(1).lower().endswith("ed") or m.group(1).lower() in _PHRASE_VERBS):
-            break  # "people filled", "vehicles delivered": the noun is enough
+        low = m.group(1).lower()
+        if words and (
+            low.endswith("ed")
+            or low in _PHRASE_VERBS
+            or (low.endswith("ing") and names_people(stem(words[0].lower())))
+        ):
+            break  # "people filled", "vehicles delivered", "people knowing": the noun is enough
         words.append(m.group(1))
         rest = rest[m.end() :]
     return " ".join(words)
@@ -284,11 +297,21 @@ def _conflict_label(pairs: Sequence[tuple[StorySentence, Quantity]]) -> str:
     if common("outage", "without"):
         return f"{phrase} without power".capitalize() if phrase else "Without power"
     what = next((v for stem, v in _CASUALTY_WORDS.items() if common(stem)), "")
+    head = phrase.split(" ")[0].lower()
+    if head in _THINGS or head in _TIME_UNITS:
+        what = ""  # "seven villages", "eight years ago": no toll of people
     if what and phrase and not any(phrase.lower().startswith(x) for x in _CASUALTY_WORDS):
         low = phrase.lower()
         if not any(stem in low for stem in ("death", "dead", "fatalit", "casualt")):
             return f"{phrase} {what}".capitalize()
-    return phrase.capitalize() if phrase else (first.unit.capitalize() or "Figure")
+    return _sentence_case(phrase) if phrase else (first.unit.capitalize() or "Figure")
+
+
+def _sentence_case(phrase: str) -> str:
+    """ "AK-47 rifles" stays as written; "elite troops" -> "Elite troops"."""
+    first, _, rest = phrase.partition(" ")
+    head = first if first.isupper() or any(c.isdigit() for c in first) else first.capitalize()
+    return f"{head} {rest.lower()}".strip()
 
 
 _ESTIMATE_SOURCE = re.compile(

@@ -327,3 +327,16 @@ def test_a_count_of_people_is_not_a_count_of_things() -> None:
     texts = [x.text for x in extract_facts([a, b, c], {}).disagreements]
     assert not any("seven" in t and "three" in t for t in texts), texts
     assert not any("four" in t and "ten" in t for t in texts), texts
+
+
+def test_a_disagreement_is_labelled_with_what_is_counted_as_written() -> None:
+    quake = "The quake on Veska island on Sunday"
+    a = _article("l1", "one.example", f"{quake} flattened seven villages and killed ten people.")
+    b = _article("l2", "two.example", f"{quake} flattened six villages and killed eight people.")
+    texts = [x.text for x in extract_facts([a, b], {}).disagreements]
+    assert any(t.startswith("Villages: ") for t in texts), texts  # not "Villages killed"
+    arms = "Sailors seized the raiders' boat on Sunday along with"
+    c = _article("l3", "three.example", f"{arms} seven AK-47 rifles, the navy said.")
+    d = _article("l4", "four.example", f"{arms} six AK-47 rifles, the navy said.")
+    texts = [x.text for x in extract_facts([c, d], {}).disagreements]
+    assert any(t.startswith("AK-47 rifles: ") for t in texts), texts
