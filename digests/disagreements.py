@@ -338,7 +338,9 @@ def _competing_estimates(text: str) -> bool:
     said to vary ("police said about 1,200 took part, while the union claimed 1,400")."""
     if re.search(r"\bestimates?\b[^.]{0,40}\b(?:varied|vary|differ|differed)\b", text, re.I):
         return True
-    return len(_ESTIMATE_SOURCE.findall(text)) >= 2 and bool(
+    # "an estimated 1,239,359 customers" is a hedge, not a second source
+    told = _ESTIMATE_SOURCE.findall(re.sub(r"\b(?:an|the)\s+estimated\b", "", text, flags=re.I))
+    return len(told) >= 2 and bool(
         re.search(r"\b(?:while|whereas|but|against|compared with)\b|;", text)
     )
 
@@ -429,6 +431,16 @@ def _counts_things(text: str, q: Quantity) -> bool:
     return bool(phrase) and phrase[0] in _THINGS and not _counts_people(q)
 
 
+# A figure for one place: "363,000 in South Carolina", "734,000 homes in Georgia".
+_PLACE_AFTER = re.compile(r"(?:\s+[a-z][\w-]*){0,3}\s+in\s+((?:[A-Z][\w.'’-]*\s?){1,3})")
+
+
+@lru_cache(maxsize=4096)
+def _place_of(text: str, q: Quantity) -> str:
+    m = _PLACE_AFTER.match(text, q.start + len(q.text))
+    return m.group(1).strip() if m else ""
+
+
 @lru_cache(maxsize=4096)
 def _years(text: str) -> frozenset[str]:
     return frozenset(written_years(text))
@@ -504,6 +516,9 @@ def _same_quantity(
         return close and (bool(age1 and age2) or similarity(s1.tokens, s2.tokens) >= W_UNNAMED_AGE)
     if measure_of(q1) != measure_of(q2):
         return False  # "a 7.62mm rifle" counts no rifles; "40 km" is not "25 miles"
+    place1, place2 = _place_of(s1.text, q1), _place_of(s2.text, q2)
+    if place1 and place2 and place1 != place2:
+        return False  # "363,000 in South Carolina" is not "465,783 in North Carolina"
     if (_counts_people(q1) and _counts_things(s2.text, q2)) or (
         _counts_people(q2) and _counts_things(s1.text, q1)
     ):

@@ -340,3 +340,14 @@ def test_a_disagreement_is_labelled_with_what_is_counted_as_written() -> None:
     d = _article("l4", "four.example", f"{arms} six AK-47 rifles, the navy said.")
     texts = [x.text for x in extract_facts([c, d], {}).disagreements]
     assert any(t.startswith("AK-47 rifles: ") for t in texts), texts
+
+
+def test_figures_for_different_places_are_not_one_quantity() -> None:
+    storm = "Storm Osla left homes and businesses without power on Friday"
+    a = _article("w1", "one.example", f"{storm}: about 1.2 million in Veska and 363,000 in "
+                 "South Orland, officials said.")  # fmt: skip
+    b = _article("w2", "two.example", f"{storm}: an estimated 1,182,921 customers in Veska; "
+                 "465,783 in North Orland and 27,689 in Brill were reported without power.")  # fmt: skip
+    texts = [x.text for x in extract_facts([a, b], {}).disagreements]
+    assert not any("363,000" in t and "465,783" in t for t in texts), texts
+    assert not any("1,182,921" in t and "465,783" in t for t in texts), texts  # one outlet's list
