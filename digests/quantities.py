@@ -170,7 +170,7 @@ def find_quantities(sentence: str, dates: Sequence[DateMention] = ()) -> list[Qu
         ):
             continue
         if re.search(
-            r"\b(?:Category|Flight|Model|No\.|Ship|Booster|Game|Set|Article|Q)\s*$", before
+            r"\b(?:[Cc]ategory|Flight|Model|No\.|Ship|Booster|Game|Set|Article|Q)\s*$", before
         ):
             continue
         if re.match(r"(?:st|nd|rd|th)\b", after):

@@ -512,3 +512,8 @@ def test_a_figure_knows_the_unit_it_measures_in() -> None:
         "130": "mph", "210": "kph", "140": "mph", "40": "km", "25": "mi", "7.62": "mm",
         "seven": "",
     }, got  # fmt: skip
+
+
+def test_a_storm_category_is_no_figure_whatever_its_case() -> None:
+    text = "The category 3 hurricane, a Category 4 storm a day earlier, had 120 mph winds."
+    assert [q.text for q in find_quantities(text)] == ["120"]
