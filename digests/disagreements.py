@@ -431,14 +431,20 @@ def _counts_things(text: str, q: Quantity) -> bool:
     return bool(phrase) and phrase[0] in _THINGS and not _counts_people(q)
 
 
-# A figure for one place: "363,000 in South Carolina", "734,000 homes in Georgia".
-_PLACE_AFTER = re.compile(r"(?:\s+[a-z][\w-]*){0,3}\s+in\s+((?:[A-Z][\w.'’-]*\s?){1,3})")
+# A figure for one place: "363,000 in South Carolina", "734,000 homes in Georgia", "35 miles
+# south-southwest of Clemson".
+_PLACE_AFTER = re.compile(
+    r"(?:\s+[a-z][\w-]*){0,3}\s+in\s+((?:[A-Z][\w.'’-]*\s?){1,3})"
+    # a distance from a place: "35 miles south-southwest of Clemson"
+    r"|\s*(?:miles?|km|kilomet(?:er|re)s?|met(?:er|re)s?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+"
+    r"((?:[A-Z][\w.'’-]*\s?){1,3})"
+)
 
 
 @lru_cache(maxsize=4096)
 def _place_of(text: str, q: Quantity) -> str:
     m = _PLACE_AFTER.match(text, q.start + len(q.text))
-    return m.group(1).strip() if m else ""
+    return (m.group(1) or m.group(2)).strip().rstrip(".") if m else ""
 
 
 @lru_cache(maxsize=4096)

@@ -351,3 +351,15 @@ def test_figures_for_different_places_are_not_one_quantity() -> None:
     texts = [x.text for x in extract_facts([a, b], {}).disagreements]
     assert not any("363,000" in t and "465,783" in t for t in texts), texts
     assert not any("1,182,921" in t and "465,783" in t for t in texts), texts  # one outlet's list
+
+
+def test_distances_from_different_places_are_not_one_quantity() -> None:
+    storm = "On Friday morning the remnants of storm Osla were"
+    a = _article(
+        "d1", "one.example", f"{storm} 35 miles south-southwest of Brill, forecasters said."
+    )
+    b = _article("d2", "two.example", f"{storm} about 40 miles east of Tessen, forecasters said.")
+    c = _article("d3", "three.example", f"{storm} 45 miles south of Brill, forecasters said.")
+    texts = [x.text for x in extract_facts([a, b, c], {}).disagreements]
+    assert not any("40" in t for t in texts), texts
+    assert any("35" in t and "45" in t for t in texts), texts
