@@ -755,7 +755,9 @@ def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
     alone = [
         x
         for x in leads
-        if x[2].mentions
+        # an opening sentence may name no one ("A strong quake struck at dawn, killing 3");
+        # a second sentence that does not leans on the first ("The warship ... challenged them")
+        if (x[2].mentions or min(m.pos for m in x[1].members) == 0)
         and not VAGUE_START.match(x[2].text)
         and not _BORN.search(x[2].text)
         and not _opens_earlier(x[2].text, years)

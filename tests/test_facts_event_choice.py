@@ -101,3 +101,23 @@ def test_a_deal_that_would_do_something_was_still_done_and_years_ago_is_backgrou
     first = extract_facts(arts, {}).facts[0]
     assert first.text.startswith("Corvane said on Tuesday"), first.text
     assert "agreed to buy Halden Labs" in first.text
+
+
+def test_an_opening_that_names_no_one_can_still_be_the_event() -> None:
+    openings = [
+        "A strong earthquake struck at dawn on Sunday, killing three people and flattening homes.",
+        "A strong earthquake struck at dawn on Sunday, killing three people and destroying homes.",
+        "A strong earthquake struck at dawn on Sunday, killing three people, officials said.",
+    ]
+    seconds = [
+        "Rescue teams from Brill searched the rubble in the old town of Dresk for survivors.",
+        "Governor Ilse Marr visited the damaged hospital in Tessen in the afternoon.",
+        "The Velmar Seismic Service measured the quake at magnitude 5.9 near Orsk.",
+    ]
+    arts = [
+        Article(f"e{i}", "Quake kills three", f"{lead}\n{second}", f"e{i}.example",
+                published=WHEN)
+        for i, (lead, second) in enumerate(zip(openings, seconds, strict=True))
+    ]  # fmt: skip
+    first = extract_facts(arts, {}).facts[0]
+    assert "earthquake struck" in first.text, first.text
