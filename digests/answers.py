@@ -94,6 +94,12 @@ _WHICH_Q = re.compile(
     r"\b(?:which|what)\s+(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could"
     r"|should|may|might)\b)([a-z][\w'-]*)"
 )
+# "what is the drug called?", "what's its name?": a name the sources give it.
+_NAME_Q = re.compile(r"\b(?:called|named|dubbed)\b|\bname\b")
+_NAMING = re.compile(
+    r"\b(?:called|named|dubbed|known as|brand name|branded|under the name|nicknamed)\s+"
+    r"(?:the\s+)?[\"“'‘]?[A-Z0-9]"
+)
 _SCORE_Q = re.compile(r"\b(?:score|scores|scoreline|result)\b")
 _SCORE_WORDS = frozenset({"scor", "scorelin", "result"})  # as `_tokens` spells them
 # A match result as written: "6-3", "7-6 (7-4)", "2-1".
@@ -305,6 +311,8 @@ def _question_type(question: str) -> tuple[str, frozenset[str]]:
         return "who", frozenset()
     if re.search(r"\bwhere\b|\bwhat (?:place|city|country)\b", q):
         return "where", frozenset()
+    if _NAME_Q.search(q):
+        return "name", frozenset()
     return "other", frozenset()
 
 
@@ -438,6 +446,8 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             score *= _number_fit(sent, units, q_tokens)
         elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0
+        elif qtype == "name" and _NAMING.search(sent):
+            score *= 2.0  # "under the brand name Kisunla", "dubbed MS08-078"
         elif qtype in ("who", "where"):
             ments = find_mentions(sent)
             names = [m for m in ments if m.text.lower() not in {w.lower() for w in overlap}]

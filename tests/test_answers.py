@@ -306,3 +306,24 @@ def test_how_many_needs_the_counted_thing_not_the_verb() -> None:
 def test_how_did_they_react_asks_about_the_subject() -> None:
     answers = answer_question(_FINAL, "How did the shares react?")
     assert answers and "rose 3%" in answers[0].sentence, answers
+
+
+_DRUG = [
+    Article(
+        id="n1",
+        title="Velmar regulator approves Orvane drug",
+        text=(
+            "The Velmar medicines agency on Tuesday approved Orvane's new drug for early memory "
+            "loss, expanding the treatment options for patients.\n"
+            "The agency approved the drug, tavelimab, under the brand name Kessura, for adults "
+            "with early symptoms.\n"
+            "Orvane said the drug would reach pharmacies in June."
+        ),
+        source="one.example",
+    )
+]
+
+
+def test_a_name_question_is_answered_by_the_sentence_that_names() -> None:
+    answers = answer_question(_DRUG, "What is the drug called?")
+    assert answers and "Kessura" in answers[0].sentence, answers
