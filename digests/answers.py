@@ -316,6 +316,20 @@ def _question_type(question: str) -> tuple[str, frozenset[str]]:
     return "other", frozenset()
 
 
+# An age as news writes it: "aged 85", "at the age of 85", "85-year-old", "She was 85", "Page, 85,".
+_AGE = re.compile(
+    r"\b(?:aged|age of)\s+\d{1,3}\b|\b\d{1,3}-year-old\b"
+    r"|\b(?:was|is|were)\s+\d{1,3}(?:\.|,|\s*$)|[A-Z][a-z]+,\s+\d{1,3},"
+)
+
+
+def _states_measure(sent: str, units: frozenset[str]) -> bool:
+    """Whether a sentence gives a figure in the measure asked for (an age for "how old")."""
+    if units == _MEASURES["old"]:
+        return bool(_AGE.search(sent))
+    return _number_fit(sent, units, set()) > 2.0
+
+
 def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
     """How well a sentence's figures fit a number question: a figure in the unit asked for
     ("how long" -> years, hours, feet) or counting what is asked ("how many troops") beats
@@ -404,7 +418,9 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     wants_score = bool(_SCORE_Q.search(question.lower()))
     if wants_score:
         q_tokens -= _SCORE_WORDS
-    if not q_tokens and not wants_score:
+    # "how old was she?", "how deep was it?": the measure itself is the question's point.
+    wants_measure = qtype == "number" and bool(units) and not q_tokens
+    if not q_tokens and not wants_score and not wants_measure:
         return []
     pool: list[tuple[str, str, list[str], Article, int]] = []
     df: Counter[str] = Counter()
@@ -418,6 +434,11 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
     if wants_score:
         pool = [p for p in pool if _SCORE.search(p[1])]
+    told: Counter[str] = Counter()  # how many sentences give each figure of the measure
+    if wants_measure:
+        pool = [p for p in pool if _states_measure(p[1], units)]
+        for p in pool:
+            told.update(set(re.findall(r"\d[\d,.]*", p[1])))
     found = _point(q_tokens, kind, topic, df, n) if q_tokens else ("", {})
     if found is None:
         return []
@@ -439,10 +460,14 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         score = sum(math.log(1 + n / df[t]) for t in overlap) / math.sqrt(len(q_tokens) or 1)
         if wants_score:
             score += 1.0 + 0.5 * len(_SCORE.findall(sent))  # the fuller result first
+        if wants_measure:
+            # the figure most sources agree on ("aged 85") before a side one ("27-year-old")
+            agreed = max((told[f] for f in re.findall(r"\d[\d,.]*", sent)), default=0)
+            score += 1.0 + 0.5 * math.log(1 + agreed)
         score /= 1 + 0.05 * max(0, _spread(seq, overlap) - 2)
         # News puts what matters first: of equal matches, the one nearer its lead wins.
         score /= 1 + 0.02 * min(place, 10)
-        if qtype == "number":
+        if qtype == "number" and not wants_measure:
             score *= _number_fit(sent, units, q_tokens)
         elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0

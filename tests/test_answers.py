@@ -327,3 +327,27 @@ _DRUG = [
 def test_a_name_question_is_answered_by_the_sentence_that_names() -> None:
     answers = answer_question(_DRUG, "What is the drug called?")
     assert answers and "Kessura" in answers[0].sentence, answers
+
+
+_OBITUARY = [
+    Article(
+        id=f"o{i}",
+        title="Orla Fenn dies",
+        text=text,
+        source=f"o{i}.example",
+    )
+    for i, text in enumerate(
+        [
+            "Folk singer Orla Fenn died on Thursday in Cardiff, aged 88, her agent said.\n"
+            "She recorded her first album at the age of 19 in a church hall in Swansea.",
+            "Orla Fenn, the folk singer, has died in a Cardiff hospital at the age of 88.",
+            "The Welsh singer Orla Fenn died peacefully on Thursday, aged 88.",
+        ]
+    )
+]
+
+
+def test_how_old_with_nothing_else_asked_is_answered_by_the_agreed_age() -> None:
+    answers = answer_question(_OBITUARY, "How old was she?")
+    assert answers and "88" in answers[0].sentence, answers
+    assert answer_question(_OBITUARY, "How deep was it?") == []
