@@ -94,6 +94,23 @@ _WHICH_Q = re.compile(
     r"\b(?:which|what)\s+(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could"
     r"|should|may|might)\b)([a-z][\w'-]*)"
 )
+# How something came about, right after the verb asked about: "died of pneumonia", "started
+# after a short circuit", "collapsed due to".
+_CAUSE = re.compile(
+    r"\w*\s+(?:[a-z0-9,.]+\s+)?(?:of|from)\s"  # "died of", "died Thursday of"
+    r"|\w*\s+(?:[a-z0-9,.]+\s+){0,8}?(?:after|following|due to|because(?: of)?|caused by"
+    r"|as a result of)\s"
+)
+
+
+def _tells_cause(sent: str, verb: str) -> bool:
+    """Whether the sentence says how or why the thing asked about happened, next to its verb."""
+    if not verb:
+        return False
+    low = sent.lower()
+    return any(_CAUSE.match(low, m.start()) for m in re.finditer(rf"\b{re.escape(verb)}", low))
+
+
 # "what is the drug called?", "what's its name?": a name the sources give it.
 _NAME_Q = re.compile(r"\b(?:called|named|dubbed)\b|\bname\b")
 _NAMING = re.compile(
@@ -313,6 +330,8 @@ def _question_type(question: str) -> tuple[str, frozenset[str]]:
         return "where", frozenset()
     if _NAME_Q.search(q):
         return "name", frozenset()
+    if re.search(r"^\s*how (?:did|does|do|was|were|is|are|could|can)\b", q):
+        return "how", frozenset()  # the manner or cause: "how did she die?"
     return "other", frozenset()
 
 
@@ -471,6 +490,8 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             score *= _number_fit(sent, units, q_tokens)
         elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0
+        elif qtype == "how" and _tells_cause(sent, must):
+            score *= 1.5  # "died of pneumonia", "started after a short circuit"
         elif qtype == "name" and _NAMING.search(sent):
             score *= 2.0  # "under the brand name Kisunla", "dubbed MS08-078"
         elif qtype in ("who", "where"):

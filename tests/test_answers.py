@@ -351,3 +351,14 @@ def test_how_old_with_nothing_else_asked_is_answered_by_the_agreed_age() -> None
     answers = answer_question(_OBITUARY, "How old was she?")
     assert answers and "88" in answers[0].sentence, answers
     assert answer_question(_OBITUARY, "How deep was it?") == []
+
+
+def test_how_did_she_die_prefers_the_sentence_telling_the_cause() -> None:
+    arts = [
+        *_OBITUARY,
+        Article("o9", "Orla Fenn dies", "Orla Fenn died on Thursday in Cardiff, where she was "
+                "born, and where she sang her last concert in the city hall in 2019.\n"
+                "Orla Fenn died of pneumonia in hospital, her family said.", "o9.example"),
+    ]  # fmt: skip
+    answers = answer_question(arts, "How did she die?")
+    assert answers and "pneumonia" in answers[0].sentence, answers
