@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from digests.entities import EntityIndex, find_mentions
-from digests.facts import _quote_of
+from digests.speakers import quote_of
 
 TEXTS = [
     "Commissioner Ana Ferro met President Olek Brann in Velmar on Monday.",
@@ -15,7 +15,7 @@ TEXTS = [
 
 def _speaker(sentence: str, last_person: str = "") -> str:
     index = EntityIndex([*TEXTS, sentence])
-    return _quote_of(sentence, find_mentions(sentence), index, last_person)[1]
+    return quote_of(sentence, find_mentions(sentence), index, last_person)[1]
 
 
 def test_the_one_who_told_is_the_speaker_not_the_one_told() -> None:

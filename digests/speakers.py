@@ -1,0 +1,133 @@
+"""Who said a quote: the speech verb next to it names the speaker.
+
+The attribution is read where the sentence puts it: the subject of "said" before or after the
+quote ("Lavrov said that ...", "..., the commissioner told Peres"), the name after "said"
+("..., said Kassie Siegel"), the one an agency "quoted ... as saying", or "he"/"she" for the
+last person who spoke. A speaker the sentence names only by a description ("the Russian leader
+said") is left unnamed: another name in the sentence would be a misquote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digests.entities import Entity, EntityIndex, Mention
+from digests.sentences import SPEECH_VERBS
+
+QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
+_SPEECH = re.compile(
+    r"\b(?P<pron>he|she|they)\s+(?:said|added|told|noted|stressed|warned)\b"
+    r"|\b(?:said|added|told|noted)\s+(?P<pron2>he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def quote_of(
+    text: str, mentions: list[Mention], index: EntityIndex, last_person: str
+) -> tuple[str, str]:
+    """The quoted words of a sentence and who said them ("he said" -> the last named person)."""
+    m = QUOTE_RE.search(text)
+    if not m or len(m.group(1).split()) < 6:
+        return "", ""
+    named = [
+        (mn, e)
+        for mn in mentions
+        if (e := index.entity(mn.text)) is not None
+        and not (m.start() < mn.start < m.end())
+        and not re.match(r"['’]s\b", text[mn.end : mn.end + 3])  # "Lyubimova's visit"
+        and len(e.name) >= 3
+        and not re.fullmatch(r"[A-Z.]{1,3}", e.name)
+    ]
+    said = _attributed(text, m, named, last_person)
+    if said is not None:
+        return m.group(1).strip().rstrip(","), said
+    speaker = ""
+    # No speech verb next to the quote: a person (or organisation) named nearest after it,
+    # or else the first named before it.
+    talkers = [(mn.start, e.kind == "person", e.name) for mn, e in named if e.kind in _TALKERS]
+    after = [x for x in talkers if x[0] >= m.end()]
+    before = [x for x in talkers if x[0] < m.start()]
+    if after:
+        people = [x for x in after if x[1]]
+        speaker = (people or after)[0][2]
+    elif before:
+        # the sentence's subject: "Microsoft filed a notice with the SEC, announcing ..."
+        people = [x for x in before if x[1]]
+        speaker = (people or before)[0][2]
+    elif _SPEECH.search(text) and last_person:
+        speaker = last_person
+    return m.group(1).strip().rstrip(","), speaker
+
+
+_TALKERS = ("person", "org")
+_SAY = "|".join(sorted(SPEECH_VERBS | {"stated", "announced", "mentions", "mentioned", "remarked"}))
+# After the quote: '..., said Kassie Siegel' or '..., the commissioner told Peres' (the subject
+# before the verb), '..., the KCNA quoted him as saying'.
+_SAID_AFTER = re.compile(
+    rf"[\s,.:;!?\"”'’)]*(?:(?P<verb>{_SAY})\s+(?P<obj>.{{1,80}})"
+    rf"|(?P<subj>[^,;:\"“”]{{1,80}}?)(?:,[^;:\"“”]{{1,80}}?,)?"
+    rf"\s+(?P<said>{_SAY}|was quoted as saying|quoted)\b"
+    rf"(?P<rest>.*))",
+    re.IGNORECASE | re.DOTALL,
+)
+# Before it: 'Lavrov said that North Korea had "reaffirmed ..."', 'He added, "..."'.
+_SAID_BEFORE = re.compile(
+    rf"(?:^|[.;:!?]\s+|,\s+|\band\s+)(?P<subj>[^,;:.!?\"“”]{{1,80}}?)"
+    rf"(?:,[^,\"“”]{{1,60}},)?\s+(?:{_SAY})\b[^\"“”]{{0,160}}$",
+    re.IGNORECASE | re.DOTALL,
+)
+_PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
+
+
+def _attributed(
+    text: str,
+    quote: re.Match[str],
+    named: list[tuple[Mention, Entity]],
+    last_person: str,
+) -> str | None:
+    """The speaker a speech verb next to the quote names: its subject ("Lavrov said that",
+    "..., the commissioner told Peres") or, after "said", its object ("..., said Siegel").
+    "He" is the last person named; an unnamed subject ("the Russian leader said") is nobody
+    we can name (""), never another name in the sentence. None: no speech verb next to it."""
+
+    def ending(lo: int, hi: int) -> str:
+        """The name a subject phrase ends with ("Florida Gov. Ron DeSantis"); "" when it ends
+        in a description ("the Russian leader")."""
+        while hi > lo and text[hi - 1] in " ,":
+            hi -= 1
+        inside = [e.name for mn, e in named if lo <= mn.start and mn.end == hi]
+        return inside[-1] if inside else ""
+
+    def leading(lo: int) -> str:
+        """The name an object phrase gives ("said Gartner analyst Tuong Nguyen, ...")."""
+        stop = re.search(r"[,;:]|\.\s|\.$", text[lo : lo + 80])
+        hi = lo + (stop.start() if stop else 80)
+        inside = [e.name for mn, e in named if lo <= mn.start < hi]
+        return inside[-1] if inside else ""
+
+    after = _SAID_AFTER.match(text, quote.end())
+    if after:
+        if after.group("verb"):
+            obj = after.group("obj").split()
+            if obj and _PRONOUN.match(obj[0]):
+                return last_person
+            return leading(after.start("obj"))
+        subj = after.group("subj").strip()
+        if after.group("said").lower() == "quoted" and after.group("rest"):
+            # "the KCNA quoted him as saying": the one quoted
+            rest = after.group("rest").split()
+            if rest and rest[0].lower() in ("him", "her"):
+                return last_person
+            found = leading(after.start("rest"))
+            if found:
+                return found
+        if _PRONOUN.match(subj):
+            return last_person
+        return ending(after.start("subj"), after.end("subj"))
+    before = _SAID_BEFORE.search(text, 0, quote.start())
+    if before:
+        subj = before.group("subj").strip()
+        if _PRONOUN.match(subj.split()[-1] if subj else ""):
+            return last_person
+        return ending(before.start("subj"), before.end("subj"))
+    return None
