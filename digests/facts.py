@@ -224,7 +224,10 @@ def _prepare(
             people = [
                 e.name
                 for mn in mentions
-                if (e := index.entity(mn.text)) is not None and e.kind == "person"
+                if (e := index.entity(mn.text)) is not None
+                and e.kind == "person"
+                # "CEO Musk's biggest followers, analyst Dan Ives called ...": not the subject
+                and not re.match(r"['’]s\b", text[mn.end : mn.end + 3])
             ]
             if speaker and not speaker.isupper():
                 last_person = speaker  # "She added, ..." goes on with the one who spoke

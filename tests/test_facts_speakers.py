@@ -73,3 +73,18 @@ def test_a_speakers_today_inside_a_quote_is_not_given_the_reports_date() -> None
     said = '"Today is a great day for the city," the mayor said today.'
     resolved = [d.resolved for d in find_dates(said, RefDate(3, 6, 2026))]
     assert resolved[0] is None and resolved[1] is not None
+
+
+def test_he_is_the_sentence_before_s_subject_not_a_name_in_the_possessive() -> None:
+    from digests.facts import extract_facts
+    from digests.models import Article
+
+    text = (
+        "Orvel Motors delivered 48,310 scooters in the first quarter, down 9% on a year earlier.\n"
+        "Among chief executive Ivo Kask's biggest fans, analyst Tam Holst called it a turning "
+        "point for the company.\n"
+        '"We knew sales would be soft but these numbers were very bad," he wrote.'
+    )
+    facts = extract_facts([Article("s1", "Orvel deliveries fall", text, "one.example")], {}).facts
+    quotes = [f.text for f in facts if f.kind == "quote"]
+    assert quotes == ["Tam Holst: “We knew sales would be soft but these numbers were very bad”"]
