@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from digests.models import Article
+from digests.verbs import IRREGULAR_PASTS
 
 logger = logging.getLogger(__name__)
 
@@ -80,18 +81,11 @@ _INTENT = re.compile(
     r"decided|voted|promised|vowed|pledged|threatened|planned|plans?)\s+to\b",
     re.IGNORECASE,
 )
-# Irregular past forms news tells events in ("won the final on Sunday", "struck on Monday").
-_IRREGULAR_PAST = (
-    "won|beat|lost|hit|struck|fell|rose|took|made|came|went|held|began|broke|shot|sent|left|"
-    "gave|flew|drove|threw|stole|fought|caught|sold|bought|paid|ran|saw|became|spoke|wrote|"
-    "chose|sank|swept|led|stood|spent|found|tore|blew|shook|froze|slid|spun|split|quit|"
-    "withdrew|overtook|upheld|underwent|forgave|bore|wore|swore|tore|hung|dug|stuck|struck"
-)
 # A past verb a few words before a weekday ("smashed into the lunar surface on Saturday"),
 # unless a future marker follows it ("said talks will resume on Saturday").
 _PAST_BEFORE = re.compile(
     r"\b(?:said|told|announced|reported|confirmed|met|signed|agreed|was|were|\w+ed|"
-    + _IRREGULAR_PAST
+    + "|".join(sorted(IRREGULAR_PASTS))
     + r")(?P<rest>(?:\s+[\w'’-]+){0,8})\s+(?:on\s+|early\s+|late\s+|last\s+)?$",
     re.IGNORECASE,
 )

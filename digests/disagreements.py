@@ -18,6 +18,7 @@ from digests.models import Disagreement, Fact
 from digests.quantities import Quantity, counted_words, in_range, measure_of, names_people
 from digests.story_sentences import StorySentence
 from digests.tokens import similarity, stem
+from digests.verbs import IRREGULAR_PASTS
 
 # Units that measure many things in one story (distances, durations, scores).
 GENERIC_UNITS = frozenset(
@@ -214,11 +215,9 @@ _TIME_UNITS = frozenset(
 )  # fmt: skip
 _PHRASE_VERB_WORDS = (
     "took take takes went go goes came come comes made make makes left leave leaves rose fell"
-    " remain remains must may will would could can did do does set got hit put cut ran saw said"
-    " told won lost held kept sent spent began brought bought caught fought stood paid built shot"
-    " struck"
+    " remain remains must may will would could can did do does"
 )
-_PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split())
+_PHRASE_VERBS = frozenset(_PHRASE_VERB_WORDS.split()) | IRREGULAR_PASTS
 _DISTANCE_UNITS = {
     "mile": "miles", "miles": "miles", "km": "km", "kilometres": "km", "kilometers": "km",
     "metres": "metres", "meters": "metres",

@@ -16,10 +16,18 @@ throw threw thrown | tear tore torn | withdraw withdrew withdrawn | sweep swept 
 dig dug | shoot shot | become became | get got gotten | swear swore sworn | hang hung |
 freeze froze frozen | overtake overtook overtaken | win won | lose lost | buy bought |
 sell sold | pay paid | strike struck | begin began begun | beat beat beaten | sit sat |
-say said | tell told | eat ate eaten | rise rose risen | fall fell fallen
+say said | tell told | eat ate eaten | rise rose risen | fall fell fallen |
+slide slid | spin spun | uphold upheld | undergo underwent undergone | forgive forgave forgiven |
+bear bore borne | wear wore worn | stick stuck | blow blew blown
 """
+# Verbs the same in every form ("hit", "set").
+SAME_FORM_VERBS = frozenset(
+    ["cut", "set", "hit", "let", "put", "shut", "quit", "spread", "cost", "split"]
+)
 
 _PAST_OF = {g.split()[0]: g.split()[1] for g in IRREGULAR_VERBS.split("|") if len(g.split()) > 1}
+# The simple pasts not made with -ed ("won", "struck", "hit"): a past verb when read alone.
+IRREGULAR_PASTS = frozenset(_PAST_OF.values()) | SAME_FORM_VERBS
 
 
 def past_tense(verb: str) -> str:
@@ -27,7 +35,7 @@ def past_tense(verb: str) -> str:
     same in every form ("cut", "set", "hit") stays as it is."""
     if verb in _PAST_OF:
         return _PAST_OF[verb]
-    if verb in ("cut", "set", "hit", "let", "put", "shut", "quit", "spread", "cost"):
+    if verb in SAME_FORM_VERBS:
         return verb
     cvc = len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou"
     if cvc and verb[-3] not in "aeiou" and (len(verb) == 3 or verb.endswith("mit")):
