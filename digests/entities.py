@@ -108,7 +108,6 @@ _STOP = frozenset(
         "mr",
         "mrs",
         "ms",
-        "dr",
         "photo",
         "read",
         "more",
@@ -242,6 +241,21 @@ ROLE_WORDS = frozenset(
         "lawyer",
         "economist",
         "scientist",
+        # abbreviated titles ("Col. Ann Lee", "Rev. Al Sharpton")
+        "col",
+        "capt",
+        "cpl",
+        "pvt",
+        "maj",
+        "adm",
+        "cmdr",
+        "prof",
+        "rev",
+        "det",
+        "insp",
+        "supt",
+        "atty",
+        "amb",
     ]
 )
 _ORG_WORDS = frozenset(
@@ -345,8 +359,15 @@ _PLACE_PREP = frozenset(
     ["in", "at", "near", "from", "to", "across", "into", "over", "outside", "inside", "around"]
 )
 _TOKEN = r"(?:[A-Z][\w’'.-]*[\w’']|[A-Z]\.?)"
+# "Gov. Ron DeSantis", "St. Louis": an abbreviated title's full stop does not end the name.
+TITLE_ABBREVIATIONS = frozenset(
+    {"Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pvt", "Maj", "Adm", "Cmdr"}
+    | {"Dr", "Mr", "Mrs", "Ms", "Prof", "Rev", "Det", "Insp", "Supt", "Atty", "Amb", "St"}
+)
+_TITLE_ABBR = rf"(?:{'|'.join(sorted(TITLE_ABBREVIATIONS))})\.(?=[ \t]+[A-Z])"
+_WORD = rf"(?:\b{_TITLE_ABBR}|{_TOKEN})"
 _NAME_RE = re.compile(
-    rf"{_TOKEN}(?:(?:[ \t]+(?:of|de|da|von|van|al|bin|du|la)[ \t]+|[ \t]+){_TOKEN})*"
+    rf"{_WORD}(?:(?:[ \t]+(?:of|de|da|von|van|al|bin|du|la)[ \t]+|[ \t]+){_WORD})*"
 )
 _ACRO_DEF = re.compile(
     r"([A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))+)\s+\(([A-Z]{2,6})\)"
@@ -415,72 +436,135 @@ def find_mentions(sentence: str) -> list[Mention]:
     out: list[Mention] = []
     for m in _NAME_RE.finditer(sentence):
         words = m.group(0).split()
-        start = m.start()
         if "AND" in words:
             continue  # "WINSTON BLACKMORE AND JAMES OLER": two people in capitals, not one name
-        # Drop leading stop words ("The", "During") and role words become the role.
-        # "A. J. Smith": a lone capital with a full stop is an initial, not the article.
-        while words and words[0].lower().strip(".") in _STOP and not _INITIAL.fullmatch(words[0]):
-            start += len(words[0]) + 1
-            start = sentence.index(words[1], start - 1) if len(words) > 1 else start
-            words = words[1:]
-        if not words:
-            continue
-        role_end = 0
-        for i, w in enumerate(words[:-1]):
-            if w.lower().strip(".") in ROLE_WORDS:
-                role_end = i + 1
-        role_words = words[:role_end]
-        name_words = words[role_end:]
-        if role_words and name_words[0].lower() in ("of", "at", "for"):
-            # "CEO of The Wildlife Society": the role is someone else's; the name is the body's.
-            role_words = []
-        while name_words and name_words[0].lower() in ("of", "at", "for", "the"):
-            name_words = name_words[1:]
-        while name_words and name_words[-1].lower() in ("of", "de", "and", "von", "van"):
-            name_words = name_words[:-1]
-        if len(name_words) > 1 and _ADJECTIVE_SUFFIX.search(name_words[0]):
-            name_words = name_words[1:]  # "the Utah-based Fundamentalist Church"
-        if name_words:
-            # "the Wildlife Society-sent letters", "Russia-backed": the name without the adjective
-            name_words[-1] = _ADJECTIVE_SUFFIX.sub("", name_words[-1])
-        if not name_words:
-            continue
-        if "of" in name_words:
-            # "Dan Ives of Wedbush Securities": a person's name, then where they work.
-            cut = name_words.index("of")
-            head, tail = name_words[:cut], name_words[cut + 1 :]
-            if (
-                2 <= len(head) <= 3
-                and not any(w.lower() in _ORG_WORDS for w in head)
-                and any(w.lower() in _ORG_WORDS for w in tail)
-            ):
-                name_words = head
-        text = _POSSESSIVE.sub("", " ".join(name_words))
-        if not text or text.lower() in _STOP or len(text) < 2:
-            continue
-        n_start = sentence.find(name_words[0], start)
-        before = sentence[max(0, start - 60) : start].split("\n")[-1].split()
-        role_prefix: list[str] = []
-        for w in reversed(before):
-            bare = w.strip(",.;:()").lower()
-            if not bare or w[-1] in ",.;:" or bare in _STOP:
-                break
-            if w[0].islower() and bare not in ROLE_WORDS and _VERB_LIKE.search(bare):
-                break  # "hiring former lawyer Shawn Holley": the verb is no part of the role
-            if bare in ROLE_WORDS or w[0].isupper() or role_prefix:
-                role_prefix.insert(0, w)
-                if len(role_prefix) >= 5:
-                    break
-            else:
-                break
-        # Keep the lowercase role only if it contains a real role word.
-        if role_prefix and not any(w.lower().strip(",.") in ROLE_WORDS for w in role_prefix):
-            role_prefix = []
-        role = " ".join(role_prefix + role_words)
-        prep = before[-1].lower() if before and not role_prefix else ""
-        out.append(Mention(text, n_start, n_start + len(text), role, prep))
+        for piece, start in _owner_split(sentence, words, m.start()):
+            mention = _mention(sentence, piece, start)
+            if mention is not None:
+                out.append(mention)
     return out
+
+
+_GROUPS_OF_PEOPLE = frozenset(["women", "men", "children", "people", "girls", "boys"])
+
+
+def _owner_split(sentence: str, words: list[str], start: int) -> list[tuple[list[str], int]]:
+    """ "HP's Mark Hurd" is two names, the owner and the person, not one variant of Mark Hurd.
+    A role between them ("Russia's President Vladimir Putin") keeps the run whole: the owner
+    is then part of the role."""
+    for i, w in enumerate(words[:-2]):
+        rest = words[i + 1 :]
+        if (
+            _POSSESSIVE.search(w)
+            and not w.endswith(("'", "’"))
+            and _POSSESSIVE.sub("", w).lower() not in _GROUPS_OF_PEOPLE
+            and len(rest) <= 3
+            and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", r) for r in rest)
+            and not any(r.lower() in _ORG_WORDS or r.lower() in ROLE_WORDS for r in rest)
+        ):
+            rest_start = sentence.index(rest[0], start + len(" ".join(words[: i + 1])))
+            return [(words[: i + 1], start), (rest, rest_start)]
+    return [(words, start)]
+
+
+def _mention(sentence: str, words: list[str], start: int) -> Mention | None:
+    """The name a capitalised run holds, with its role, or None when it is no name."""
+    # Drop leading stop words ("The", "During") and role words become the role.
+    # "A. J. Smith": a lone capital with a full stop is an initial, not the article.
+    while words and words[0].lower().strip(".") in _STOP and not _INITIAL.fullmatch(words[0]):
+        start += len(words[0]) + 1
+        start = sentence.index(words[1], start - 1) if len(words) > 1 else start
+        words = words[1:]
+    if not words:
+        return None
+    role_end = 0
+    for i, w in enumerate(words[:-1]):
+        if w.lower().strip(".") in ROLE_WORDS:
+            role_end = i + 1
+    role_words = words[:role_end]
+    name_words = words[role_end:]
+    if role_words and name_words[0].lower() == "of" and _titled_name(name_words[1:]):
+        # "Secretary of State Antony Blinken": the title runs on to the last two words.
+        role_words, name_words = words[: len(words) - 2], words[len(words) - 2 :]
+    if role_words and name_words[0].lower() in ("of", "at", "for"):
+        # "CEO of The Wildlife Society": the role is someone else's; the name is the body's.
+        role_words = []
+    while name_words and name_words[0].lower() in ("of", "at", "for", "the"):
+        name_words = name_words[1:]
+    while name_words and name_words[-1].lower() in ("of", "de", "and", "von", "van"):
+        name_words = name_words[:-1]
+    if len(name_words) > 1 and _ADJECTIVE_SUFFIX.search(name_words[0]):
+        name_words = name_words[1:]  # "the Utah-based Fundamentalist Church"
+    if name_words:
+        # "the Wildlife Society-sent letters", "Russia-backed": the name without the adjective
+        name_words[-1] = _ADJECTIVE_SUFFIX.sub("", name_words[-1])
+    if not name_words:
+        return None
+    if "of" in name_words:
+        # "Dan Ives of Wedbush Securities": a person's name, then where they work.
+        cut = name_words.index("of")
+        head, tail = name_words[:cut], name_words[cut + 1 :]
+        titled = (
+            bool(role_words)
+            or sentence[max(0, start - 20) : start].rstrip().split(" ")[-1].lower().strip(".,")
+            in ROLE_WORDS
+        )
+        if (
+            2 <= len(head) <= 3
+            and not any(w.lower() in _ORG_WORDS for w in head)
+            # "Sgt. Bob Rifkin of Operation Safe Streets": a titled person, then where from
+            and (titled or any(w.lower() in _ORG_WORDS for w in tail))
+        ):
+            name_words = head
+    text = _POSSESSIVE.sub("", " ".join(name_words))
+    if not text or text.lower() in _STOP or len(text) < 2:
+        return None
+    n_start = sentence.find(name_words[0], start)
+    before = sentence[max(0, start - 60) : start].split("\n")[-1].split()
+    role_prefix: list[str] = []
+    for w in reversed(before):
+        bare = w.strip(",.;:()").lower()
+        if not bare or w[-1] in ",.;:" or bare in _STOP:
+            break
+        if w[0].islower() and bare not in ROLE_WORDS and _VERB_LIKE.search(bare):
+            break  # "hiring former lawyer Shawn Holley": the verb is no part of the role
+        if bare == "official" and not role_prefix and _after_article(before):
+            break  # "the official Doctor Who magazine": an adjective, not an official's title
+        if bare in ROLE_WORDS or w[0].isupper() or role_prefix:
+            role_prefix.insert(0, w)
+            if len(role_prefix) >= 5:
+                break
+        else:
+            break
+    # Keep the lowercase role only if it contains a real role word.
+    if role_prefix and not any(w.lower().strip(",.") in ROLE_WORDS for w in role_prefix):
+        role_prefix = []
+    role = " ".join(role_prefix + role_words)
+    prep = before[-1].lower() if before and not role_prefix else ""
+    return Mention(text, n_start, n_start + len(text), role, prep)
+
+
+def _titled_name(words: list[str]) -> bool:
+    """ "State Antony Blinken": the rest of a title, then a two-word name."""
+    return (
+        len(words) >= 3
+        and "of" not in words
+        and not any(w.lower() in _ORG_WORDS for w in words)
+        and all(w[:1].isupper() for w in words)
+    )
+
+
+def _after_article(before: list[str]) -> bool:
+    """The word before the last one is an article or possessive ("the official ...")."""
+    return len(before) >= 2 and before[-2].lower() in (
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+    )
 
 
 def _kind(surface: str, prep_counts: Counter[str], roles: Iterable[str]) -> str:

@@ -26,7 +26,7 @@ from digests.dates import (
 )
 from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
-from digests.entities import EntityIndex, find_mentions
+from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, find_mentions
 from digests.event_date import anchored_weekday, position_of, with_event_date
 from digests.models import Article, Disagreement, Fact, FactKind
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
@@ -1003,7 +1003,8 @@ def _clean_role(role: str) -> str:
         words = words[1:]
     if not 1 <= len(words) <= 6 or not all(_ROLE_WORD.fullmatch(w) for w in words):
         return ""
-    return " ".join(words).rstrip(".")
+    text = " ".join(words)
+    return text if words[-1][:-1] in TITLE_ABBREVIATIONS else text.rstrip(".")  # "Gov."
 
 
 from digests.answers import Answer, answer_question  # noqa: E402  (re-export; imports us lazily)

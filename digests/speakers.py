@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from digests.entities import Entity, EntityIndex, Mention
+from digests.entities import ROLE_WORDS, TITLE_ABBREVIATIONS, Entity, EntityIndex, Mention
 from digests.sentences import SPEECH_VERBS
 
 QUOTE_RE = re.compile(r"[\"“]([^\"”]{12,}?)[\"”]")
@@ -76,6 +76,18 @@ _SAID_BEFORE = re.compile(
     rf"(?:,[^,\"“”]{{1,60}},)?\s+(?:{_SAY})\b[^\"“”]{{0,160}}$",
     re.IGNORECASE | re.DOTALL,
 )
+# A participle clause that brings the quote: ', announcing it has "...'.
+_SAYING = re.compile(
+    r",\s+(?:announcing|saying|adding|stating|noting|declaring|writing|warning|insisting|"
+    r"claiming|calling\s+it)\b[^\"“”]{0,80}$",
+    re.IGNORECASE,
+)
+_VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|es)\b|\b(?:is|was|are|were|has|had|met|said)\b")
+# A clause ends at punctuation, but not at a title's full stop ("said Rep. Jim McDermott").
+_PHRASE_END = re.compile(
+    r"[,;:]|" + "".join(rf"(?<!\b{a})" for a in TITLE_ABBREVIATIONS) + r"\.(?:\s|$)"
+)
+_PREPOSITION = re.compile(r"\s(?:in|at|with|on|of|during|to|after|before|for|from|when)\s")
 _PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
 
 
@@ -99,18 +111,28 @@ def _attributed(
         return inside[-1] if inside else ""
 
     def leading(lo: int) -> str:
-        """The name an object phrase gives ("said Gartner analyst Tuong Nguyen, ...")."""
-        stop = re.search(r"[,;:]|\.\s|\.$", text[lo : lo + 80])
+        """The name an object phrase gives ("said Gartner analyst Tuong Nguyen, ..."): its last
+        name before a preposition ("said Capaldi in an interview with Zoe Ball", "said Noah
+        Greenwald of the Center"), or after it ("said a spokesperson for Interoute")."""
+        stop = _PHRASE_END.search(text[lo : lo + 80])
         hi = lo + (stop.start() if stop else 80)
-        inside = [e.name for mn, e in named if lo <= mn.start < hi]
-        return inside[-1] if inside else ""
+        prep = _PREPOSITION.search(text, lo, hi)
+        inside = [
+            (mn.start, e.name)
+            for mn, e in named
+            if lo <= mn.start < hi and e.name.lower() not in ROLE_WORDS  # "said Secretary of ..."
+        ]
+        first = [x for x in inside if prep is None or x[0] < prep.start()]
+        return (first or inside)[-1][1] if inside else ""
 
+    before = _SAID_BEFORE.search(text, 0, quote.start())
+    named_before = ending(before.start("subj"), before.end("subj")) if before else ""
     after = _SAID_AFTER.match(text, quote.end())
     if after:
         if after.group("verb"):
             obj = after.group("obj").split()
             if obj and _PRONOUN.match(obj[0]):
-                return last_person
+                return named_before or last_person  # 'Moffat said: "..." he said.'
             return leading(after.start("obj"))
         subj = after.group("subj").strip()
         if after.group("said").lower() == "quoted" and after.group("rest"):
@@ -122,12 +144,22 @@ def _attributed(
             if found:
                 return found
         if _PRONOUN.match(subj):
-            return last_person
+            return named_before or last_person
         return ending(after.start("subj"), after.end("subj"))
-    before = _SAID_BEFORE.search(text, 0, quote.start())
     if before:
         subj = before.group("subj").strip()
         if _PRONOUN.match(subj.split()[-1] if subj else ""):
             return last_person
         return ending(before.start("subj"), before.end("subj"))
+    saying = _SAYING.search(text, 0, quote.start())
+    if saying:
+        # "Microsoft filed a notice with the SEC, announcing it has "completed ...": the
+        # sentence's subject speaks, if a name opens the sentence before any verb.
+        verb = _VERB_BEFORE.search(text, 0, saying.start())
+        subject = [
+            (e.kind == "person", mn.start, e.name)
+            for mn, e in named
+            if mn.end <= (verb.start() if verb else saying.start())
+        ]
+        return max(subject)[2] if subject else ""
     return None

@@ -209,7 +209,8 @@ def devset(verbose: bool, misses: bool = False) -> None:
             explain_misses(articles, dups, ev["key_facts"], top, sentences)
         if verbose:
             for k, hit in zip(ev["key_facts"], ok, strict=True):
-                print(f"   {'+' if hit else '-'} {k}")
+                together = covered(k, [" ".join(top)])
+                print(f"   {'+' if hit else '-'}{'j' if together else ' '} {k}")
             for f in sheet.facts:
                 print(f"   [{f.kind} x{f.source_count}] {f.text[:160]}")
             for d in sheet.disagreements:

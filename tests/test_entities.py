@@ -99,3 +99,46 @@ def test_a_role_is_its_words_not_the_verb_or_preposition_before_them() -> None:
         m.text: m.role for m in find_mentions("Police Sheriff Ada Kell and head coach Lu Brann.")
     }
     assert roles.get("Lu Brann") == "head coach", roles
+
+
+def test_an_owner_before_a_name_is_its_own_name_not_part_of_the_persons() -> None:
+    found = [(m.text, m.role) for m in find_mentions("Orvel's Tam Holst said sales were weak.")]
+    assert found == [("Orvel", ""), ("Tam Holst", "")]
+    # a role between them keeps the owner in the role; a group's name is not an owner
+    found = [(m.text, m.role) for m in find_mentions("Velmar's Prime Minister Ana Ferro spoke.")]
+    assert found == [("Ana Ferro", "Velmar's Prime Minister")]
+    assert [m.text for m in find_mentions("The Women's Velmar Cup starts.")] == [
+        "Women's Velmar Cup"
+    ]
+    index = EntityIndex(["Orvel's Tam Holst spoke.", "Analyst Tam Holst said so."])
+    assert index.entity("Tam Holst") is not None
+    assert index.entity("Tam Holst").variants == ("Tam Holst",)  # type: ignore[union-attr]
+
+
+def test_an_abbreviated_title_is_the_role_and_its_full_stop_does_not_cut_the_name() -> None:
+    found = [
+        (m.text, m.role)
+        for m in find_mentions(
+            "Velmar Gov. Ana Ferro, Sen. Ivo Kask and Dr. Lu Brann met in St. Osk."
+        )
+    ]
+    assert found == [
+        ("Ana Ferro", "Velmar Gov."),
+        ("Ivo Kask", "Sen."),
+        ("Lu Brann", "Dr."),
+        ("St. Osk", ""),
+    ]
+
+
+def test_official_before_a_name_is_an_adjective_after_an_article_and_a_role_otherwise() -> None:
+    roles = {m.text: m.role for m in find_mentions("The official Velmar Times app crashed.")}
+    assert roles == {"Velmar Times": ""}
+    roles = {m.text: m.role for m in find_mentions("It hit a farm, said agency official Osk.")}
+    assert roles == {"Osk": "agency official"}
+
+
+def test_a_titled_person_of_a_place_is_the_person_and_a_title_may_run_through_of() -> None:
+    found = [(m.text, m.role) for m in find_mentions("Sgt. Ivo Kask of Velmar Safe Streets said.")]
+    assert found == [("Ivo Kask", "Sgt.")]
+    found = [(m.text, m.role) for m in find_mentions("Secretary of State Ana Ferro said.")]
+    assert found == [("Ana Ferro", "Secretary of State")]

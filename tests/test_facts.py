@@ -347,6 +347,13 @@ def test_a_role_is_clean_words_without_the_quotation_before_it() -> None:
     assert any(t.startswith("union secretary Lora Venn") for t in who), who
 
 
+def test_an_abbreviated_title_keeps_its_full_stop_in_a_role() -> None:
+    from digests.facts import _clean_role
+
+    assert _clean_role("Velan Gov.") == "Velan Gov."
+    assert _clean_role('time," union secretary.') == "union secretary"
+
+
 def test_an_attribution_stays_with_the_question_it_follows() -> None:
     text = (
         "Nurses marched on Tuesday. “Who will pay for this?” Union secretary Lora Venn "

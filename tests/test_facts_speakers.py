@@ -88,3 +88,35 @@ def test_he_is_the_sentence_before_s_subject_not_a_name_in_the_possessive() -> N
     facts = extract_facts([Article("s1", "Orvel deliveries fall", text, "one.example")], {}).facts
     quotes = [f.text for f in facts if f.kind == "quote"]
     assert quotes == ["Tam Holst: “We knew sales would be soft but these numbers were very bad”"]
+
+
+def test_a_participle_after_the_subject_gives_the_quote_to_the_subject() -> None:
+    said = (
+        "Orvel Motors filed a notice with the Velmar Markets Commission, announcing it has "
+        '"completed its previously announced purchase of Brightline."'
+    )
+    assert _speaker(said) == "Orvel Motors"
+    said = (
+        "Chief executive Ivo Kask issued a statement on Monday, saying: "
+        '"We will recover by the end of next year."'
+    )
+    assert _speaker(said) == "Ivo Kask"
+
+
+def test_the_speaker_after_said_comes_before_where_and_to_whom() -> None:
+    said = '"It went well and we will meet again," said Ivo Kask in an interview with Lena Varga.'
+    assert _speaker(said) == "Ivo Kask"
+    said = '"From our side the new rule is only half done," said Tam Holst of the Center for Velmar Diversity.'
+    assert _speaker(said) == "Tam Holst"
+    said = '"Both cables broke at once, which is rare," said a spokesperson for Brightline.'
+    assert _speaker(said) == "Brightline"
+    said = '"I have waited a long time for this," said Rep. Ana Ferro, a Velmar Democrat.'
+    assert _speaker(said) == "Ana Ferro"
+
+
+def test_a_named_speaker_before_the_quote_wins_over_he_said_after_it() -> None:
+    said = (
+        'Ivo Kask, chief executive of Orvel Motors, said: "It is the best quarter we have '
+        'had in ten years of trading." he said.'
+    )
+    assert _speaker(said, last_person="Lena Varga") == "Ivo Kask"
