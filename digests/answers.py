@@ -428,10 +428,49 @@ def _point(
     return must, {t: math.log(1 + n / max(df[t], 0.5)) for t in point}
 
 
+# The one asked about, named beside the word for them: "the suspect, 38-year-old Ann Lee",
+# "the gunman was identified as Ann Lee", "Ann Lee, the alleged gunman".
+_NAME_AFTER = re.compile(
+    r"(?:,|\s+(?:was|is|has been|had been|were|are))?\s*(?:(?:later|since|publicly)\s+)?"
+    r"(?:identified|named)\s+(?:\w+\s+)?as\s+(?:\d+-year-old\s+)?[A-Z]"
+    r"|,\s+(?:(?:a|an)\s+)?(?:\d+-year-old\s+|\d+,\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+"
+)
+_NAME_BEFORE = re.compile(
+    r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+,\s+(?:\d+,\s+)?(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}$"
+)
+
+
+_WHO_IS = re.compile(r"\bwho (?:is|was|are|were)\s+(?:the|a|an|their|its)\s+([a-z-]+)\s*\??$")
+
+
+def _identifies(sentence: str, word: str) -> bool:
+    """The sentence names the one `word` stands for right beside it."""
+    if not word:
+        return False
+    for m in _WORD_RE.finditer(sentence):
+        if word not in _token_list(m.group()):
+            continue
+        if _NAME_AFTER.match(sentence, m.end()):
+            return True
+        before = _NAME_BEFORE.search(sentence[: m.start()])
+        if before:
+            # a name of two words or more ends at the comma ("In February, a gunman" has none)
+            names = find_mentions(sentence[: before.start() + before.group().index(",")])
+            if names and len(names[-1].text.split()) >= 2:
+                return True
+    return False
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
 def answer_question(articles: Sequence[Article], question: str, limit: int = 3) -> list[Answer]:
     """Up to `limit` source sentences that answer `question`, best first; [] when none match."""
 
     qtype, units = _question_type(question)
+    # "who is the suspect?": the one asked about, named beside that word in an answer
+    who_is = _WHO_IS.search(question.lower()) if qtype == "who" else None
+    asked = next(iter(_tokens(who_is.group(1), question=True)), "") if who_is else ""
     q_tokens, kind = _question_terms(question)
     # "what was the score?": no source writes "score"; a result is written "6-3, 7-6".
     wants_score = bool(_SCORE_Q.search(question.lower()))
@@ -500,6 +539,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             if qtype == "who" and any(len(m.text.split()) >= 2 for m in names):
                 # "Judge Lewis Kaplan" answers "who is the judge?"; "by a judge" does not.
                 named = any(overlap & _tokens(m.role) for m in names if m.role)
+                named = named or _identifies(sent, asked)
                 score *= 2.0 if named else 1.5
             if qtype == "where" and any(m.prep in ("in", "at", "near") for m in names):
                 score *= 1.5

@@ -362,3 +362,24 @@ def test_how_did_she_die_prefers_the_sentence_telling_the_cause() -> None:
     ]  # fmt: skip
     answers = answer_question(arts, "How did she die?")
     assert answers and "pneumonia" in answers[0].sentence, answers
+
+
+def test_who_is_the_suspect_prefers_the_sentence_naming_him_beside_the_word() -> None:
+    text = (
+        "A gunman opened fire at the Orvel accounting office in Velmar on Monday.\n"
+        "Police said they were questioning the suspect and a witness, Ana Ferro, at the station.\n"
+        "The suspect, 41-year-old Ivo Kask, had been fired from the firm last week.\n"
+        "In March, a suspect in another case walked free in Osterby."
+    )
+    other = (
+        "The victim, identified as Tam Holst, died at Velmar General Hospital.\n"
+        "Velmar police identified the victim of the Monday shooting at the Orvel office."
+    )
+    arts = [
+        Article("g1", "Velmar office shooting", text, "one.example"),
+        Article("g2", "Velmar shooting victim named", other, "two.example"),
+    ]
+    suspect = answer_question(arts, "who is the suspect?")
+    assert suspect and "Ivo Kask" in suspect[0].sentence, suspect
+    victim = answer_question(arts, "who was the victim?")
+    assert victim and "Tam Holst" in victim[0].sentence, victim
