@@ -106,6 +106,15 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
     for i, ks in enumerate(keys):
         for key in ks:
             by_key.setdefault(key, []).append(i)
+    # Wire copies repeat one sentence under many outlets: the check reads only a figure's
+    # sentence and what its outlet states, so copies alike in both are checked once.
+    kinds: dict[tuple[str, Quantity, frozenset[float]], int] = {}
+    outlet_values = {src: frozenset(vs) for src, vs in by_source.items()}
+    kind = [
+        kinds.setdefault((s.text, q, outlet_values.get(s.source, frozenset())), len(kinds))
+        for s, q in items
+    ]
+    checked: dict[tuple[int, int], bool] = {}
     used: set[int] = set()
     updates: list[Fact] = []
     disagreements: list[Disagreement] = []
@@ -118,7 +127,13 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
             if j == i or j in used:
                 continue
             s2, q2 = items[j]
-            if not _same_quantity(s1, q1, s2, q2, figures):
+            if s1.source == s2.source:
+                continue
+            pair = (kind[i], kind[j])
+            same = checked.get(pair)
+            if same is None:
+                same = checked[pair] = _same_quantity(s1, q1, s2, q2, figures)
+            if not same:
                 continue
             cluster.append(j)
         if len(cluster) < 2:
