@@ -65,6 +65,17 @@ def with_event_date(
     return f"{text.rstrip()} — {shown}", s
 
 
+def reported_day(rep: StorySentence, backing: Sequence[StorySentence]) -> str | None:
+    """ "reported Friday, October 13, 2023": the earliest day a report of the fact speaks
+    from, for an event fact no sentence dates. Said as the report's day, not the event's:
+    "has completed its acquisition" was done by then, not necessarily on it."""
+    days = [s.day for s in [rep, *backing] if s.day is not None]
+    if not days:
+        return None
+    first = min(days)
+    return f"reported {first.strftime('%A')}, {fmt_date(first)}"
+
+
 def position_of(s: StorySentence) -> tuple[str, int]:
     """Where a sentence stands: a clause shares it with the sentence it was cut from."""
     return (s.article_id, s.pos)

@@ -27,7 +27,7 @@ from digests.dates import (
 from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
 from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, find_mentions
-from digests.event_date import anchored_weekday, position_of, with_event_date
+from digests.event_date import anchored_weekday, position_of, reported_day, with_event_date
 from digests.models import Article, Disagreement, Fact, FactKind
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
 from digests.sentences import (
@@ -494,6 +494,10 @@ def extract_facts(
                 )
                 if anchored is not None:
                     text, dated = f"{text.rstrip()} — {anchored[0]}", anchored[1]
+                elif not any(d.form == "weekday" for d in rep.dates):
+                    reported = reported_day(rep, backing)
+                    if reported is not None:
+                        text = f"{text.rstrip()} — {reported}"
             if dated is not None and dated not in backing:
                 backing.append(dated)
         # The sentence shown first, then the others in report order (not as found: that

@@ -124,3 +124,30 @@ def test_a_date_after_after_belongs_to_another_happening() -> None:
                       month_day=(3, 5))  # fmt: skip
     dated, _ = with_event_date(rep.text, rep, [_sent("c", text, own)], [])
     assert dated.endswith("— March 5 (year not stated)"), dated
+
+
+def test_an_undated_event_says_the_day_its_first_report_speaks_from() -> None:
+    lead = "Orvel Motors has completed its purchase of the Brightline scooter maker for $2 billion."
+    arts = [
+        Article(
+            "e1",
+            "Orvel completes Brightline deal",
+            lead + "\nThe deal makes Orvel the largest scooter maker in Velmar.",
+            "one.example",
+            published=datetime(2026, 10, 14, 9, tzinfo=UTC),
+        ),
+        Article(
+            "e2",
+            "Orvel closes Brightline purchase",
+            "Orvel Motors has completed its purchase of scooter maker Brightline for $2 billion.\n"
+            "Brightline's founders will leave the company.",
+            "two.example",
+            published=datetime(2026, 10, 13, 18, tzinfo=UTC),
+        ),
+    ]
+    event = extract_facts(arts, {}).facts[0]
+    assert event.kind == "event"
+    assert event.text.endswith("— reported Tuesday, October 13, 2026"), event.text
+    # with no report's day known, nothing is added
+    undated = [Article(a.id, a.title, a.text, a.source) for a in arts]
+    assert "reported" not in extract_facts(undated, {}).facts[0].text
