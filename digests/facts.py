@@ -26,7 +26,7 @@ from digests.dates import (
 )
 from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
-from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, find_mentions
+from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, Mention, find_mentions
 from digests.event_date import anchored_weekday, position_of, reported_day, with_event_date
 from digests.models import Article, Disagreement, Fact, FactKind
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
@@ -41,7 +41,7 @@ from digests.sentences import (
     split_sentences,
 )
 from digests.single_source import single_source_figures
-from digests.speakers import QUOTE_RE, quote_of
+from digests.speakers import QUOTE_RE, Recent, quote_of, sexes_of
 from digests.story_sentences import StorySentence
 from digests.textfeatures import figures_match
 from digests.tokens import content_tokens, similarity, stem
@@ -193,6 +193,43 @@ def _year_hint(articles: Sequence[Article]) -> date | None:
     return ds[len(ds) // 2] if ds else None
 
 
+_OPENER = re.compile(
+    r"(?:(?:But|And|Then|Later|Meanwhile|Also|Now)\W+)?(?:The\s+|(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
+)
+# "Mohammad Awad, hospitalized with shrapnel wounds, said ..."; "..., said Shanduke McPhatter"
+_SAYS_NEXT = re.compile(
+    r",?(?:,[^,;\"“”]{1,100},)?\s+(?:said|says|told|added|explained|recalled|testified|wrote"
+    r"|stated|announced|issued a statement)\b"
+)
+_SAID_BY = re.compile(r"[,\"”]\s*(?:said|says)\s+$")  # "..., said Shanduke McPhatter"
+_ACCORDING = re.compile(r"[Aa]ccording to\s+")  # "According to Alan Mauldin, ..."
+_DESCRIBED = re.compile(r"(?:The|A|An)\s[^,;\"“”]{1,80},\s+")  # "The head of ..., John Ging,"
+
+
+def _talkers(text: str, mentions: Sequence[Mention], index: EntityIndex) -> list[str]:
+    """Who a sentence has talking, by a full name no role marks as a person: the opening
+    subject of a speech verb ("Mohammad Awad, hospitalized with shrapnel wounds, said ...")
+    and the name after "said" ("..., said Shanduke McPhatter, 35"): "he said" in the next
+    sentence is most often them."""
+    out: list[str] = []
+    for i, mn in enumerate(mentions):
+        e = index.entity(mn.text)
+        if (
+            e is None
+            or e.kind not in ("person", "other")
+            or len(e.name.split()) < 2
+            or re.search(r"['’]s\b", e.name)  # "AMD's Meyer"
+        ):
+            continue
+        role_at = max(0, mn.start - len(mn.role) - 1) if mn.role else mn.start
+        before = text[:role_at]
+        opens = i == 0 and _OPENER.fullmatch(before) and _SAYS_NEXT.match(text, mn.end)
+        described = _DESCRIBED.fullmatch(before) and _SAYS_NEXT.match(text, mn.end)
+        if opens or described or _SAID_BY.search(before[-20:]) or _ACCORDING.fullmatch(before):
+            out.append(e.name)
+    return out
+
+
 def _prepare(
     articles: Sequence[Article],
     sources: Mapping[str, str],
@@ -207,19 +244,21 @@ def _prepare(
             (a, [t for t in texts if sentence_key(t) not in skip] if skip else texts)
         )
     index = EntityIndex("\n".join(s) for _, s in per_article)
+    mentions_of = {t: find_mentions(t) for _, texts in per_article for t in texts}
+    sexes = sexes_of((mn for ms in mentions_of.values() for mn in ms), index)
     sents: list[StorySentence] = []
     for a, texts in per_article:
         ref = reference_date(a, hint)
-        last_person = ""
+        recent = Recent(sexes)
         for pos, text in enumerate(texts):
             dates = find_dates(text, ref, hint)
-            mentions = find_mentions(text)
+            mentions = mentions_of[text]
             toks = content_tokens(text)
             for mn in mentions:
                 ent = index.entity(mn.text)
                 if ent is not None:
                     toks.append("@" + ent.name.lower())
-            quote, speaker = quote_of(text, mentions, index, last_person)
+            quote, speaker = quote_of(text, mentions, index, recent)
             # "He said" in the next sentence most often means this sentence's subject.
             people = [
                 e.name
@@ -229,10 +268,12 @@ def _prepare(
                 # "CEO Musk's biggest followers, analyst Dan Ives called ...": not the subject
                 and not re.match(r"['’]s\b", text[mn.end : mn.end + 3])
             ]
+            for name in reversed(people):
+                recent.add(name)
+            for name in _talkers(text, mentions, index):
+                recent.add(name)
             if speaker and not speaker.isupper():
-                last_person = speaker  # "She added, ..." goes on with the one who spoke
-            elif people:
-                last_person = people[0]
+                recent.add(speaker)  # "She added, ..." goes on with the one who spoke
             sents.append(
                 StorySentence(
                     article_id=a.id,

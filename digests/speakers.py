@@ -10,6 +10,8 @@ said") is left unnamed: another name in the sentence would be a misquote.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from digests.entities import ROLE_WORDS, TITLE_ABBREVIATIONS, Entity, EntityIndex, Mention
 from digests.sentences import SPEECH_VERBS
@@ -22,10 +24,113 @@ _SPEECH = re.compile(
 )
 
 
+class Recent:
+    """The people a report has named so far, latest first, and the sex their titles tell
+    ("Ms.", "spokeswoman", "husband"): "she said" is not given to the last man named."""
+
+    def __init__(self, sexes: Mapping[str, str] | None = None) -> None:
+        self.names: list[str] = []
+        self.sexes = sexes or {}
+
+    def add(self, name: str) -> None:
+        if name in self.names:
+            self.names.remove(name)
+        self.names.insert(0, name)
+
+    def person(self, pronoun: str = "") -> str:
+        """The latest person "he"/"she"/"him"/"her" can be: not one known to be of the other
+        sex; "" when the last three all are."""
+        want = _PRONOUN_SEX.get(pronoun.lower(), "")
+        for name in self.names[:3]:
+            if not want or self.sexes.get(name, want) == want:
+                return name
+        return ""
+
+
+_PRONOUN_SEX = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_FEMALE = frozenset(
+    [
+        "ms",
+        "mrs",
+        "miss",
+        "madam",
+        "lady",
+        "dame",
+        "spokeswoman",
+        "chairwoman",
+        "congresswoman",
+        "councilwoman",
+        "businesswoman",
+        "policewoman",
+        "wife",
+        "mother",
+        "daughter",
+        "sister",
+        "queen",
+        "princess",
+        "actress",
+        "grandmother",
+        "duchess",
+        "widow",
+        "girlfriend",
+        "aunt",
+        "niece",
+    ]
+)
+_MALE = frozenset(
+    [
+        "mr",
+        "sir",
+        "lord",
+        "spokesman",
+        "chairman",
+        "congressman",
+        "councilman",
+        "businessman",
+        "policeman",
+        "husband",
+        "father",
+        "son",
+        "brother",
+        "king",
+        "prince",
+        "grandfather",
+        "duke",
+        "widower",
+        "boyfriend",
+        "uncle",
+        "nephew",
+    ]
+)
+
+
+def sexes_of(mentions: Iterable[Mention], index: EntityIndex) -> dict[str, str]:
+    """Each person's sex as the titles and roles before the name tell it ("Ms. Davis",
+    "sheriff's spokeswoman Ann Lee"), when they all agree; people no title tells are left
+    out."""
+    votes: dict[str, Counter[str]] = {}
+    for mn in mentions:
+        e = index.entity(mn.text)
+        if e is None or e.kind not in ("person", "other"):
+            continue
+        words = {w.strip(".,’'").lower() for w in f"{mn.role} {mn.prep}".split()}
+        for sex, table in (("f", _FEMALE), ("m", _MALE)):
+            if words & table:
+                votes.setdefault(e.name, Counter())[sex] += 1
+    # Two votes apart leave it open: "Mr. Gray" and "Ms. Gray" are a son and his mother
+    # whose surname alone reads as one name.
+    return {name: next(iter(c)) for name, c in votes.items() if len(c) == 1}
+
+
 def quote_of(
-    text: str, mentions: list[Mention], index: EntityIndex, last_person: str
+    text: str, mentions: list[Mention], index: EntityIndex, recent: Recent | str
 ) -> tuple[str, str]:
-    """The quoted words of a sentence and who said them ("he said" -> the last named person)."""
+    """The quoted words of a sentence and who said them ("he said" -> the last named person
+    who can be "he"). `recent` may be one name, taken whatever the pronoun."""
+    if isinstance(recent, str):
+        name, recent = recent, Recent()
+        if name:
+            recent.add(name)
     m = QUOTE_RE.search(text)
     if not m or len(m.group(1).split()) < 6:
         return "", ""
@@ -38,7 +143,7 @@ def quote_of(
         and len(e.name) >= 3
         and not re.fullmatch(r"[A-Z.]{1,3}", e.name)
     ]
-    said = _attributed(text, m, named, last_person)
+    said = _attributed(text, m, named, recent)
     if said is not None:
         return m.group(1).strip().rstrip(","), said
     speaker = ""
@@ -54,8 +159,8 @@ def quote_of(
         # the sentence's subject: "Microsoft filed a notice with the SEC, announcing ..."
         people = [x for x in before if x[1]]
         speaker = (people or before)[0][2]
-    elif _SPEECH.search(text) and last_person:
-        speaker = last_person
+    elif pron := _SPEECH.search(text):
+        speaker = recent.person(pron.group("pron") or pron.group("pron2") or "")
     return m.group(1).strip().rstrip(","), speaker
 
 
@@ -95,7 +200,7 @@ def _attributed(
     text: str,
     quote: re.Match[str],
     named: list[tuple[Mention, Entity]],
-    last_person: str,
+    recent: Recent,
 ) -> str | None:
     """The speaker a speech verb next to the quote names: its subject ("Lavrov said that",
     "..., the commissioner told Peres") or, after "said", its object ("..., said Siegel").
@@ -132,24 +237,25 @@ def _attributed(
         if after.group("verb"):
             obj = after.group("obj").split()
             if obj and _PRONOUN.match(obj[0]):
-                return named_before or last_person  # 'Moffat said: "..." he said.'
+                return named_before or recent.person(obj[0])  # 'Moffat said: "..." he said.'
             return leading(after.start("obj"))
         subj = after.group("subj").strip()
         if after.group("said").lower() == "quoted" and after.group("rest"):
             # "the KCNA quoted him as saying": the one quoted
             rest = after.group("rest").split()
             if rest and rest[0].lower() in ("him", "her"):
-                return last_person
+                return recent.person(rest[0])
             found = leading(after.start("rest"))
             if found:
                 return found
         if _PRONOUN.match(subj):
-            return named_before or last_person
+            return named_before or recent.person(subj)
         return ending(after.start("subj"), after.end("subj"))
     if before:
         subj = before.group("subj").strip()
-        if _PRONOUN.match(subj.split()[-1] if subj else ""):
-            return last_person
+        last = subj.split()[-1] if subj else ""
+        if _PRONOUN.match(last):
+            return recent.person(last)
         return ending(before.start("subj"), before.end("subj"))
     saying = _SAYING.search(text, 0, quote.start())
     if saying:

@@ -120,3 +120,35 @@ def test_a_named_speaker_before_the_quote_wins_over_he_said_after_it() -> None:
         'had in ten years of trading." he said.'
     )
     assert _speaker(said, last_person="Lena Varga") == "Ivo Kask"
+
+
+def _quotes(text: str) -> list[str]:
+    from digests.facts import extract_facts
+    from digests.models import Article
+
+    facts = extract_facts([Article("s1", "Velmar river floods", text, "one.example")], {}).facts
+    return sorted(f.text for f in facts if f.kind == "quote")
+
+
+def test_she_said_goes_to_the_last_woman_named_not_the_last_man() -> None:
+    text = (
+        "The Velmar river burst its banks on Monday, flooding 300 homes in the old town.\n"
+        "Ms. Ana Ferro, who runs the shelter, said 40 families had arrived by noon.\n"
+        "Council spokesman Ivo Kask said the town would pay for repairs.\n"
+        '"We have beds for everyone who needs one tonight and more tomorrow," she said.'
+    )
+    assert _quotes(text) == [
+        "Ana Ferro: “We have beds for everyone who needs one tonight and more tomorrow”"
+    ]
+
+
+def test_he_said_goes_to_a_plain_name_who_spoke_last() -> None:
+    text = (
+        "The Velmar river burst its banks on Monday, flooding 300 homes in the old town.\n"
+        "Mayor Ivo Kask said the town would pay for repairs.\n"
+        "Tam Holst, a farmer who lost his barn, said the water rose within an hour.\n"
+        '"I have never seen the river climb so fast in forty years here," he said.'
+    )
+    assert _quotes(text) == [
+        "Tam Holst: “I have never seen the river climb so fast in forty years here”"
+    ]
