@@ -541,6 +541,8 @@ def _mention(sentence: str, words: list[str], start: int) -> Mention | None:
         role_prefix = []
     role = " ".join(role_prefix + role_words)
     prep = before[-1].lower() if before and not role_prefix else ""
+    if prep == "to" and len(before) >= 2 and before[-2].lower() == "according":
+        prep = "according"  # "according to Alan Mauldin" is a source, not a destination
     return Mention(text, n_start, n_start + len(text), role, prep)
 
 

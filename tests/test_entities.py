@@ -142,3 +142,8 @@ def test_a_titled_person_of_a_place_is_the_person_and_a_title_may_run_through_of
     assert found == [("Ivo Kask", "Sgt.")]
     found = [(m.text, m.role) for m in find_mentions("Secretary of State Ana Ferro said.")]
     assert found == [("Ana Ferro", "Secretary of State")]
+
+
+def test_a_name_after_according_to_is_a_source_not_a_place() -> None:
+    index = EntityIndex(["According to Ana Ferro, a director at Orvel, the cables will hold."])
+    assert index.entity("Ana Ferro").kind != "place"  # type: ignore[union-attr]
