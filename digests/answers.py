@@ -21,6 +21,16 @@ from functools import lru_cache
 
 from digests.dates import find_dates, reference_date
 from digests.entities import find_mentions
+from digests.event_answers import (
+    EVENT_KINDS,
+    MIN_COVER,
+    NEXT_Q,
+    WHY_Q,
+    centre,
+    event_score,
+    fits,
+    overtaken,
+)
 from digests.models import Article
 from digests.quantities import find_quantities
 from digests.sentences import fact_sentences
@@ -238,12 +248,14 @@ _FILLER = re.compile(
     r"\b(?:any|every|some|no)(?:one|body|thing)\b|\bhappen(?:s|ed|ing)?\b|\boccur(?:s|red|ring)?\b"
     r"|\b(?:exactly|actually|really|ever|still|yet|currently|now|please|tell|know|things?"
     r"|name|kind|sort|type|called|named|react|reacts|reacted|reaction|respond|responds"
+    r"|involved|involves|involve"
     r"|responded|response)\b"
     r"|\b(?:hold|holds|held|holding|get|gets|got|gotten|getting"
     r"|go|goes|went|gone|going|come|comes|came|coming|give|gives|gave|given|giving"
     r"|take|takes|took|taken|taking|last|lasts|lasted|lasting)\b"
 )
 # Words too common to be what a question is about ("how many people died?" is about dying).
+_NEXT_WORDS = frozenset({"next", "step", "now"})
 _GENERIC = "people person persons man men woman women number total day days"
 # A sum of money states a price ("for $68.7 billion" answers "how much did they pay?").
 _MONEY = re.compile(
@@ -468,6 +480,11 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     """Up to `limit` source sentences that answer `question`, best first; [] when none match."""
 
     qtype, units = _question_type(question)
+    low = question.lower()
+    if NEXT_Q.search(low):
+        qtype = "next"
+    elif qtype == "other" and WHY_Q.search(low):
+        qtype = "why"
     # "who is the suspect?": the one asked about, named beside that word in an answer
     who_is = _WHO_IS.search(question.lower()) if qtype == "who" else None
     asked = next(iter(_tokens(who_is.group(1), question=True)), "") if who_is else ""
@@ -476,17 +493,41 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     wants_score = bool(_SCORE_Q.search(question.lower()))
     if wants_score:
         q_tokens -= _SCORE_WORDS
+    if qtype == "next":
+        q_tokens -= _NEXT_WORDS
     # "how old was she?", "how deep was it?": the measure itself is the question's point.
     wants_measure = qtype == "number" and bool(units) and not q_tokens
-    if not q_tokens and not wants_score and not wants_measure:
+    # "when did it happen?", "what happens next?": about the story's own event
+    about_event = not q_tokens and qtype in EVENT_KINDS
+    if not q_tokens and not wants_score and not wants_measure and not about_event:
         return []
     pool: list[tuple[str, str, list[str], Article, int]] = []
     df: Counter[str] = Counter()
+    leads: list[list[str]] = []
     for a in articles:
+        lead = _token_list(a.title)
         for i, s in enumerate(fact_sentences(a)):
             seq = _token_list(s)
             pool.append((a.id, s, seq, a, i))
             df.update(set(seq))
+            if i == 0:
+                lead += seq
+        leads.append(lead)
+    merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
+    if about_event:
+        event = centre(articles, leads)
+        sentences = [(p[1], set(p[2])) for p in pool]
+        for aid, sent, seq, art, place in pool:
+            toks = set(seq)
+            cover = event_score(toks, event, place)
+            if cover < MIN_COVER[qtype] or not fits(qtype, sent, art):
+                continue
+            if qtype == "next":
+                if overtaken(sent, toks, sentences):
+                    continue
+                cover = min(cover, 0.3)  # what is to come is told beside the event, not in it
+            _keep(merged, 1.0 + 5.0 * cover, aid, sent, toks)
+        return _ranked(merged, limit)
     n = max(1, len(pool))
     topic = {t for a in articles for t in _tokens(a.title)}
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
@@ -508,7 +549,6 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         if noun and df[noun]:
             must = noun
     needed = 0.5 * sum(weights.values())
-    merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
     for aid, sent, seq, art, place in pool:
         toks = set(seq)
         overlap = q_tokens & toks
@@ -529,8 +569,10 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             score *= _number_fit(sent, units, q_tokens)
         elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0
-        elif qtype == "how" and _tells_cause(sent, must):
+        elif qtype in ("how", "why") and _tells_cause(sent, must):
             score *= 1.5  # "died of pneumonia", "started after a short circuit"
+        elif qtype == "next" and fits("next", sent, art):
+            score *= 2.0  # "the talks will resume next week"
         elif qtype == "name" and _NAMING.search(sent):
             score *= 2.0  # "under the brand name Kisunla", "dubbed MS08-078"
         elif qtype in ("who", "where"):
@@ -543,18 +585,33 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
                 score *= 2.0 if named else 1.5
             if qtype == "where" and any(m.prep in ("in", "at", "near") for m in names):
                 score *= 1.5
-        key = re.sub(r"\W+", " ", sent.lower()).strip()
-        if key not in merged:
-            # A reworded copy of a sentence already kept cites its article there instead.
-            for other_key, (_, _, _, other_toks) in merged.items():
-                if len(toks & other_toks) / math.sqrt(len(toks) * len(other_toks) or 1) >= 0.75:
-                    key = other_key
-                    break
-        if key in merged:
-            old = merged[key]
-            merged[key] = (max(old[0], score), old[1], old[2] + [aid], old[3])
-        else:
-            merged[key] = (score, sent, [aid], toks)
+        _keep(merged, score, aid, sent, toks)
+    return _ranked(merged, limit)
+
+
+def _keep(
+    merged: dict[str, tuple[float, str, list[str], set[str]]],
+    score: float,
+    aid: str,
+    sent: str,
+    toks: set[str],
+) -> None:
+    """Keep a scored sentence; a reworded copy of one already kept cites its article there."""
+    key = re.sub(r"\W+", " ", sent.lower()).strip()
+    if key not in merged:
+        for other_key, (_, _, _, other_toks) in merged.items():
+            if len(toks & other_toks) / math.sqrt(len(toks) * len(other_toks) or 1) >= 0.75:
+                key = other_key
+                break
+    if key in merged:
+        old = merged[key]
+        merged[key] = (max(old[0], score), old[1], old[2] + [aid], old[3])
+    else:
+        merged[key] = (score, sent, [aid], toks)
+
+
+def _ranked(merged: dict[str, tuple[float, str, list[str], set[str]]], limit: int) -> list[Answer]:
+    """The kept sentences best first, down to a third of the best score."""
     if not merged:
         return []
     best = max(v[0] for v in merged.values())

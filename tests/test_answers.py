@@ -383,3 +383,56 @@ def test_who_is_the_suspect_prefers_the_sentence_naming_him_beside_the_word() ->
     assert suspect and "Ivo Kask" in suspect[0].sentence, suspect
     victim = answer_question(arts, "who was the victim?")
     assert victim and "Tam Holst" in victim[0].sentence, victim
+
+
+def _treaty_story() -> list[Article]:
+    return [
+        Article(
+            "t1",
+            "Velmar and Osterby sign border treaty",
+            "Velmar and Osterby signed a border treaty in Harlow on Tuesday, ending a 30-year "
+            "dispute over the Pellin river.\n"
+            "The treaty was signed because both governments wanted to open the river to "
+            "shipping.\n"
+            "Parliaments in both countries will vote on the treaty next month.",
+            "one.example",
+            published=datetime(2026, 5, 6, tzinfo=UTC),
+        ),
+        Article(
+            "t2",
+            "Border treaty signed in Harlow",
+            "The foreign ministers of Velmar and Osterby signed the border treaty on Tuesday.\n"
+            "The ceremony in Harlow lasted an hour.",
+            "two.example",
+            published=datetime(2026, 5, 6, tzinfo=UTC),
+        ),
+        Article(
+            "t3",
+            "Velmar, Osterby to sign border treaty",
+            "Velmar and Osterby are expected to sign a border treaty in Harlow on Tuesday.",
+            "three.example",
+            published=datetime(2026, 5, 4, tzinfo=UTC),
+        ),
+    ]
+
+
+def test_a_question_naming_only_what_it_asks_is_about_the_storys_event() -> None:
+    arts = _treaty_story()
+    when = answer_question(arts, "when did it happen?")
+    assert when and "signed" in when[0].sentence and "Tuesday" in when[0].sentence, when
+    where = answer_question(arts, "where did it happen?")
+    assert where and "Harlow" in where[0].sentence, where
+    why = answer_question(arts, "why did it happen?")
+    assert why and "because both governments" in why[0].sentence, why
+    ahead = answer_question(arts, "what happens next?")
+    assert ahead and "vote on the treaty next month" in ahead[0].sentence, ahead
+    # the early report's "are expected to sign" was overtaken by the signing
+    assert all("expected to sign" not in a.sentence for a in ahead), ahead
+
+
+def test_an_event_question_the_sources_do_not_answer_finds_nothing() -> None:
+    arts = [
+        Article("n1", "Velmar dock strike", "Dock workers in Velmar went on strike.", "one.example")
+    ]
+    assert answer_question(arts, "when did it happen?") == []
+    assert answer_question(arts, "why did it happen?") == []
