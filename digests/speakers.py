@@ -2,9 +2,11 @@
 
 The attribution is read where the sentence puts it: the subject of "said" before or after the
 quote ("Lavrov said that ...", "..., the commissioner told Peres"), the name after "said"
-("..., said Kassie Siegel"), the one an agency "quoted ... as saying", or "he"/"she" for the
-last person who spoke. A speaker the sentence names only by a description ("the Russian leader
-said") is left unnamed: another name in the sentence would be a misquote.
+("..., said Kassie Siegel"), the one an agency "quoted ... as saying", the subject of a
+participle that brings it ("Microsoft filed a notice, announcing it has ..."), or "he"/"she"
+for the latest person named who can be "he" or "she" (`Recent`). A speaker the sentence names
+only by a description ("the Russian leader said") is left unnamed: another name in the
+sentence would be a misquote.
 """
 
 from __future__ import annotations
