@@ -119,6 +119,11 @@ REFINE_MARGIN = 0.05  # batch review moves an article only when another story fi
 REFINE_ROUNDS = 3
 REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
+# A text of fewer distinct words than this ("Item 2", "Both ways") says too little to tell one
+# event from another: it starts its own story and takes no one in; one of fewer than
+# MIN_COPY_TERMS ("Live updates", "Morning briefing") is no one's copy, however alike.
+MIN_PLACE_TERMS = 2
+MIN_COPY_TERMS = 3
 # Batch second reading (see `split_by_second_reading`): a part of a story that the batch read
 # in reverse order places apart from the rest is split off when it holds at least this share
 # of the story's reports (and at least two): a substantial part is another event the reading
@@ -462,7 +467,8 @@ class StoryClusterer:
             self._clock = day
         self._maybe_retire()
 
-        scored = self._score_candidates(vec, day, dated, feats)
+        thin = len(vec) < MIN_PLACE_TERMS
+        scored = [] if thin else self._score_candidates(vec, day, dated, feats)
         best_idx, best_score, best_parts = (-1, 0.0, (0.0, 0.0, 1.0))
         if scored:
             best_idx, best_score, best_parts, _ = scored[0]
@@ -480,7 +486,7 @@ class StoryClusterer:
             tokens = lower_all(raw_tokens)
         match = self._dedup.add(article.id, text, candidates=dup_candidates, tokens=tokens)
         duplicate_of: str | None = None
-        if match is not None:
+        if match is not None and len(vec) >= MIN_COPY_TERMS:
             story_idx = self._story_of(match.original_id)
             if story_idx is not None and self._stories[story_idx].active:
                 found = next(((sc, p) for i, sc, p, _ in scored if i == story_idx), None)
@@ -542,6 +548,10 @@ class StoryClusterer:
                 note = _told_day_note(closest, feats)
                 if note is not None:
                     evidence = (*evidence, note)
+            elif thin:
+                evidence = (
+                    f"too few distinct words ({len(vec)}) to tell its event from another's",
+                )
             else:
                 evidence = ("no earlier story shares its distinctive words",)
             result = Assignment(article.id, sid, True, round(best_score, 4), evidence, None)
@@ -619,6 +629,7 @@ class StoryClusterer:
         out = [
             (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx]))
             for idx in closest[:MEMBER_CHECKS]
+            if len(self._stories[idx].centroid) >= MIN_PLACE_TERMS
         ]
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
@@ -858,7 +869,7 @@ class StoryClusterer:
         stories = self._stories
         out: list[tuple[float, int, int]] = []
         for i, st in enumerate(stories):
-            if not st.active or not st.article_ids:
+            if not st.active or not st.article_ids or len(st.centroid) < MIN_PLACE_TERMS:
                 continue
             top = sorted(st.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
             seen: set[int] = set()
@@ -868,7 +879,11 @@ class StoryClusterer:
                         continue
                     seen.add(j)
                     other = stories[j]
-                    if not other.active or not other.article_ids:
+                    if (
+                        not other.active
+                        or not other.article_ids
+                        or len(other.centroid) < MIN_PLACE_TERMS
+                    ):
                         continue
                     sim = _cosine(st.centroid, other.centroid) / ((st.norm * other.norm) or 1.0)
                     sim *= min(
@@ -1009,7 +1024,7 @@ class StoryClusterer:
                 if step > 0 and n % step == 0:
                     yield  # moves are decided on local state and applied at the end
                 aid = a.id
-                if dup_of[aid]:
+                if dup_of[aid] or len(vecs[aid]) < MIN_PLACE_TERMS:
                     continue
                 own, v = label[aid], vecs[aid]
                 day = _days(feats[aid].published)
@@ -1038,6 +1053,8 @@ class StoryClusterer:
                 hits.pop(own, None)
                 ranked = sorted([(-n, sid) for sid, n in hits.items()])[: CANDIDATES * 2]
                 for _, sid in ranked:
+                    if len(cents[sid]) < MIN_PLACE_TERMS:
+                        continue  # a story of too few words takes no one in
                     first, last = spans[sid]
                     in_time = time_factor(day, first, last)
                     if alone:

@@ -545,3 +545,21 @@ def test_retired_and_merged_stories_share_empty_features_that_stay_empty() -> No
     )
     assert not any(shared), shared
     assert sum(len(g.article_ids) for g in clusterer.groups()) == 6000
+
+
+def test_a_one_word_headline_joins_nothing_and_a_two_word_one_copies_nothing() -> None:
+    items = [
+        art("i1", "Item 2", "", "fixtures-a.example"),
+        art("i2", "Item 3", "", "fixtures-b.example", hours=1),
+        art("l1", "Live updates", "", "north-gazette.example", hours=2),
+        art("l2", "Live updates", "", "harbour-times.example", hours=3),
+    ]
+    groups, assignments = cluster_articles(items)
+    stories = {a: s.id for s in groups for a in s.article_ids}
+    assert stories["i1"] != stories["i2"]
+    assert all(a.duplicate_of is None for a in assignments.values())
+    online = StoryClusterer()
+    placed = [online.add(a) for a in items]
+    assert placed[0].story_id != placed[1].story_id
+    assert "too few distinct words (1)" in placed[1].evidence[0]
+    assert placed[3].duplicate_of is None
