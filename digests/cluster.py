@@ -124,6 +124,7 @@ DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its
 # MIN_COPY_TERMS ("Live updates", "Morning briefing") is no one's copy, however alike.
 MIN_PLACE_TERMS = 2
 MIN_COPY_TERMS = 3
+COPY_MIN_BODY_WORDS = 12  # a shorter body is read with its headline for the copy check
 # Batch second reading (see `split_by_second_reading`): a part of a story that the batch read
 # in reverse order places apart from the rest is split off when it holds at least this share
 # of the story's reports (and at least two): a substantial part is another event the reading
@@ -481,6 +482,10 @@ class StoryClusterer:
             recent = self._stories[best_idx].article_ids[-DUP_MEMBERS:]
             dup_candidates += [aid for aid in recent if aid not in dup_candidates]
         text = article.text if article.text and not article.text.isspace() else article.title
+        if text is article.text and len(text.split()) < COPY_MIN_BODY_WORDS:
+            # A body of a few words ("Comments", "Read more") is the feed's, not the story's:
+            # items alike only in it are no copies of each other.
+            text = f"{article.title}\n{text}"
         tokens = None
         if raw_tokens is not None and text is article.text:
             tokens = lower_all(raw_tokens)

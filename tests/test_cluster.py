@@ -563,3 +563,31 @@ def test_a_one_word_headline_joins_nothing_and_a_two_word_one_copies_nothing() -
     assert placed[0].story_id != placed[1].story_id
     assert "too few distinct words (1)" in placed[1].evidence[0]
     assert placed[3].duplicate_of is None
+
+
+def test_items_alike_only_in_a_feeds_few_word_body_are_no_copies() -> None:
+    items = [
+        art(
+            "h1",
+            "Velmar opens its first tidal power plant on the Pellin coast",
+            "Comments",
+            "links.example",
+        ),
+        art(
+            "h2",
+            "A self-hosted photo manager written in one weekend",
+            "Comments",
+            "links.example",
+            hours=1,
+        ),
+        art(
+            "h3",
+            "Why Osterby's old tram network still runs on 1920s parts",
+            "Comments",
+            "links.example",
+            hours=2,
+        ),
+    ]
+    groups, assignments = cluster_articles(items)
+    assert len(groups) == 3, groups
+    assert all(a.duplicate_of is None for a in assignments.values())
