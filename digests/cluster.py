@@ -311,7 +311,12 @@ def _serial_note(story: _Story, feats: TextFeatures) -> str | None:
     def shown(keys: Iterable[str]) -> str:
         parts = (k.partition(":") for k in sorted(keys))
         return ", ".join(
-            f"Q{n}" if s == "quarter" else f"{s.capitalize()} {n}" for s, _, n in parts
+            f"Q{n}"
+            if s == "quarter"
+            else f"{s.capitalize().replace('#', ' #')}{n}"
+            if s.endswith("#")
+            else f"{s.capitalize()} {n}"
+            for s, _, n in parts
         )
 
     return (

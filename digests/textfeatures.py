@@ -277,10 +277,15 @@ def serials(text: str, words: Container[str] | None = None) -> frozenset[str]:
     Without them, the lower-cased text is searched."""
     if words is None:
         words = text.lower()  # a substring test stands in for a word look-up
-    if not any(map(words.__contains__, _ANY_HINT)) and "Q" not in text:
+    if not any(map(words.__contains__, _ANY_HINT)) and "Q" not in text and "#" not in text:
         return _NONE
     found: set[str] = set()
     low = text.lower()
+    if "#" in text:
+        # "Frontier Diary #7", "Issue #12": a numbered instance of whatever series names it
+        found.update(
+            f"{m.group(1).lower()}#:{int(m.group(2))}" for m in _HASH_NUMBER.finditer(text)
+        )
     _add_serials(text, low, words, found)
     for domain, hints, steps in _STAGES:
         if not any(map(words.__contains__, hints)):
@@ -311,6 +316,7 @@ def _done(text: str, low: str, phrase: str) -> bool:
     return False
 
 
+_HASH_NUMBER = re.compile(r"\b([A-Z][A-Za-z'’-]+)\s+#(\d{1,4})\b")
 _ANY_HINT = (*_SERIAL_HINTS, *(hint for _, hints, _ in _STAGES for hint in hints))
 _NONE: frozenset[str] = frozenset()
 

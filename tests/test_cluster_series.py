@@ -22,11 +22,14 @@ from digests.textfeatures import extract, same_figure, serials, told_day_of_year
         ("second-quarter profit rose 4%", {"quarter:2"}),
         ("it delivered 48,310 scooters in the first quarter, down 9%", {"quarter:1"}),
         ("Game 7 is on Sunday", {"game:7"}),
+        ("Velmar Diary #7: the compiler runs", {"diary#:7"}),
+        ("Orvel Weekly Issue #12 is out", {"issue#:12"}),
         # not an instance: a period of a basketball game, a rocket's stage, a score, a count
         ("Rask scored 14 points in the fourth quarter", set()),
         ("the first stage separated after two minutes", set()),
         ("Lorne beat Dace 3-6, 6-3 in the final game of the set", set()),
         ("deliveries fell for the second consecutive quarter", set()),
+        ("the #1 seed lost in Velmar", set()),
     ],
 )
 def test_serials_name_the_instance_of_a_series(text: str, keys: set[str]) -> None:
@@ -183,3 +186,26 @@ def test_the_sentencing_is_another_story_than_the_verdict() -> None:
     groups, assignments = cluster_articles([*VERDICT, SENTENCE])
     assert sorted(sorted(g.article_ids) for g in groups) == [["j1", "j2", "j3"], ["j9"]]
     assert any("Case 2" in e for e in assignments["j9"].evidence)
+
+
+def test_numbered_posts_of_one_series_are_stories_of_their_own() -> None:
+    base = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    bodies = {
+        1: "This week I worked on the Velmar compiler port: the parser builds again and the "
+        "runtime starts, though the test suite passes only about half its cases.",
+        2: "More on the Velmar compiler port: the runtime no longer crashes on startup, and "
+        "the test suite now passes most of its cases after a week of fixes to the parser.",
+    }
+    posts = [
+        Article(
+            f"d{n}",
+            f"Velmar Diary #{n}: notes on porting the Velmar compiler",
+            body,
+            "velmar-dev.example",
+            published=base.replace(day=2 + n),
+        )
+        for n, body in bodies.items()
+    ]
+    groups, assignments = cluster_articles(posts)
+    assert len(groups) == 2, groups
+    assert any("Diary #1" in e for a in assignments.values() for e in a.evidence), assignments
