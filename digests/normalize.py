@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from digests.models import Dateline
+from digests.tokens import content_tokens
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,20 @@ def fingerprint(text: str) -> str:
     """Hash of the text with case, punctuation and spacing ignored (exact-duplicate key)."""
     norm = _NON_WORD.sub(" ", normalize_chars(text).casefold()).strip()
     return hashlib.blake2b(norm.encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+# Fewer words than this ("Live updates", "Morning briefing") are no evidence that two items
+# are one text: many outlets use them for different things.
+MIN_FINGERPRINT_WORDS = 3
+
+
+def article_fingerprint(title: str, text: str) -> str:
+    """The exact-duplicate key of an article's headline and body, or "" (no key) when they
+    hold too few words to be one outlet's text copied by another."""
+    joined = f"{title}\n{text}"
+    if len(content_tokens(joined)) < MIN_FINGERPRINT_WORDS:
+        return ""
+    return fingerprint(joined)
 
 
 def stable_id(*parts: str) -> str:

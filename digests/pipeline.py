@@ -21,7 +21,7 @@ from digests.cluster import (
 from digests.facts import FactSheet, extract_facts
 from digests.headlines import choose_headline
 from digests.models import Article, Assignment, Digest, Source, Story, StoryGroup
-from digests.normalize import canonical_url, fingerprint
+from digests.normalize import article_fingerprint, canonical_url
 from digests.store import Store
 
 log = logging.getLogger(__name__)
@@ -179,14 +179,17 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
             continue
         seen_ids.add(article.id)
         url = article.url
-        text_key = fingerprint(article.title + "\n" + article.text)
-        original = (by_url.get(url) if url else None) or by_text.get(text_key)
+        text_key = article_fingerprint(article.title, article.text)
+        original = (by_url.get(url) if url else None) or (
+            by_text.get(text_key) if text_key else None
+        )
         if original is not None:
             exact[article.id] = (original, "same URL" if url and url in by_url else "same text")
         else:
             if url:
                 by_url[url] = article.id
-            by_text[text_key] = article.id
+            if text_key:
+                by_text[text_key] = article.id
             originals.append(article)
         kept.append(article)
     groups, assignments = cluster_articles(originals)
@@ -402,7 +405,7 @@ class Newsroom:
             result = self._store.add_article(
                 article,
                 canonical_url=article.url,
-                fingerprint=fingerprint(article.title + "\n" + article.text),
+                fingerprint=article_fingerprint(article.title, article.text),
             )
             if step > 0 and n % step == 0:
                 yield
