@@ -571,6 +571,8 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             score *= 2.0
         elif qtype in ("how", "why") and _tells_cause(sent, must):
             score *= 1.5  # "died of pneumonia", "started after a short circuit"
+        elif qtype == "why" and fits("why", sent, art):
+            score *= 1.5  # "attributed the decline to ...", "amid a backlash"
         elif qtype == "next" and fits("next", sent, art):
             score *= 2.0  # "the talks will resume next week"
         elif qtype == "name" and _NAMING.search(sent):

@@ -436,3 +436,18 @@ def test_an_event_question_the_sources_do_not_answer_finds_nothing() -> None:
     ]
     assert answer_question(arts, "when did it happen?") == []
     assert answer_question(arts, "why did it happen?") == []
+
+
+def test_why_prefers_the_sentence_giving_a_cause() -> None:
+    arts = [
+        Article(
+            "y1",
+            "Orvel scooter sales fall",
+            "Orvel Motors said scooter sales fell 9% in the first quarter.\n"
+            "Sales fell amid a price war with cheaper imports, the company said.\n"
+            "Orvel sales fell in Velmar and Osterby alike.",
+            "one.example",
+        )
+    ]
+    answers = answer_question(arts, "why did sales fall?")
+    assert answers and "amid a price war" in answers[0].sentence, answers
