@@ -6,10 +6,12 @@ gives them away.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 
 from digests.models import Article
-from digests.sentences import article_sentences, sentence_key
+from digests.sentences import article_sentences, sentence_key, split_sentences
+from digests.tokens import content_tokens
 
 MIN_ARTICLES = 3  # an outlet's background paragraph reused once is still news
 MIN_STORIES = 2  # updates of one story repeat their own sentences legitimately
@@ -38,3 +40,66 @@ def recurring_sentences(
         if len(in_articles) >= MIN_ARTICLES and len(in_stories) >= MIN_STORIES:
             found.setdefault(source, set()).add(key)
     return {source: frozenset(keys) for source, keys in found.items()}
+
+
+def text_sentence_keys(article: Article) -> frozenset[str]:
+    """Every sentence of the text as the clusterer reads it, page furniture included."""
+    return frozenset(
+        sentence_key(s)
+        for line in article.text.splitlines()
+        for s in split_sentences(line)
+        if len(s.split()) >= MIN_WORDS
+    )
+
+
+MIN_WORDS = 5  # shorter lines ("Share this", "Comments") are another guard's business
+
+
+def repeated_sentences(
+    articles: Iterable[Article],
+    keys_of: Callable[[Article], Iterable[str]] = text_sentence_keys,
+) -> dict[str, frozenset[str]]:
+    """Per source, the sentence keys it repeats in at least MIN_ARTICLES articles under as
+    many different headlines: a footer or a promo, whatever stories the articles tell. The
+    clusterer must not read them, or an outlet's footer would make one story of its reports on
+    three events; unlike `recurring_sentences`, this needs no stories to be known yet."""
+    seen: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+    for article in articles:
+        title = frozenset(content_tokens(article.title))
+        for key in keys_of(article):
+            seen.setdefault((article.source, key), {})[article.id] = title
+    found: dict[str, set[str]] = {}
+    for (source, key), titles in seen.items():
+        if len(titles) >= MIN_ARTICLES and _unrelated(titles.values(), MIN_ARTICLES):
+            found.setdefault(source, set()).add(key)
+    return {source: frozenset(keys) for source, keys in found.items()}
+
+
+def _unrelated(titles: Iterable[frozenset[str]], need: int) -> bool:
+    """`need` headlines sharing no word: reports on different matters. Outlets' headlines on
+    one story share its names ("Tarvane"), and a quote every report of it carries is news."""
+    picked: list[frozenset[str]] = []
+    for title in titles:
+        if title and all(not (title & other) for other in picked):
+            picked.append(title)
+            if len(picked) >= need:
+                return True
+    return False
+
+
+def without_sentences(article: Article, keys: Collection[str]) -> Article:
+    """The article with those sentences taken out of its text (the same object when none
+    is in it), lines kept as they were."""
+    if not keys:
+        return article
+    lines: list[str] = []
+    dropped = False
+    for line in article.text.splitlines():
+        parts = split_sentences(line)
+        kept = [s for s in parts if sentence_key(s) not in keys]
+        if len(kept) != len(parts):
+            dropped = True
+            lines.append(" ".join(kept))
+        else:
+            lines.append(line)
+    return replace(article, text="\n".join(lines)) if dropped else article

@@ -10,7 +10,13 @@ from collections.abc import Callable, Collection, Generator, Iterable, Iterator,
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from digests.boilerplate import recurring_sentences, sentence_keys
+from digests.boilerplate import (
+    recurring_sentences,
+    repeated_sentences,
+    sentence_keys,
+    text_sentence_keys,
+    without_sentences,
+)
 from digests.cluster import (
     StoryClusterer,
     cluster_articles,
@@ -192,7 +198,11 @@ def cluster_batch(articles: Sequence[Article]) -> BatchResult:
                 by_text[text_key] = article.id
             originals.append(article)
         kept.append(article)
-    groups, assignments = cluster_articles(originals)
+    # An outlet's footer must not make one story of its reports on different events.
+    furniture = repeated_sentences(originals)
+    groups, assignments = cluster_articles(
+        [without_sentences(a, furniture.get(a.source, ())) for a in originals]
+    )
     members: dict[str, list[str]] = {g.id: list(g.article_ids) for g in groups}
     for copy_id, (original, reason) in exact.items():
         story_id = assignments[original].story_id
@@ -261,6 +271,9 @@ class Newsroom:
         # and each recent article's sentence keys, so a review does not split texts again.
         self._boilerplate: dict[str, frozenset[str]] = {}
         self._keys: dict[str, frozenset[str]] = {}
+        # Every sentence of each recent text, to find what an outlet repeats under unrelated
+        # headlines (a footer): the clusterer reads texts without it.
+        self._text_keys: dict[str, frozenset[str]] = {}
         self._dirty = False
         self._ingesting = 0  # ingests paused mid-way (see `ingest_steps`)
         self._reviewing = False  # a review paused mid-way (see `refresh_steps`)
@@ -270,9 +283,10 @@ class Newsroom:
         stored = {a.article_id: a for a in store.assignments()}
         history = [a for a in store.articles() if a.published is None or a.published >= since]
         arrived = store.ingested_since(now - REVIEW_WINDOW)
-        self._clusterer.warm_up(history)
-        for article in history:
-            self._clusterer.add(article)
+        placing = self._without_furniture(history, history)
+        self._clusterer.warm_up(placing)
+        for article, as_read in zip(history, placing, strict=True):
+            self._clusterer.add(as_read)
             if article.id in arrived:
                 self._remember(article, arrived[article.id])
         self._clusterer.merge_similar()
@@ -339,6 +353,23 @@ class Newsroom:
         self._seen_at[article.id] = when
         self._recent.append(article)
 
+    def _without_furniture(
+        self, articles: Sequence[Article], company: Iterable[Article]
+    ) -> list[Article]:
+        """`articles` as the clusterer should read them: without the sentences their outlet
+        repeats under unrelated headlines among `company` (see `repeated_sentences`)."""
+
+        def keys(a: Article) -> frozenset[str]:
+            found = self._text_keys.get(a.id)
+            if found is None:
+                found = self._text_keys[a.id] = text_sentence_keys(a)
+            return found
+
+        furniture = repeated_sentences(company, keys)
+        if not furniture:
+            return list(articles)
+        return [without_sentences(a, furniture.get(a.source, ())) for a in articles]
+
     def _review(self, now: datetime) -> None:
         run_steps(self._review_steps(now, 0))
 
@@ -351,8 +382,10 @@ class Newsroom:
         self._recent = self._recent[-REVIEW_MAX:]
         keep = {a.id for a in self._recent}
         self._seen_at = {k: v for k, v in self._seen_at.items() if k in keep}
+        self._text_keys = {a.id: k for a in self._recent if (k := self._text_keys.get(a.id))}
         if self._recent:
-            yield from self._clusterer.refine_steps(self._recent, step)
+            placing = self._without_furniture(self._recent, self._recent)
+            yield from self._clusterer.refine_steps(placing, step)
         self._find_boilerplate()
         self._activity = {}
         for group in self._clusterer.groups():
@@ -422,7 +455,14 @@ class Newsroom:
         # Another ingest may place articles during a pause: its changes then count here too
         # (saving them twice is harmless; the new-story count is only reported).
         before = {g.id: g.article_ids for g in self._clusterer.groups()}
-        placed = yield from self._clusterer.add_many_steps(fresh, step)
+        for n, article in enumerate(fresh, start=1):
+            self._text_keys[article.id] = text_sentence_keys(article)
+            if step > 0 and n % step == 0:
+                yield
+        outlets = {a.source for a in fresh}
+        company = [a for a in self._recent if a.source in outlets]  # only theirs can repeat
+        placing = self._without_furniture(fresh, [*company, *fresh])
+        placed = yield from self._clusterer.add_many_steps(placing, step)
         now = self._clock()
         for n, article in enumerate(fresh, start=1):
             self._remember(article, now)
