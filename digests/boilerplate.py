@@ -15,6 +15,7 @@ from digests.tokens import content_tokens
 
 MIN_ARTICLES = 3  # an outlet's background paragraph reused once is still news
 MIN_STORIES = 2  # updates of one story repeat their own sentences legitimately
+MIN_WORDS = 5  # shorter lines ("Share this", "Comments") are another guard's business
 
 
 def sentence_keys(article: Article) -> frozenset[str]:
@@ -50,9 +51,6 @@ def text_sentence_keys(article: Article) -> frozenset[str]:
         for s in split_sentences(line)
         if len(s.split()) >= MIN_WORDS
     )
-
-
-MIN_WORDS = 5  # shorter lines ("Share this", "Comments") are another guard's business
 
 
 def repeated_sentences(
