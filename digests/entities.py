@@ -256,6 +256,8 @@ ROLE_WORDS = frozenset(
         "supt",
         "atty",
         "amb",
+        "msgr",
+        "fr",
     ]
 )
 _ORG_WORDS = frozenset(
@@ -363,6 +365,7 @@ _TOKEN = r"(?:[A-Z][\w’'.-]*[\w’']|[A-Z]\.?)"
 TITLE_ABBREVIATIONS = frozenset(
     {"Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pvt", "Maj", "Adm", "Cmdr"}
     | {"Dr", "Mr", "Mrs", "Ms", "Prof", "Rev", "Det", "Insp", "Supt", "Atty", "Amb", "St"}
+    | {"Msgr", "Fr"}
 )
 _TITLE_ABBR = rf"(?:{'|'.join(sorted(TITLE_ABBREVIATIONS))})\.(?=[ \t]+[A-Z])"
 _WORD = rf"(?:\b{_TITLE_ABBR}|{_TOKEN})"
@@ -677,19 +680,30 @@ class EntityIndex:
             for w in set(tf):
                 holders.setdefault(w, []).append(full)
         containers: dict[str, Counter[str]] = {}
+        # Every "Given Surname" holding a lone word, by its given name: a surname two people
+        # share ("Gigante": Vincent and the Rev. Louis) belongs to neither for sure.
+        given: dict[str, list[tuple[str, str, int]]] = {}  # (root, given name, count)
         for s in surfaces:
             t = toks[s]
             if not t or s.isupper():
                 continue
             for full in holders.get(t[0], ()):
                 tf = toks[full]
-                if len(t) == 1 and full not in roles:
-                    continue  # a lone word only shortens a person's name
-                if len(tf) > len(t) and _contains(tf, t):
-                    containers.setdefault(s, Counter())[find(keys[full])] += surfaces[full] or 1
+                if not (len(tf) > len(t) and _contains(tf, t)):
+                    continue
+                if len(t) == 1:
+                    if _given_name(full, tf):
+                        person = (find(keys[full]), tf[0][:3], surfaces[full] or 1)
+                        given.setdefault(s, []).append(person)
+                    if full not in roles:
+                        continue  # a lone word only shortens a person's name
+                containers.setdefault(s, Counter())[find(keys[full])] += surfaces[full] or 1
         for s, options in containers.items():
             if find(keys[s]) in options:
                 continue
+            ranked = _people(given.get(s, []))
+            if len(ranked) >= 2 and ranked[1] >= ranked[0]:
+                continue  # two people as often: "Gigante" is neither for sure
             best = options.most_common(1)[0][0]
             union(best, keys[s])
         groups: dict[str, list[str]] = {}
@@ -738,6 +752,38 @@ class EntityIndex:
         """True when two surfaces name the same entity (a spelling variant is not a conflict)."""
         ea, eb = self.entity(a), self.entity(b)
         return ea is not None and ea is eb
+
+
+def _people(names: list[tuple[str, str, int]]) -> list[int]:
+    """How often each person is named, most first: full names of one entity, or with the same
+    given name ("Richard Nixon", "Richard M. Nixon"), are one person."""
+    groups: list[tuple[set[str], set[str], int]] = []
+    for root, first, n in names:
+        home = [g for g in groups if root in g[0] or first in g[1]]
+        roots, firsts, total = {root}, {first}, n
+        for g in home:
+            groups.remove(g)
+            roots |= g[0]
+            firsts |= g[1]
+            total += g[2]
+        groups.append((roots, firsts, total))
+    return sorted((g[2] for g in groups), reverse=True)
+
+
+def _given_name(surface: str, tokens: list[str]) -> bool:
+    """ "Vincent Gigante", "Joan Felt": a given name and a surname, not a role, an owner or
+    an acronym before it ("Prosecutor David Rossi", "AMD's Meyer", "ADA Fairman")."""
+    first = surface.split()[0]
+    return (
+        2 <= len(tokens) <= 3
+        and not _POSSESSIVE_IN.search(surface)
+        and not first.isupper()
+        and tokens[0] not in ROLE_WORDS
+        and first.rstrip(".") not in TITLE_ABBREVIATIONS
+    )
+
+
+_POSSESSIVE_IN = re.compile(r"['’]s\b")
 
 
 def _contains(full: list[str], part: list[str]) -> bool:

@@ -245,7 +245,7 @@ def _prepare(
         )
     index = EntityIndex("\n".join(s) for _, s in per_article)
     mentions_of = {t: find_mentions(t) for _, texts in per_article for t in texts}
-    sexes = sexes_of((mn for ms in mentions_of.values() for mn in ms), index)
+    sexes = sexes_of((mn for ms in mentions_of.values() for mn in ms), index, mentions_of)
     sents: list[StorySentence] = []
     for a, texts in per_article:
         ref = reference_date(a, hint)

@@ -82,6 +82,7 @@ _FEMALE = frozenset(
 _MALE = frozenset(
     [
         "mr",
+        "msgr",
         "sir",
         "lord",
         "spokesman",
@@ -106,10 +107,13 @@ _MALE = frozenset(
 )
 
 
-def sexes_of(mentions: Iterable[Mention], index: EntityIndex) -> dict[str, str]:
+def sexes_of(
+    mentions: Iterable[Mention], index: EntityIndex, sentences: Mapping[str, list[Mention]]
+) -> dict[str, str]:
     """Each person's sex as the titles and roles before the name tell it ("Ms. Davis",
-    "sheriff's spokeswoman Ann Lee"), when they all agree; people no title tells are left
-    out."""
+    "sheriff's spokeswoman Ann Lee"), when they all agree; else as the pronouns of sentences
+    naming them alone tell it ("Page said she ..."), by two to one at least; people neither
+    tells are left out. `sentences`: each sentence's mentions."""
     votes: dict[str, Counter[str]] = {}
     for mn in mentions:
         e = index.entity(mn.text)
@@ -121,7 +125,30 @@ def sexes_of(mentions: Iterable[Mention], index: EntityIndex) -> dict[str, str]:
                 votes.setdefault(e.name, Counter())[sex] += 1
     # Two votes apart leave it open: "Mr. Gray" and "Ms. Gray" are a son and his mother
     # whose surname alone reads as one name.
-    return {name: next(iter(c)) for name, c in votes.items() if len(c) == 1}
+    out = {name: next(iter(c)) for name, c in votes.items() if len(c) == 1}
+    said: dict[str, Counter[str]] = {}
+    for text, found in sentences.items():
+        named = [
+            (mn, e)
+            for mn in found
+            if (e := index.entity(mn.text)) is not None and e.kind in ("person", "other")
+        ]
+        people = {e.name for _, e in named}
+        if len(people) != 1:
+            continue
+        # only after the name: "her agent, Mark Roesler, said" tells nothing of Roesler
+        after = text[named[0][0].end :]
+        pronouns = {_PRONOUN_SEX[w.lower()] for w in _PRONOUNS.findall(after)}
+        if len(pronouns) == 1:
+            said.setdefault(people.pop(), Counter())[pronouns.pop()] += 1
+    for name, c in said.items():
+        (sex, n), *rest = c.most_common()
+        if name not in votes and n >= 2 and (not rest or n >= 2 * rest[0][1]):
+            out[name] = sex
+    return out
+
+
+_PRONOUNS = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 
 
 def quote_of(
@@ -145,7 +172,7 @@ def quote_of(
         and len(e.name) >= 3
         and not re.fullmatch(r"[A-Z.]{1,3}", e.name)
     ]
-    said = _attributed(text, m, named, recent)
+    said = _attributed(text, m, named, recent, index)
     if said is not None:
         return m.group(1).strip().rstrip(","), said
     speaker = ""
@@ -172,7 +199,7 @@ _SAY = "|".join(sorted(SPEECH_VERBS | {"stated", "announced", "mentions", "menti
 # before the verb), '..., the KCNA quoted him as saying'.
 _SAID_AFTER = re.compile(
     rf"[\s,.:;!?\"”'’)]*(?:(?P<verb>{_SAY})\s+(?P<obj>.{{1,80}})"
-    rf"|(?P<subj>[^,;:\"“”]{{1,80}}?)(?:,[^;:\"“”]{{1,80}}?,)?"
+    rf"|(?P<subj>[^,;:\"“”]{{1,80}}?)(?:,(?P<appo>[^;:\"“”]{{1,80}}?),)?"
     rf"\s+(?P<said>{_SAY}|was quoted as saying|quoted)\b"
     rf"(?P<rest>.*))",
     re.IGNORECASE | re.DOTALL,
@@ -180,7 +207,7 @@ _SAID_AFTER = re.compile(
 # Before it: 'Lavrov said that North Korea had "reaffirmed ..."', 'He added, "..."'.
 _SAID_BEFORE = re.compile(
     rf"(?:^|[.;:!?]\s+|,\s+|\band\s+)(?P<subj>[^,;:.!?\"“”]{{1,80}}?)"
-    rf"(?:,[^,\"“”]{{1,60}},)?\s+(?:{_SAY})\b[^\"“”]{{0,160}}$",
+    rf"(?:,(?P<appo>[^,\"“”]{{1,60}}),)?\s+(?:{_SAY})\b[^\"“”]{{0,160}}$",
     re.IGNORECASE | re.DOTALL,
 )
 # A participle clause that brings the quote: ', announcing it has "...'.
@@ -194,6 +221,7 @@ _VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|es)\b|\b(?:is|was|are|were|has|had|met
 _PHRASE_END = re.compile(
     r"[,;:]|" + "".join(rf"(?<!\b{a})" for a in TITLE_ABBREVIATIONS) + r"\.(?:\s|$)"
 )
+_OF_BODY = re.compile(r"\s+(?:of|at|from|for|with)\s+(?:the\s+)?")
 _PREPOSITION = re.compile(r"\s(?:in|at|with|on|of|during|to|after|before|for|from|when)\s")
 _PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
 
@@ -203,6 +231,7 @@ def _attributed(
     quote: re.Match[str],
     named: list[tuple[Mention, Entity]],
     recent: Recent,
+    index: EntityIndex,
 ) -> str | None:
     """The speaker a speech verb next to the quote names: its subject ("Lavrov said that",
     "..., the commissioner told Peres") or, after "said", its object ("..., said Siegel").
@@ -214,8 +243,12 @@ def _attributed(
         in a description ("the Russian leader")."""
         while hi > lo and text[hi - 1] in " ,":
             hi -= 1
-        inside = [e.name for mn, e in named if lo <= mn.start and mn.end == hi]
-        return inside[-1] if inside else ""
+        inside = [(mn, e.name) for mn, e in named if lo <= mn.start and mn.end <= hi]
+        if not inside or inside[-1][0].end != hi:
+            return ""
+        if len(inside) >= 2 and _OF_BODY.fullmatch(text, inside[-2][0].end, inside[-1][0].start):
+            return inside[-2][1]  # "the Rev. Larry Kroon of the Wasilla Bible Church"
+        return inside[-1][1]
 
     def leading(lo: int) -> str:
         """The name an object phrase gives ("said Gartner analyst Tuong Nguyen, ..."): its last
@@ -232,8 +265,18 @@ def _attributed(
         first = [x for x in inside if prep is None or x[0] < prep.start()]
         return (first or inside)[-1][1] if inside else ""
 
+    def subject_of(found: re.Match[str]) -> str:
+        """The name a speech verb's subject gives: its own last words ("Florida Gov. Ron
+        DeSantis said"), else a name set beside it ("The vice president of the union, Elias
+        Vrettakos, told ..."), else the one person its description fits ("the Russian leader
+        said" when one Russian president is named in the story)."""
+        name = ending(found.start("subj"), found.end("subj"))
+        if not name and found.group("appo"):
+            name = ending(found.start("appo"), found.end("appo"))
+        return name or _described(found.group("subj"), index)
+
     before = _SAID_BEFORE.search(text, 0, quote.start())
-    named_before = ending(before.start("subj"), before.end("subj")) if before else ""
+    named_before = subject_of(before) if before else ""
     after = _SAID_AFTER.match(text, quote.end())
     if after:
         if after.group("verb"):
@@ -252,13 +295,13 @@ def _attributed(
                 return found
         if _PRONOUN.match(subj):
             return named_before or recent.person(subj)
-        return ending(after.start("subj"), after.end("subj"))
+        return subject_of(after)
     if before:
         subj = before.group("subj").strip()
         last = subj.split()[-1] if subj else ""
         if _PRONOUN.match(last):
             return recent.person(last)
-        return ending(before.start("subj"), before.end("subj"))
+        return named_before
     saying = _SAYING.search(text, 0, quote.start())
     if saying:
         # "Microsoft filed a notice with the SEC, announcing it has "completed ...": the
@@ -271,3 +314,32 @@ def _attributed(
         ]
         return max(subject)[2] if subject else ""
     return None
+
+
+# "the Russian leader": a nationality or body, then a title
+_DESCRIPTION = re.compile(
+    r"\b(?:the|a)\s+((?:[A-Z][\w'’-]+\s+){1,3})(leader|president|premier|prime minister"
+    r"|minister|chancellor|king|queen|chief|head|ambassador|spokesman|spokeswoman)\s*$"
+)
+_HEADS = ("leader", "president", "premier", "prime minister", "chancellor", "king", "queen")
+
+
+def _described(phrase: str, index: EntityIndex) -> str:
+    """The one person whose role fits a description ("the Russian leader": "Russian
+    President"); "" when none or several do."""
+    m = _DESCRIPTION.search(phrase.strip())
+    if m is None:
+        return ""
+    marks = [w.lower() for w in m.group(1).split()]
+    title = m.group(2).lower()
+    titles = _HEADS if title == "leader" else (title,)
+    fits = [
+        e.name
+        for e in index.entities
+        if e.kind == "person"
+        and any(
+            all(w in r.lower().split() for w in marks) and any(t in r.lower() for t in titles)
+            for r in e.roles
+        )
+    ]
+    return fits[0] if len(fits) == 1 else ""

@@ -147,3 +147,30 @@ def test_a_titled_person_of_a_place_is_the_person_and_a_title_may_run_through_of
 def test_a_name_after_according_to_is_a_source_not_a_place() -> None:
     index = EntityIndex(["According to Ana Ferro, a director at Orvel, the cables will hold."])
     assert index.entity("Ana Ferro").kind != "place"  # type: ignore[union-attr]
+
+
+def test_a_surname_two_people_share_joins_neither() -> None:
+    texts = [
+        "Ivo Brann was convicted of fraud on Monday.",
+        "Brann appealed at once.",
+        "His brother, the Rev. Oskar Brann, spoke outside the court.",
+        "Ivo Brann was taken to Velmar prison.",
+        "Brann's lawyer said he would appeal.",
+        "Oskar Brann prayed for him.",
+    ]
+    index = EntityIndex(texts)
+    assert not index.same("Brann", "Oskar Brann")
+    assert not index.same("Brann", "Ivo Brann")
+    # one person written two ways is still one person: the surname joins them
+    index = EntityIndex(["Senator Ana Ferro spoke.", "Ana M. Ferro left.", "Ferro said no."])
+    assert index.same("Ferro", "Ana Ferro")
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
+    from digests.sentences import split_sentences
+
+    said = "Velmar asked Msgr. Ivo Kask and Prof. Ana Ferro to speak. They agreed."
+    assert split_sentences(said) == [
+        "Velmar asked Msgr. Ivo Kask and Prof. Ana Ferro to speak.",
+        "They agreed.",
+    ]

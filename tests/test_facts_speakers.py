@@ -152,3 +152,25 @@ def test_he_said_goes_to_a_plain_name_who_spoke_last() -> None:
     assert _quotes(text) == [
         "Tam Holst: “I have never seen the river climb so fast in forty years here”"
     ]
+
+
+def test_a_name_beside_a_description_or_one_fitting_it_speaks() -> None:
+    said = (
+        "The head of the dock workers' union, Tam Holst, said: \"We will not accept these "
+        'cuts to overtime pay under any circumstances."'
+    )
+    assert _speaker(said) == "Tam Holst"
+    said = (
+        '"I hope the next meeting will take place in our capital very soon," the Velmish '
+        "leader said."
+    )
+    index = EntityIndex(["Velmish President Ivo Brann met Ana Ferro.", said])
+    assert quote_of(said, find_mentions(said), index, "")[1] == "Ivo Brann"
+
+
+def test_the_speaker_of_a_body_is_the_person_not_the_body() -> None:
+    said = (
+        '"We have no idea what caused the fire at all," the Rev. Ivo Kask of the Velmar '
+        "Bible Church told reporters."
+    )
+    assert _speaker(said) == "Ivo Kask"
