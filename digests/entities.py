@@ -152,6 +152,15 @@ _STOP = frozenset(
         "had",
     ]
 )
+# Titles written short before a name; their full stop ends neither the name nor the sentence.
+TITLE_ABBREVIATIONS = frozenset(
+    {"Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pvt", "Maj", "Adm", "Cmdr"}
+    | {"Dr", "Mr", "Mrs", "Ms", "Prof", "Rev", "Det", "Insp", "Supt", "Atty", "Amb", "St"}
+    | {"Msgr", "Fr"}
+)
+_COURTESY = frozenset({"Mr", "Mrs", "Ms", "St"})  # no role ("St. Louis" is a place)
+
+
 # Words that make a preceding phrase a role ("Russian Culture Minister", "North Korean leader").
 ROLE_WORDS = frozenset(
     [
@@ -241,25 +250,8 @@ ROLE_WORDS = frozenset(
         "lawyer",
         "economist",
         "scientist",
-        # abbreviated titles ("Col. Ann Lee", "Rev. Al Sharpton")
-        "col",
-        "capt",
-        "cpl",
-        "pvt",
-        "maj",
-        "adm",
-        "cmdr",
-        "prof",
-        "rev",
-        "det",
-        "insp",
-        "supt",
-        "atty",
-        "amb",
-        "msgr",
-        "fr",
     ]
-)
+) | {a.lower() for a in TITLE_ABBREVIATIONS - _COURTESY}  # "Col. Ann Lee", "Rev. Al Sharpton"
 _ORG_WORDS = frozenset(
     [
         "agency",
@@ -362,11 +354,7 @@ _PLACE_PREP = frozenset(
 )
 _TOKEN = r"(?:[A-Z][\w’'.-]*[\w’']|[A-Z]\.?)"
 # "Gov. Ron DeSantis", "St. Louis": an abbreviated title's full stop does not end the name.
-TITLE_ABBREVIATIONS = frozenset(
-    {"Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pvt", "Maj", "Adm", "Cmdr"}
-    | {"Dr", "Mr", "Mrs", "Ms", "Prof", "Rev", "Det", "Insp", "Supt", "Atty", "Amb", "St"}
-    | {"Msgr", "Fr"}
-)
+
 _TITLE_ABBR = rf"(?:{'|'.join(sorted(TITLE_ABBREVIATIONS))})\.(?=[ \t]+[A-Z])"
 _WORD = rf"(?:\b{_TITLE_ABBR}|{_TOKEN})"
 _NAME_RE = re.compile(

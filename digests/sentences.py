@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from digests.dates import split_leading_dateline
+from digests.entities import TITLE_ABBREVIATIONS
 from digests.models import Article
 from digests.normalize import strip_template_tags
 
@@ -34,22 +35,6 @@ _ABBREV = frozenset(
         "mrs",
         "ms",
         "dr",
-        # titles before a name (see entities.TITLE_ABBREVIATIONS)
-        "capt",
-        "cpl",
-        "pvt",
-        "maj",
-        "adm",
-        "cmdr",
-        "prof",
-        "rev",
-        "det",
-        "insp",
-        "supt",
-        "atty",
-        "amb",
-        "msgr",
-        "fr",
         "st",
         "gov",
         "sen",
@@ -99,7 +84,7 @@ _ABBREV = frozenset(
         "ft",
         "mt",
     ]
-)
+) | {a.lower() for a in TITLE_ABBREVIATIONS}  # "Msgr. Ivo Kask" goes on
 
 
 # A sentence may open with a quote, a parenthesis or a bracket ("[In January 2022, ...": an
