@@ -267,6 +267,12 @@ def ends_with_abbrev(s: str) -> bool:
 _COMPLETED = re.compile(r".*[a-z0-9%)][.!?][\"”’')]?(?=\s+\S)")
 
 
+# A sentence a feed's excerpt cut short ("... and senior ...") states something only if this
+# many words came before the cut.
+MIN_ELIDED_WORDS = 10
+_ELIDED = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
 def content_sentences(article: Article) -> list[str]:
     """The article's prose sentences, without page furniture, captions, bylines or datelines."""
     title_key = _norm(article.title)
@@ -303,6 +309,8 @@ def content_sentences(article: Article) -> list[str]:
             key = _norm(s)
             if len(s.split()) < 5 or key in seen or _PHOTO.search(s):
                 continue
+            if _ELIDED.search(s) and len(s.split()) < MIN_ELIDED_WORDS:
+                continue  # "The shares were sold at ...": an excerpt cut before it said anything
             if _CAPTION_END.search(s) and not _PAST.search(s):
                 continue
             seen.add(key)

@@ -524,3 +524,15 @@ def test_a_figure_knows_the_unit_it_measures_in() -> None:
 def test_a_storm_category_is_no_figure_whatever_its_case() -> None:
     text = "The category 3 hurricane, a Category 4 storm a day earlier, had 120 mph winds."
     assert [q.text for q in find_quantities(text)] == ["120"]
+
+
+def test_an_excerpt_cut_before_it_said_anything_is_no_fact() -> None:
+    text = (
+        "Orvel Motors insider Ana Ferro sold 1,500 shares of the company's stock on Friday, "
+        "a filing showed. The shares were sold at ... Orvel's stock rose 3% on the week after "
+        "the company reported record scooter sales in Velmar and Osterby ..."
+    )
+    arts = [Article("x1", "Orvel insider sells shares", text, "alerts.example")]
+    facts = [f.text for f in extract_facts(arts, {}).facts]
+    assert not any(f.startswith("The shares were sold at") for f in facts), facts
+    assert any("record scooter sales" in f for f in facts), facts
