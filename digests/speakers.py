@@ -43,6 +43,11 @@ class Recent:
         """The latest person "he"/"she"/"him"/"her" can be: not one known to be of the other
         sex; "" when the last three all are."""
         want = _PRONOUN_SEX.get(pronoun.lower(), "")
+        known = [n for n in self.names[:3] if want == "f" and self.sexes.get(n) == "f"]
+        if known and self.sexes.get(self.names[0]) is None:
+            # "she said" after someone nothing tells of and a woman named before: most people
+            # news names without a title are men, so "she" is more likely the woman
+            return known[0]
         for name in self.names[:3]:
             if not want or self.sexes.get(name, want) == want:
                 return name

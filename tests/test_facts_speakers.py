@@ -174,3 +174,15 @@ def test_the_speaker_of_a_body_is_the_person_not_the_body() -> None:
         "Bible Church told reporters."
     )
     assert _speaker(said) == "Ivo Kask"
+
+
+def test_she_said_prefers_a_woman_named_before_to_a_name_nothing_tells_of() -> None:
+    text = (
+        "The Velmar river burst its banks on Monday, flooding 300 homes in the old town.\n"
+        "Ms. Ana Ferro, who runs the shelter, said 40 families had arrived by noon.\n"
+        "Analyst Tam Holst said the dam held overnight.\n"
+        '"We have beds for everyone who needs one tonight and more tomorrow," she said.'
+    )
+    assert _quotes(text) == [
+        "Ana Ferro: “We have beds for everyone who needs one tonight and more tomorrow”"
+    ]
