@@ -6,11 +6,12 @@ gives them away.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 
 from digests.models import Article
-from digests.sentences import article_sentences, sentence_key, split_sentences
+from digests.sentences import article_sentences, sentence_key
 from digests.tokens import content_tokens
 
 MIN_ARTICLES = 3  # an outlet's background paragraph reused once is still news
@@ -44,13 +45,17 @@ def recurring_sentences(
 
 
 def text_sentence_keys(article: Article) -> frozenset[str]:
-    """Every sentence of the text as the clusterer reads it, page furniture included."""
+    """Every sentence of the text as the clusterer reads it, page furniture included (split at
+    every full stop: a footer needs no care for "Dr.", and this runs on every report)."""
     return frozenset(
         sentence_key(s)
         for line in article.text.splitlines()
-        for s in split_sentences(line)
+        for s in _SENTENCE_END.split(line)
         if len(s.split()) >= MIN_WORDS
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def repeated_sentences(
@@ -61,16 +66,27 @@ def repeated_sentences(
     many different headlines: a footer or a promo, whatever stories the articles tell. The
     clusterer must not read them, or an outlet's footer would make one story of its reports on
     three events; unlike `recurring_sentences`, this needs no stories to be known yet."""
-    seen: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+    by_source: dict[str, list[Article]] = {}
     for article in articles:
-        title = frozenset(content_tokens(article.title))
-        for key in keys_of(article):
-            seen.setdefault((article.source, key), {})[article.id] = title
-    found: dict[str, set[str]] = {}
-    for (source, key), titles in seen.items():
-        if len(titles) >= MIN_ARTICLES and _unrelated(titles.values(), MIN_ARTICLES):
-            found.setdefault(source, set()).add(key)
-    return {source: frozenset(keys) for source, keys in found.items()}
+        by_source.setdefault(article.source, []).append(article)
+    out: dict[str, frozenset[str]] = {}
+    # One outlet at a time: a fortnight of a big stream is never held as sentences at once.
+    for source, own in by_source.items():
+        if len(own) < MIN_ARTICLES:
+            continue
+        seen: dict[str, dict[str, frozenset[str]]] = {}
+        for article in own:
+            title = frozenset(content_tokens(article.title))
+            for key in keys_of(article):
+                seen.setdefault(key, {})[article.id] = title
+        found = frozenset(
+            key
+            for key, titles in seen.items()
+            if len(titles) >= MIN_ARTICLES and _unrelated(titles.values(), MIN_ARTICLES)
+        )
+        if found:
+            out[source] = found
+    return out
 
 
 def _unrelated(titles: Iterable[frozenset[str]], need: int) -> bool:
@@ -93,7 +109,7 @@ def without_sentences(article: Article, keys: Collection[str]) -> Article:
     lines: list[str] = []
     dropped = False
     for line in article.text.splitlines():
-        parts = split_sentences(line)
+        parts = _SENTENCE_END.split(line)
         kept = [s for s in parts if sentence_key(s) not in keys]
         if len(kept) != len(parts):
             dropped = True

@@ -283,7 +283,7 @@ class Newsroom:
         stored = {a.article_id: a for a in store.assignments()}
         history = [a for a in store.articles() if a.published is None or a.published >= since]
         arrived = store.ingested_since(now - REVIEW_WINDOW)
-        placing = self._without_furniture(history, history)
+        placing = self._without_furniture(history, history, keep=False)
         self._clusterer.warm_up(placing)
         for article, as_read in zip(history, placing, strict=True):
             self._clusterer.add(as_read)
@@ -354,15 +354,19 @@ class Newsroom:
         self._recent.append(article)
 
     def _without_furniture(
-        self, articles: Sequence[Article], company: Iterable[Article]
+        self, articles: Sequence[Article], company: Iterable[Article], *, keep: bool = True
     ) -> list[Article]:
         """`articles` as the clusterer should read them: without the sentences their outlet
-        repeats under unrelated headlines among `company` (see `repeated_sentences`)."""
+        repeats under unrelated headlines among `company` (see `repeated_sentences`).
+        `keep`: remember each text's sentences for the next poll (the review window's only;
+        start-up reads a fortnight once)."""
 
         def keys(a: Article) -> frozenset[str]:
             found = self._text_keys.get(a.id)
             if found is None:
-                found = self._text_keys[a.id] = text_sentence_keys(a)
+                found = text_sentence_keys(a)
+                if keep:
+                    self._text_keys[a.id] = found
             return found
 
         furniture = repeated_sentences(company, keys)
