@@ -1,9 +1,10 @@
 """A story's headline: the clearest title its outlets gave it.
 
 A good headline is informative, of medium length and worded like the other sources' titles;
-it is never a wire slug, an "UPDATE 1-" or "LIVE:" label, or the outlet's own name. When no
-article has a usable title, the lead sentence most like the others' leads stands in, shortened
-where a phrase ends rather than mid-thought.
+it is never a wire slug, an "UPDATE 1-" or "LIVE:" label, or the outlet's own name. A short
+title ("DNA as Code") stands when no longer one does; only when no article has a usable title
+does the lead sentence most like the others' leads stand in, shortened where a phrase ends
+rather than mid-thought.
 """
 
 from __future__ import annotations
@@ -64,10 +65,10 @@ _STAMP_TEXT = (
 _STAMP_WORDS = frozenset(_STAMP_TEXT.split())
 
 
-def usable_title(t: str, source: str) -> bool:
+def usable_title(t: str, source: str, min_words: int = 4) -> bool:
     """Whether a cleaned title can stand as a headline: news words, not a slug or a stamp."""
     words = t.split()
-    if len(words) < 4:
+    if len(words) < min_words:
         return False
     if len([w for w in re.findall(r"[A-Za-z]+", t) if w.lower() not in _STAMP_WORDS]) < 2:
         return False  # a date and time, not news
@@ -93,6 +94,7 @@ def choose_headline(articles: Sequence[Article]) -> str:
     """The clearest title: informative, medium length, and worded like the other sources."""
     cands: list[tuple[str, str]] = []
     stand_ins: list[tuple[str, str]] = []
+    short: list[str] = []
     for a in articles:
         if a.title:
             t = clean_title(a.title, a.source)
@@ -111,6 +113,8 @@ def choose_headline(articles: Sequence[Article]) -> str:
             if usable_title(t, a.source):
                 # A live blog's title describes one moment of a moving story.
                 cands.append((t, "live" if re.search(r"\blive\b", a.title, re.I) else a.source))
+            elif usable_title(t, a.source, _SHORT_TITLE_WORDS):
+                short.append(t)
     # An outlet's own headline beats one made from an article's first sentence; it is worded
     # like the other reports' titles, made ones included ("Tara Reid Finally Checks Into
     # Rehab", not "Oh, it's been so long since we were on the rehab beat!").
@@ -134,6 +138,10 @@ def choose_headline(articles: Sequence[Article]) -> str:
             if score > best_score:
                 best, best_score = t, score
         return best
+    if short:
+        # "DNA as Code" is what its outlet called it; a blog's opening line ("Over the holidays
+        # I was chatting with my brother") is no headline. One word ("Moving") says too little.
+        return max(short, key=lambda t: (short.count(t), len(t.split())))
     # No usable title: the lead sentence most like the other articles' leads, shortened.
     leads = [sents[0] for a in articles if (sents := article_sentences(a))]
     if not leads:
@@ -186,6 +194,7 @@ _NO_END = frozenset((
     "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "very",
 ))  # fmt: skip
 _HEADLINE_MIN_WORDS = 6
+_SHORT_TITLE_WORDS = 2
 _HEADLINE_WORDS = 16
 
 

@@ -206,6 +206,19 @@ def test_headline_is_not_cut_at_an_abbreviation() -> None:
     assert choose_headline([gov]) == "Gov. Ana Lee opens the Harlow bridge to traffic"
 
 
+def test_a_short_title_beats_a_blog_opening_line() -> None:
+    body = "Over the holidays I was chatting with my cousin about her lab work. It was fun."
+    post = Article("h8", "Yeast as Code", body, "blog.example")
+    assert choose_headline([post]) == "Yeast as Code"
+    # One word says too little; a date is no title; a longer title still wins.
+    moving = Article("h9", "Moving", "I moved this blog to a new host last week.", "b.example")
+    assert choose_headline([moving]).startswith("I moved this blog")
+    dated = Article("h10", "June 06, 2013", "I moved this blog to a new host.", "b.example")
+    assert choose_headline([dated]).startswith("I moved this blog")
+    news = Article("h11", "Tarn ferry sinks off the coast", "A ferry sank.", "c.example")
+    assert choose_headline([post, news]) == "Tarn ferry sinks off the coast"
+
+
 def test_headline_without_titles_uses_a_short_lead() -> None:
     art = Article("h5", "", A.text, "x.example")
     head = choose_headline([art])
