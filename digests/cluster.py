@@ -117,6 +117,10 @@ NAME_RARE_MIN = 4
 MERGE_THRESHOLD = 0.5  # batch only: two stories this alike are one event started twice
 REFINE_MARGIN = 0.05  # batch review moves an article only when another story fits clearly better
 REFINE_ROUNDS = 3
+# A review starts a story of its own for a report that, read again, shares next to nothing
+# with the rest of its story or any of its members (two posts that met only through a footer
+# their outlet prints under everything): well under the join threshold, not a borderline fit.
+DETACH_BELOW = 0.1
 REFINE_MAX = 5_000  # larger batches keep the online result (the review holds every vector)
 DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its story
 # A text of fewer distinct words than this ("Item 2", "Both ways") says too little to tell one
@@ -995,7 +999,18 @@ class StoryClusterer:
             yield
         label = {aid: self._assignments[aid].story_id for aid in vecs}
         dup_of = {aid: self._assignments[aid].duplicate_of for aid in vecs}
+        for aid, orig in dup_of.items():
+            if orig is not None and orig in vecs and not self._still_copy(vecs, aid, orig):
+                # Read without what its outlet prints under everything, it copies nothing.
+                dup_of[aid] = None
+                old = self._assignments[aid]
+                self._assignments[aid] = replace(
+                    old,
+                    duplicate_of=None,
+                    evidence=(*old.evidence, f"no copy of {orig} on review: the words differ"),
+                )
         why: dict[str, str] = {}
+        starts: dict[str, str] = {}  # an article the review detached -> its new story
         moves_total = 0
         for _ in range(REFINE_ROUNDS):
             members: dict[str, list[str]] = {}
@@ -1088,6 +1103,17 @@ class StoryClusterer:
                         f"moved on review: fits story {best_sid} better ({best:.2f}"
                         f" vs {max(own_score, 0.0):.2f})"
                     )
+                elif (
+                    not alone
+                    and own_score < DETACH_BELOW
+                    and not self._assignments[aid].new_story
+                    and max(_cosine(v, vecs[m]) for m in members[own] if m != aid) < DETACH_BELOW
+                ):
+                    moves[aid] = starts.setdefault(aid, self._fresh_story_id(aid, label))
+                    why[aid] = (
+                        f"started a story of its own on review: shares too little with story"
+                        f" {own} ({max(own_score, 0.0):.2f}) or any other"
+                    )
             if not moves:
                 break
             moves_total += len(moves)
@@ -1096,7 +1122,29 @@ class StoryClusterer:
             if orig is not None and orig in label:
                 label[aid] = label[orig]
         self._rebuild(arts, feats, vecs, label, why)
+        for aid, sid in starts.items():
+            if label[aid] == sid:
+                self._assignments[aid] = replace(self._assignments[aid], new_story=True)
         return moves_total
+
+    @staticmethod
+    def _still_copy(vecs: dict[str, Vector], copy: str, original: str) -> bool:
+        """A copy found on the words as placed still shares most of its original's words as
+        the review reads them (an outlet's footer, now known, no longer counts)."""
+        if copy not in vecs or original not in vecs:
+            return True
+        return _cosine(vecs[copy], vecs[original]) >= COPY_MIN_COSINE
+
+    def _fresh_story_id(self, article_id: str, label: dict[str, str]) -> str:
+        """The id of a story the review starts with `article_id`: named after it, unless a
+        story of that name still exists."""
+        taken = {s.id for s in self._stories} | set(label.values())
+        new_id = story_id_for(article_id)
+        n = 0
+        while new_id in taken:
+            n += 1
+            new_id = story_id_for(f"{article_id}#{n}")
+        return new_id
 
     def split_by_second_reading(self, articles: Sequence[Article], other: dict[str, str]) -> int:
         """Batch step: split a story where a second reading of the same batch (`other`:
@@ -1205,7 +1253,11 @@ class StoryClusterer:
                 # Members that met only on review get their copy check now.
                 earlier = story.article_ids[-DUP_MEMBERS - 1 : -1]
                 match = self._dedup.compare(a.id, earlier)
-                if match is not None and self._figure_note(story, f) is None:
+                if (
+                    match is not None
+                    and self._figure_note(story, f) is None
+                    and self._still_copy(vecs, a.id, match.original_id)
+                ):
                     copy, orig = a.id, match.original_id
                     if self._is_original_of(a, orig):
                         copy, orig = orig, a.id

@@ -88,3 +88,27 @@ def test_sentences_reports_on_one_story_share_are_no_footer() -> None:
         )
     ]
     assert repeated_sentences(arts) == {}
+
+
+def test_two_reports_that_met_through_a_footer_part_once_a_third_shows_it(
+    tmp_path: Path,
+) -> None:
+    """One poll apart, the first two reports cannot yet tell the footer from news and share a
+    story; the third shows it is furniture, and the review starts the second a story of its
+    own (it never moves into another: none fits)."""
+    store = Store.open(f"sqlite:///{tmp_path / 'footer.db'}")
+    now = [T0]
+    try:
+        room = Newsroom(store, clock=lambda: now[0])
+        first, second, third = _courier()
+        for n, article in enumerate((first, second, third), start=1):
+            now[0] = T0 + timedelta(hours=n)
+            room.ingest([article])
+            if n == 2:
+                assert len(room.stories()) == 1  # what a footer alone can do
+        stories = room.stories()
+        assert sorted(len(s.articles) for s in stories) == [1, 1, 1]
+        assert "started a story of its own on review" in room.why(second.id)
+        assert not any("newsletter" in f.text for s in stories for f in s.facts)
+    finally:
+        store.close()
