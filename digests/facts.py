@@ -28,6 +28,7 @@ from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
 from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, Mention, find_mentions
 from digests.event_date import anchored_weekday, position_of, reported_day, with_event_date
+from digests.headlines import clean_title
 from digests.models import Article, Disagreement, Fact, FactKind
 from digests.quantities import Quantity, counted_words, find_quantities, in_range
 from digests.sentences import (
@@ -95,12 +96,15 @@ _PROSPECT = re.compile(
 _EARLIER_OPENING = re.compile(
     r"(?:(?:In|By|Back in|During) (?:\w+ )?(?P<year>(?:19|20)\d\d)\b"
     r"|When\b[^,]{0,80}\b(?P<when>(?:19|20)\d\d),"
-    r"|(?:Previously|Last year|In the past)\b)"
+    r"|(?:Previously|Last year|In the past|Earlier this (?:year|month)|Last month|Years ago)\b)"
 )
 # Its coverage gain for the top eight is scaled by this: the event's own details come first
 # (pages-devset: first 8 together 72 -> 73 of 100; Chandrayaan-2's 2019 crash, the iPhone's 2007
 # queues and the earlier verdict leave the top eight).
 W_BACKGROUND = 0.5
+# A lone outlet's opening sentence that shares this many more of its headline's words than the
+# best-scored one is its event fact (see `_event_fact`).
+TITLE_LEAD_WORDS = 2
 _LONG_AGO = re.compile(r"\b(?:years|decades) ago\b", re.IGNORECASE)
 _BORN = re.compile(r"\b(?:was|were) born\b")
 _SUBORDINATE = re.compile(
@@ -621,7 +625,8 @@ def _rank(
     years = _story_years(articles, sents)
     chosen: list[_Scored] = []
     if leads:
-        chosen.append(_event_fact(leads, years))
+        titled = frozenset(t for a in articles for t in content_tokens(clean_title(a.title)))
+        chosen.append(_event_fact(leads, years, titled if n_sources == 1 else frozenset()))
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored[:W_POOL] if x not in chosen]
     weights = _concept_weights(df)
@@ -675,7 +680,9 @@ def _rank(
     return _Ranking(sents, index, sources, scored, chosen, bool(leads))
 
 
-def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
+def _event_fact(
+    leads: Sequence[_Scored], years: Collection[int], title: frozenset[str] = frozenset()
+) -> _Scored:
     """The event fact: the best-supported lead sentence that stands on its own.
 
     A lead telling background is passed over when another lead can stand alone: a birth
@@ -683,7 +690,12 @@ def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
     time ("Previously, agencies were required ..."), one leaning on the sentence before ("But
     more than half of the 288 candidates ..."), one naming no one and nothing ("The warship
     immediately altered towards the suspicious vessels"), or one told as years ago ("The
-    regulator blocked Sennet's purchase of Kessa Net three years ago")."""
+    regulator blocked Sennet's purchase of Kessa Net three years ago").
+
+    `title`: the words of a lone outlet's headline. With no second outlet to confirm one
+    opening over another, the one its own headline retells is the news ("Toyota shows four
+    nursing robots": "Toyota showcased four robots yesterday", not the scene-setting "Honda
+    isn't the only carmaker in robotics")."""
     alone = [
         x
         for x in leads
@@ -702,7 +714,13 @@ def _event_fact(leads: Sequence[_Scored], years: Collection[int]) -> _Scored:
     near = [x for x in done if x[0] >= pool[0][0] - 3]
     # Failing that, an outlet's opening that tells what was done, however far below.
     opening = [x for x in done if min(m.pos for m in x[1].members) == 0]
-    return (near or opening or pool)[0]
+    ranked = near or opening or pool
+    if title and len(ranked) > 1:
+        # Only clearly more of the headline's words: one shared word ("cloud") is chance.
+        best = max(ranked, key=lambda x: len(x[2].tokens & title))
+        if len(best[2].tokens & title) >= len(ranked[0][2].tokens & title) + TITLE_LEAD_WORDS:
+            return best
+    return ranked[0]
 
 
 def _support(

@@ -314,6 +314,28 @@ def test_a_lead_with_a_could_clause_still_states_the_event() -> None:
     assert "About 900 farmers drove tractors into Tarn" in sheet.facts[0].text
 
 
+def test_a_lone_outlets_event_is_the_opening_its_headline_retells() -> None:
+    scene = (
+        "Velmar is not the only carmaker in the region building machines for hospitals, and "
+        "Orsk Motors has worked in this field for some years."
+    )
+    news = "Orsk showed three nursing robots for care homes at a fair in Tarn on Monday."
+    text = f"{scene} {news} The robots lift patients from beds. Sales start next year."
+    art = Article("r1", "Orsk Motors shows three nursing robots for care homes", text, "o.example")
+    sheet = extract_facts([art], {})
+    assert sheet.facts[0].kind == "event" and sheet.facts[0].text.startswith("Orsk showed three")
+    # One more shared word is chance: the scene-setter stays.
+    vague = Article("r2", "Orsk robots", text, "o.example")
+    assert extract_facts([vague], {}).facts[0].text.startswith("Velmar is not the only")
+
+
+def test_an_opening_told_as_earlier_this_year_is_background() -> None:
+    before = "Earlier this year, Halvik opened a card wallet for the shops it serves in Tarn."
+    news = "Halvik on Monday added tap-free payments to the wallet for shoppers in Tarn."
+    art = Article("w1", "", f"{before} {news} Shops pay no fee.", "h.example")
+    assert extract_facts([art], {}).facts[0].text.startswith("Halvik on Monday added")
+
+
 def test_a_lost_space_after_a_full_stop_still_ends_the_sentence() -> None:
     text = "Orvik won a 21st straight match at the majors.The Tarnian is the fifth to do so."
     assert split_sentences(text) == [
