@@ -625,8 +625,13 @@ def _rank(
     years = _story_years(articles, sents)
     chosen: list[_Scored] = []
     if leads:
-        titled = frozenset(t for a in articles for t in content_tokens(clean_title(a.title)))
-        chosen.append(_event_fact(leads, years, titled if n_sources == 1 else frozenset()))
+        reports = [a for a in articles if a.id not in duplicates]
+        titled = (
+            frozenset(content_tokens(clean_title(reports[0].title)))
+            if len(reports) == 1
+            else frozenset()
+        )
+        chosen.append(_event_fact(leads, years, titled))
     # Greedy selection that rewards new information (maximal marginal relevance).
     remaining = [x for x in scored[:W_POOL] if x not in chosen]
     weights = _concept_weights(df)
@@ -692,7 +697,7 @@ def _event_fact(
     immediately altered towards the suspicious vessels"), or one told as years ago ("The
     regulator blocked Sennet's purchase of Kessa Net three years ago").
 
-    `title`: the words of a lone outlet's headline. With no second outlet to confirm one
+    `title`: the words of a lone report's headline. With no second report to confirm one
     opening over another, the one its own headline retells is the news ("Toyota shows four
     nursing robots": "Toyota showcased four robots yesterday", not the scene-setting "Honda
     isn't the only carmaker in robotics")."""
