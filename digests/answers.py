@@ -218,6 +218,10 @@ die dies died dying dead death deaths deadly deadliest kill kills killed killing
 | outage outages blackout blackouts
 | evacuate evacuates evacuated evacuating evacuation evacuations evacuee evacuees
 | founder founders founded founding | chair chairs chairman chairwoman chairperson
+| head heads headed chief chiefs boss bosses leader leaders
+| wrong fail fails failed failing failure failures malfunction malfunctions malfunctioned
+  glitch glitches anomaly anomalies fault faults faulty problem problems mishap mishaps
+  setback setbacks leak leaks leaked leaking
 """
 # Words of several, each read as one word ("chief executive" is a CEO).
 _PHRASES = (
@@ -233,6 +237,8 @@ _PHRASES = (
     (re.compile(r"\b(?:take|takes|took|taken|taking) place\b"), "happen"),
     (re.compile(r"\b(?:take|takes|took|taken|taking) over\b(?! as\b)"), "takeover"),
     (re.compile(r"\bstep(?:s|ped|ping)? down\b"), "resign"),
+    # "who leads ISRO?" asks for its head; "led to" and "took the lead" are no one's post.
+    (re.compile(r"(?<=\bwho )(?:leads|led|runs|ran)\b(?! to\b)"), "head"),
     (
         re.compile(
             r"\b(?:without|lost|lose|loses|losing) (?:power|electricity)\b"
@@ -257,6 +263,11 @@ _FILLER = re.compile(
 # Words too common to be what a question is about ("how many people died?" is about dying).
 _NEXT_WORDS = frozenset({"next", "step", "now"})
 _GENERIC = "people person persons man men woman women number total day days"
+# A measure question about the story's event ("how long did the match last?"), when no sentence
+# with its word gives the measure, is answered by the sentences stating the event that do;
+# shares of the event's headline and lead words (see `event_answers.centre`):
+MEASURE_EVENT_COVER = 0.1  # ...the question's word is told of the event this fully
+MEASURE_ANSWER_COVER = 0.15  # ...and the answer states the event at least this fully
 # A sum of money states a price ("for $68.7 billion" answers "how much did they pay?").
 _MONEY = re.compile(
     r"(?:[$€£¥₹]|\b[a-z]{1,2}\$)\s?\d[\d,.]*(?:\s*(?:million|billion|trillion|bn)\b)?"
@@ -372,6 +383,8 @@ def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
     if not units and asked & _tokens("price") and _MONEY.search(sent.lower()):
         best = 3.0  # "how much did they pay?": a sum of money is the figure asked for
     for qty in found:
+        if units and units != _MEASURES["old"] and qty.unit.lower().endswith("-old"):
+            continue  # "the 22-year-old" is someone's age, no duration
         words = {w.lower().strip("-") for n in qty.nouns for w in n.split("-")}
         words.add(qty.unit.lower())
         if units and words & units:
@@ -533,15 +546,32 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
     if wants_score:
         pool = [p for p in pool if _SCORE.search(p[1])]
+    found = _point(q_tokens, kind, topic, df, n) if q_tokens else ("", {})
+    if found is None:
+        return []
+    must, weights = found
+    if (
+        qtype == "number"
+        and units
+        and must
+        and not any(must in p[2] and _states_measure(p[1], units) for p in pool)
+    ):
+        # "how long did the match last?": no sentence naming the match gives a duration, but
+        # the match is the story's event ("Sinner beat Medvedev") and a sentence stating the
+        # event gives one ("won 3-6, 3-6, 6-4, 6-4, 6-3 in three hours and 44 minutes").
+        event = centre(articles, leads)
+        if any(
+            must in p[2] and event_score(set(p[2]), event, p[4]) >= MEASURE_EVENT_COVER
+            for p in pool
+        ):
+            wants_measure, must = True, ""
+            weights = dict.fromkeys(weights, 0.0)
+            pool = [p for p in pool if event_score(set(p[2]), event, p[4]) >= MEASURE_ANSWER_COVER]
     told: Counter[str] = Counter()  # how many sentences give each figure of the measure
     if wants_measure:
         pool = [p for p in pool if _states_measure(p[1], units)]
         for p in pool:
             told.update(set(re.findall(r"\d[\d,.]*", p[1])))
-    found = _point(q_tokens, kind, topic, df, n) if q_tokens else ("", {})
-    if found is None:
-        return []
-    must, weights = found
     # "how many aces did Zverev hit?": the figure counts aces, whatever verb tells it.
     counted = _COUNTED_Q.search(question.lower())
     if counted:
@@ -562,7 +592,8 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
             # the figure most sources agree on ("aged 85") before a side one ("27-year-old")
             agreed = max((told[f] for f in re.findall(r"\d[\d,.]*", sent)), default=0)
             score += 1.0 + 0.5 * math.log(1 + agreed)
-        score /= 1 + 0.05 * max(0, _spread(seq, overlap) - 2)
+        if overlap:  # a measure asked of the event alone has no words to keep together
+            score /= 1 + 0.05 * max(0, _spread(seq, overlap) - 2)
         # News puts what matters first: of equal matches, the one nearer its lead wins.
         score /= 1 + 0.02 * min(place, 10)
         if qtype == "number" and not wants_measure:

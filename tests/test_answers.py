@@ -451,3 +451,61 @@ def test_why_prefers_the_sentence_giving_a_cause() -> None:
     ]
     answers = answer_question(arts, "why did sales fall?")
     assert answers and "amid a price war" in answers[0].sentence, answers
+
+
+MATCH = [
+    Article(
+        "m1",
+        "Orvik beats Telmann in Harlow Open final",
+        "Orvik beat Telmann 3-6, 6-4, 6-4, 7-5 in three hours and 12 minutes to win the Harlow "
+        "Open final on Sunday.\nTelmann came into the match having won their last two meetings, "
+        "and the 24-year-old led early.\nThe Velish crowd stayed long after the match ended.",
+        "one.example",
+    ),
+    Article(
+        "m2",
+        "Orvik wins Harlow Open",
+        "Orvik won the Harlow Open final on Sunday, beating Telmann in four sets.",
+        "two.example",
+    ),
+]
+
+
+def test_how_long_did_the_match_last_is_answered_by_the_event_with_its_duration() -> None:
+    answers = answer_question(MATCH, "how long did the match last?")
+    assert answers and "three hours and 12 minutes" in answers[0].sentence
+    # No sentence naming the match gives a length; an age ("the 24-year-old") is none either.
+    assert not any("24-year-old" in a.sentence for a in answers)
+    # A word told of something else than the event borrows no duration from it.
+    crowd = answer_question(MATCH, "how long did the crowd stay?")
+    assert not any("three hours" in a.sentence for a in crowd), crowd
+
+
+def test_what_went_wrong_finds_failures_in_their_own_words() -> None:
+    arts = [
+        Article(
+            "w1",
+            "Tarn rocket lost after launch",
+            "The Tarn rocket lifted off on time from Osk on Monday.\nMinutes later its second "
+            "stage failed and a fuel leak sent it spinning.\nThe agency plans another launch.",
+            "one.example",
+        )
+    ]
+    for q in ("what went wrong?", "was there a problem?", "did anything fail?"):
+        answers = answer_question(arts, q)
+        assert answers and "second stage failed" in answers[0].sentence, q
+
+
+def test_who_leads_is_answered_by_the_one_heading_it() -> None:
+    arts = [
+        Article(
+            "h1",
+            "Velish space agency lands probe",
+            "The Velish space agency landed its probe on the Moon on Monday.\nAgency chief Ana "
+            "Dorosheva said the landing led to cheers in the control room.",
+            "one.example",
+        )
+    ]
+    for q in ("who leads the agency?", "who heads the agency?", "who runs the agency?"):
+        answers = answer_question(arts, q)
+        assert answers and "Ana Dorosheva" in answers[0].sentence, q
