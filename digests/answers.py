@@ -274,6 +274,8 @@ _MONEY = re.compile(
     r"|\b\d[\d,.]*(?:\s*(?:million|billion|trillion))?"
     r"\s*(?:dollars?|euros?|pounds?|crowns?|yen|yuan|rupees?|francs?)\b"
 )
+# Someone's height as news writes it: "the 6-foot-9 senior", "5-foot-8".
+_HEIGHT = re.compile(r"\d{1,2}[- ](?:foot|feet|ft)[- ]\d{1,2}\b")
 # A figure's time of day ("at 5 pm") is no prime minister.
 _PM_TIME = re.compile(r"(?<=\d)\s*pm\b")
 
@@ -385,6 +387,8 @@ def _number_fit(sent: str, units: frozenset[str], asked: set[str]) -> float:
     for qty in found:
         if units and units != _MEASURES["old"] and qty.unit.lower().endswith("-old"):
             continue  # "the 22-year-old" is someone's age, no duration
+        if units and units != _MEASURES["tall"] and _HEIGHT.match(sent, qty.start):
+            continue  # "the 6-foot-9 senior" is his height, no distance
         words = {w.lower().strip("-") for n in qty.nouns for w in n.split("-")}
         words.add(qty.unit.lower())
         if units and words & units:

@@ -509,3 +509,17 @@ def test_who_leads_is_answered_by_the_one_heading_it() -> None:
     for q in ("who leads the agency?", "who heads the agency?", "who runs the agency?"):
         answers = answer_question(arts, q)
         assert answers and "Ana Dorosheva" in answers[0].sentence, q
+
+
+def test_a_height_is_no_distance() -> None:
+    arts = [
+        Article(
+            "t1",
+            "Tarn Heels beat Osk",
+            "The 6-foot-9 senior scored 30 points as the Heels beat Osk on Thursday.\n"
+            "The Heels bus drove 40 miles to the game.",
+            "s.example",
+        )
+    ]
+    assert answer_question(arts, "how far did the Heels go?")[0].sentence.startswith("The Heels")
+    assert answer_question(arts, "how tall is the senior?")[0].sentence.startswith("The 6-foot")
