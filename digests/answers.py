@@ -107,7 +107,10 @@ _WHICH_Q = re.compile(
 # How something came about, right after the verb asked about: "died of pneumonia", "started
 # after a short circuit", "collapsed due to".
 _CAUSE = re.compile(
-    r"\w*\s+(?:[a-z0-9,.]+\s+)?(?:of|from)\s"  # "died of", "died Thursday of"
+    # "died of", "died Thursday of"; "fell from 443,956", "a drop from a year earlier" is a
+    # change measured, not caused
+    r"\w*\s+(?:[a-z0-9,.]+\s+)?(?:of|from)\s(?![$€£]?\d|(?:a|the|last|previous)\s+"
+    r"(?:year|quarter|month|week|same|period|record)|(?:a\s+)?year\s+(?:earlier|ago|before))"
     r"|\w*\s+(?:[a-z0-9,.]+\s+){0,8}?(?:after|following|due to|because(?: of)?|caused by"
     r"|as a result of)\s"
 )
@@ -263,6 +266,10 @@ _FILLER = re.compile(
 # Words too common to be what a question is about ("how many people died?" is about dying).
 _NEXT_WORDS = frozenset({"next", "step", "now"})
 _GENERIC = "people person persons man men woman women number total day days"
+# To "why?", a sentence giving a cause of the verb asked ("fell because") scores this many
+# times one that gives none; one giving a cause elsewhere ("blamed softer sales on") less.
+WHY_CAUSE = 3.0
+WHY_CAUSE_NEAR = 2.0
 # A measure question about the story's event ("how long did the match last?"), when no sentence
 # with its word gives the measure, is answered by the sentences stating the event that do;
 # shares of the event's headline and lead words (see `event_answers.centre`):
@@ -532,19 +539,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         leads.append(lead)
     merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
     if about_event:
-        event = centre(articles, leads)
-        sentences = [(p[1], set(p[2])) for p in pool]
-        for aid, sent, seq, art, place in pool:
-            toks = set(seq)
-            cover = event_score(toks, event, place)
-            if cover < MIN_COVER[qtype] or not fits(qtype, sent, art):
-                continue
-            if qtype == "next":
-                if overtaken(sent, toks, sentences):
-                    continue
-                cover = min(cover, 0.3)  # what is to come is told beside the event, not in it
-            _keep(merged, 1.0 + 5.0 * cover, aid, sent, toks)
-        return _ranked(merged, limit)
+        return _about_event(pool, centre(articles, leads), qtype, limit)
     n = max(1, len(pool))
     topic = {t for a in articles for t in _tokens(a.title)}
     topic |= {t for t, c in df.items() if c >= 0.4 * n and n >= 3}
@@ -554,6 +549,7 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
     if found is None:
         return []
     must, weights = found
+    event: dict[str, float] = {}
     if (
         qtype == "number"
         and units
@@ -583,6 +579,8 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         if noun and df[noun]:
             must = noun
     needed = 0.5 * sum(weights.values())
+    causes: dict[str, tuple[float, str, list[str], set[str]]] = {}  # to "why?": the answers
+    event_told = False  # a sentence saying the question's point states the story's event
     for aid, sent, seq, art, place in pool:
         toks = set(seq)
         overlap = q_tokens & toks
@@ -605,9 +603,14 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         elif qtype == "when" and (find_dates(sent, reference_date(art)) or _CLOCK.search(sent)):
             score *= 2.0
         elif qtype in ("how", "why") and _tells_cause(sent, must):
-            score *= 1.5  # "died of pneumonia", "started after a short circuit"
+            # "died of pneumonia", "started after a short circuit"; to "why?" a sentence
+            # without a cause is hardly an answer
+            score *= WHY_CAUSE if qtype == "why" else 1.5
+            if qtype == "why":
+                _keep(causes, score, aid, sent, toks)
         elif qtype == "why" and fits("why", sent, art):
-            score *= 1.5  # "attributed the decline to ...", "amid a backlash"
+            score *= WHY_CAUSE_NEAR  # "attributed the decline to ...", "amid a backlash"
+            _keep(causes, score, aid, sent, toks)
         elif qtype == "next" and fits("next", sent, art):
             score *= 2.0  # "the talks will resume next week"
         elif qtype == "name" and _NAMING.search(sent):
@@ -622,7 +625,42 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
                 score *= 2.0 if named else 1.5
             if qtype == "where" and any(m.prep in ("in", "at", "near") for m in names):
                 score *= 1.5
+        if qtype == "why" and not event_told:
+            event = event or centre(articles, leads)
+            event_told = event_score(toks, event, place) >= MIN_COVER["when"]
         _keep(merged, score, aid, sent, toks)
+    if qtype == "why":
+        # To "why?" only a sentence giving a cause answers ("not found" when none does, not
+        # the event retold). "why did deliveries fall?" asks
+        # why the story's event happened: with no cause beside "deliveries fell", one telling
+        # the event's cause in other words does ("Tesla's difficulties in the second quarter
+        # stem from competitors ...").
+        if causes:
+            return _ranked(causes, limit)
+        return _about_event(pool, event, "why", limit) if event_told else []
+    return _ranked(merged, limit)
+
+
+def _about_event(
+    pool: Sequence[tuple[str, str, list[str], Article, int]],
+    event: dict[str, float],
+    qtype: str,
+    limit: int,
+) -> list[Answer]:
+    """Answers to a question about the story's event: sentences stating it (`event`: the
+    words its headlines and leads share) that give what is asked."""
+    merged: dict[str, tuple[float, str, list[str], set[str]]] = {}
+    sentences = [(p[1], set(p[2])) for p in pool]
+    for aid, sent, seq, art, place in pool:
+        toks = set(seq)
+        cover = event_score(toks, event, place)
+        if cover < MIN_COVER[qtype] or not fits(qtype, sent, art):
+            continue
+        if qtype == "next":
+            if overtaken(sent, toks, sentences):
+                continue
+            cover = min(cover, 0.3)  # what is to come is told beside the event, not in it
+        _keep(merged, 1.0 + 5.0 * cover, aid, sent, toks)
     return _ranked(merged, limit)
 
 

@@ -32,7 +32,10 @@ _PLACE = re.compile(r"\b(?:in|at|near|off|outside)\s+(?:the\s+)?[A-Z][\w'’-]+"
 # A cause, not a time: "after" and "following" mostly tell when.
 _CAUSE = re.compile(
     r"\b(?:because|due to|as a result of|caused by|blamed (?:it )?on|attributed to|triggered by"
-    r"|prompted by|in response to|driven by|amid|the reason|reasons?\s+for|owing to)\b"
+    r"|prompted by|in response to|driven by|amid|the reason|reasons?\s+for|owing to"
+    r"|stem(?:s|med)? from|weigh(?:s|ed|ing)? on|hurt by|hit by|fu(?:el|ell)ed by|spurred by)\b"
+    # "blamed softer sales on", "attributed its sales decline partly to"
+    r"|\b(?:blam|attribut)(?:e|es|ed|ing)\b[^.;:]{1,60}?\b(?:on|to)\b"
 )
 # The share of the story's headline words a sentence must hold: one telling when or where
 # states the event itself; a cause or a next step is often told beside it.

@@ -523,3 +523,32 @@ def test_a_height_is_no_distance() -> None:
     ]
     assert answer_question(arts, "how far did the Heels go?")[0].sentence.startswith("The Heels")
     assert answer_question(arts, "how tall is the senior?")[0].sentence.startswith("The 6-foot")
+
+
+def test_why_is_answered_only_by_causes_in_their_own_words() -> None:
+    arts = [
+        Article(
+            "c1",
+            "Orvel scooter deliveries fall 12%",
+            "Orvel Motors delivered 41,200 scooters in the second quarter, a 12% drop from a "
+            "year earlier.\nOrvel deliveries fell in Velmar and Osterby alike.\nOrvel Motors "
+            "blamed the weaker sales on buyers waiting for a new model.",
+            "one.example",
+        ),
+        Article(
+            "c2",
+            "Orvel deliveries drop",
+            "Orvel Motors deliveries fell 12% in the second quarter.\nOrvel's slump in the "
+            "second quarter stems from cheaper rivals, analysts said.",
+            "two.example",
+        ),
+    ]
+    answers = answer_question(arts, "why did deliveries fall?")
+    # "a drop from a year earlier" is a change measured, not a cause; a sentence giving none
+    # is no answer to "why?".
+    assert answers, answers
+    assert all("blamed" in a.sentence or "stems from" in a.sentence for a in answers), answers
+    assert "blamed the weaker sales on" in answer_question(arts, "why did sales drop?")[0].sentence
+    # Sources that give no cause answer "why?" with nothing, not with the event retold.
+    told = [Article("c3", "Orvel deliveries fall", "Orvel deliveries fell 12%.", "x.example")]
+    assert answer_question(told, "why did deliveries fall?") == []
