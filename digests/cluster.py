@@ -60,7 +60,7 @@ from digests.kernels import (
     top_hits,
 )
 from digests.kernels import dot as _cosine  # of unit vectors; a centroid's divides by its norm
-from digests.models import Article, Assignment, StoryGroup
+from digests.models import UNKNOWN_SOURCE, Article, Assignment, StoryGroup
 from digests.textfeatures import (
     DATELINE_CHARS,
     Preread,
@@ -127,6 +127,8 @@ DUPLICATE_MIN_SCORE = 0.15  # a copy still has to be about the same thing as its
 # event from another: it starts its own story and takes no one in; one of fewer than
 # MIN_COPY_TERMS ("Live updates", "Morning briefing") is no one's copy, however alike.
 MIN_PLACE_TERMS = 2
+# A story of one outlet's items takes in another of its items only on this many shared words.
+MIN_SHARED_TERMS = 2
 MIN_COPY_TERMS = 3
 COPY_MIN_BODY_WORDS = 12  # a shorter body is read with its headline for the copy check
 # Batch second reading (see `split_by_second_reading`): a part of a story that the batch read
@@ -203,6 +205,17 @@ class _Origin:
 
 # "DRESK, Nov. 22 (Meridian Press) -": the agency a wire text credits.
 _CREDIT = re.compile(r"\(([A-Z][\w .&'-]{1,40})\)\s*[-\u2013\u2014]")
+
+
+def _one_word_in_common(vec: Vector, centroid: Vector) -> bool:
+    """Fewer than MIN_SHARED_TERMS of the article's words are in the story's."""
+    shared = 0
+    for term in vec:
+        if term in centroid:
+            shared += 1
+            if shared >= MIN_SHARED_TERMS:
+                return False
+    return True
 
 
 def _credit(article: Article) -> str | None:
@@ -478,7 +491,7 @@ class StoryClusterer:
         self._maybe_retire()
 
         thin = len(vec) < MIN_PLACE_TERMS
-        scored = [] if thin else self._score_candidates(vec, day, dated, feats)
+        scored = [] if thin else self._score_candidates(vec, day, dated, feats, article.source)
         best_idx, best_score, best_parts = (-1, 0.0, (0.0, 0.0, 1.0))
         if scored:
             best_idx, best_score, best_parts, _ = scored[0]
@@ -505,7 +518,9 @@ class StoryClusterer:
             if story_idx is not None and self._stories[story_idx].active:
                 found = next(((sc, p) for i, sc, p, _ in scored if i == story_idx), None)
                 if found is None:
-                    sc, p, _ = self._score_story(story_idx, vec, day, dated, feats)
+                    sc, p, _ = self._score_story(
+                        story_idx, vec, day, dated, feats, source=article.source
+                    )
                     found = (sc, p)
                 dup_score, dup_parts = found
                 # A copy still has to fit the story in time and keep its figures; only
@@ -631,7 +646,12 @@ class StoryClusterer:
         return self._by_id.get(a.story_id) if a is not None else None
 
     def _score_candidates(
-        self, vec: Vector, day: float | None, dated: float | None, feats: TextFeatures
+        self,
+        vec: Vector,
+        day: float | None,
+        dated: float | None,
+        feats: TextFeatures,
+        source: str = "",
     ) -> list[tuple[int, float, tuple[float, float, float], list[str]]]:
         dots = self._dots
         dots.clear()
@@ -641,7 +661,7 @@ class StoryClusterer:
         # Centroid cosine for every candidate; best-member linkage only for the closest few.
         closest = closest_stories(vec, self._stories, top, dots)
         out = [
-            (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx]))
+            (idx, *self._score_story(idx, vec, day, dated, feats, dots[idx], source))
             for idx in closest[:MEMBER_CHECKS]
             if len(self._stories[idx].centroid) >= MIN_PLACE_TERMS
         ]
@@ -656,9 +676,11 @@ class StoryClusterer:
         dated: float | None,
         feats: TextFeatures,
         dot: float | None = None,
+        source: str = "",
     ) -> tuple[float, tuple[float, float, float], list[str]]:
         """Blended score, its parts (centroid, best member, time) and the members close
-        enough to be copies. `dot` is `vec`'s dot product with the centroid, if known."""
+        enough to be copies. `dot` is `vec`'s dot product with the centroid, if known;
+        `source`, the article's outlet."""
         story = self._stories[idx]
         if dot is None:
             dot = _cosine(vec, story.centroid)
@@ -691,8 +713,21 @@ class StoryClusterer:
             t *= SERIAL_CONFLICT_FACTOR
         if dated is None and feats.told_doy is not None and story.doys:
             t *= _told_day_factor(feats.told_doy, story.doys)
+        if source and self._own_label(story, vec, source):
+            t = 0.0
         score = ((1.0 - MEMBER_WEIGHT) * c + MEMBER_WEIGHT * m) * t
         return score, (c, m, t), close
+
+    def _own_label(self, story: _Story, vec: Vector, source: str) -> bool:
+        """The article shares one word only with a story of its own outlet's items: that
+        outlet's label or beat ("Ask HN" and "Show HN", an alert's keyword), not an event.
+        Across outlets one rare word in common ("Herbalife") is evidence."""
+        if source == UNKNOWN_SOURCE or not _one_word_in_common(vec, story.centroid):
+            return False
+        origins = self._origins
+        return all(
+            (o := origins.get(aid)) is not None and o.source == source for aid in story.article_ids
+        )
 
     def _name_conflict(self, story: _Story, feats: TextFeatures) -> bool:
         """Each side leads with a name the other never mentions: the article leaves out one
@@ -999,6 +1034,7 @@ class StoryClusterer:
             yield
         label = {aid: self._assignments[aid].story_id for aid in vecs}
         dup_of = {aid: self._assignments[aid].duplicate_of for aid in vecs}
+        source_of = {a.id: a.source for a in arts}
         for aid, orig in dup_of.items():
             if orig is not None and orig in vecs and not self._still_copy(vecs, aid, orig):
                 # Read without what its outlet prints under everything, it copies nothing.
@@ -1080,6 +1116,12 @@ class StoryClusterer:
                 for _, sid in ranked:
                     if len(cents[sid]) < MIN_PLACE_TERMS:
                         continue  # a story of too few words takes no one in
+                    if (
+                        a.source != UNKNOWN_SOURCE
+                        and _one_word_in_common(v, cents[sid])
+                        and all(source_of[m] == a.source for m in members[sid])
+                    ):
+                        continue  # its outlet's label or beat, not an event (`_own_label`)
                     first, last = spans[sid]
                     in_time = time_factor(day, first, last)
                     if alone:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digests.models import Article
+from digests.models import UNKNOWN_SOURCE, Article
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def load_jsonl(path: Path) -> tuple[list[Article], dict[str, str], dict[str, str
                 id=aid,
                 title=row.get("title") or "",
                 text=row.get("text") or "",
-                source=row.get("source") or "unknown",
+                source=row.get("source") or UNKNOWN_SOURCE,
                 url=row.get("url"),
                 published=_published(row.get("published")),
                 lang=row.get("lang") or "en",

@@ -12,6 +12,8 @@ from typing import Literal
 
 FactKind = Literal["when", "where", "who", "number", "quote", "event", "other"]
 FACT_KINDS: tuple[FactKind, ...] = ("when", "where", "who", "number", "quote", "event", "other")
+# An article's outlet when nothing names it: no outlet of its own, so never "the same outlet".
+UNKNOWN_SOURCE = "unknown"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from digests.models import Dateline
+from digests.models import UNKNOWN_SOURCE, Dateline
 from digests.normalize import (
     clean_text,
     copyright_outlet,
@@ -131,4 +131,4 @@ def choose_source(
         return host.removeprefix("www."), "no outlet named; source is the URL host"
     if stem:
         return stem, "no outlet named in the article; source is the file name"
-    return "unknown", "no outlet named and nothing to guess it from"
+    return UNKNOWN_SOURCE, "no outlet named and nothing to guess it from"
