@@ -469,10 +469,24 @@ def _mention(sentence: str, words: list[str], start: int) -> Mention | None:
     if not words:
         return None
     role_end = 0
+    # A plural role word capitalised inside a sentence is a name ("Queens District Attorney",
+    # "Chiefs quarterback"); opening a sentence, it is the role ("Producers Laurence Mark").
+    opening = not sentence[:start].rsplit("\n", 1)[-1].strip(" \"“'‘(")
     for i, w in enumerate(words[:-1]):
-        if w.lower().strip(".") in ROLE_WORDS:
+        bare = w.lower().strip(".")
+        if bare in ROLE_WORDS:
             role_end = i + 1
+        elif (
+            i == 0
+            and opening
+            and _role_word(bare)
+            # ... unless a title runs on after it: "Queens District Attorney Richard Brown"
+            and not any(x.lower().strip(".") in ROLE_WORDS for x in words[1:-1])
+        ):
+            role_end = 1
     role_words = words[:role_end]
+    if role_end == 1:
+        role_words = [_singular_role(words[0])]
     name_words = words[role_end:]
     if role_words and name_words[0].lower() == "of" and _titled_name(name_words[1:]):
         # "Secretary of State Antony Blinken": the title runs on to the last two words.
@@ -517,12 +531,17 @@ def _mention(sentence: str, words: list[str], start: int) -> Mention | None:
         bare = w.strip(",.;:()").lower()
         if not bare or w[-1] in ",.;:" or bare in _STOP:
             break
-        if w[0].islower() and bare not in ROLE_WORDS and _VERB_LIKE.search(bare):
+        if w[0].islower() and not _role_word(bare) and _VERB_LIKE.search(bare):
             break  # "hiring former lawyer Shawn Holley": the verb is no part of the role
         if bare == "official" and not role_prefix and _after_article(before):
             break  # "the official Doctor Who magazine": an adjective, not an official's title
-        if bare in ROLE_WORDS or w[0].isupper() or role_prefix:
-            role_prefix.insert(0, w)
+        if (
+            bare in ROLE_WORDS
+            or (w[0].islower() and _role_word(bare))
+            or w[0].isupper()
+            or role_prefix
+        ):
+            role_prefix.insert(0, _singular_role(w) if w[0].islower() else w)
             if len(role_prefix) >= 5:
                 break
         else:
@@ -535,6 +554,19 @@ def _mention(sentence: str, words: list[str], start: int) -> Mention | None:
     if prep == "to" and len(before) >= 2 and before[-2].lower() == "according":
         prep = "according"  # "according to Alan Mauldin" is a source, not a destination
     return Mention(text, n_start, n_start + len(text), role, prep)
+
+
+def _role_word(bare: str) -> bool:
+    """A role word, or its plural ("producers Laurence Mark and Bill Condon")."""
+    return bare in ROLE_WORDS or (len(bare) > 4 and bare.endswith("s") and bare[:-1] in ROLE_WORDS)
+
+
+def _singular_role(word: str) -> str:
+    """ "Producers" before each of two names is each one's "Producer"."""
+    bare = word.lower().strip(".,")
+    if bare not in ROLE_WORDS and _role_word(bare):
+        return word[: word.lower().rindex("s")] + word[word.lower().rindex("s") + 1 :]
+    return word
 
 
 def _titled_name(words: list[str]) -> bool:
@@ -690,9 +722,15 @@ class EntityIndex:
             if find(keys[s]) in options:
                 continue
             ranked = _people(given.get(s, []))
-            if len(ranked) >= 2 and ranked[1] >= ranked[0]:
+            if len(ranked) >= 2 and ranked[1][1] >= ranked[0][1]:
                 continue  # two people as often: "Gigante" is neither for sure
             best = options.most_common(1)[0][0]
+            mine = next((n for roots, n in ranked if any(find(r) == find(best) for r in roots)), 0)
+            if ranked and ranked[0][1] >= SURNAME_OWNER_RATIO * mine > 0 or (ranked and not mine):
+                # "LaRue" is the Fred LaRue most reports name, not the relative whose role
+                # ("daughter Patricia LaRue") made her the only titled LaRue; nicknames
+                # ("James" and "Jim" Oler, 4 to 2) are too close to tell apart
+                continue
             union(best, keys[s])
         groups: dict[str, list[str]] = {}
         for s in surfaces:
@@ -742,9 +780,14 @@ class EntityIndex:
         return ea is not None and ea is eb
 
 
-def _people(names: list[tuple[str, str, int]]) -> list[int]:
-    """How often each person is named, most first: full names of one entity, or with the same
-    given name ("Richard Nixon", "Richard M. Nixon"), are one person."""
+# A lone surname is not the titled person's when another of that surname is named this many
+# times as often.
+SURNAME_OWNER_RATIO = 3
+
+
+def _people(names: list[tuple[str, str, int]]) -> list[tuple[set[str], int]]:
+    """Each person's name roots and how often they are named, most first: full names of one
+    entity, or with the same given name ("Richard Nixon", "Richard M. Nixon"), are one person."""
     groups: list[tuple[set[str], set[str], int]] = []
     for root, first, n in names:
         home = [g for g in groups if root in g[0] or first in g[1]]
@@ -755,7 +798,7 @@ def _people(names: list[tuple[str, str, int]]) -> list[int]:
             firsts |= g[1]
             total += g[2]
         groups.append((roots, firsts, total))
-    return sorted((g[2] for g in groups), reverse=True)
+    return sorted(((g[0], g[2]) for g in groups), key=lambda g: -g[1])
 
 
 def _given_name(surface: str, tokens: list[str]) -> bool:

@@ -1044,9 +1044,14 @@ def _with_extras(
             if alts:
                 text += f" (also written {', '.join(alts[:2])})"
         who.append(Fact(text, "who", tuple(ids), len({sources[i] for i in ids})))
-        if len(who) >= 4:
-            break
+    # A post says more of the story than a family tie: "Attorney General John Mitchell"
+    # before "daughter Patricia LaRue".
+    who.sort(key=lambda f: f.text.split()[0].lower() in _KIN)
+    who = who[:4]
     return (out[:8] + who[:2] + out[8:] + who[2:])[:limit]
+
+
+_KIN = frozenset(["daughter", "son", "wife", "husband", "sister", "brother", "mother", "father"])
 
 
 def _best_role(roles: Sequence[str]) -> str:

@@ -174,3 +174,33 @@ def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
         "Velmar asked Msgr. Ivo Kask and Prof. Ana Ferro to speak.",
         "They agreed.",
     ]
+
+
+def test_a_plural_role_before_two_names_is_each_ones_role() -> None:
+    def roles(sentence: str) -> list[tuple[str, str]]:
+        return [(m.text, m.role) for m in find_mentions(sentence)]
+
+    assert roles("Producers Ana Lee and Bo Kim said they were thrilled.")[0] == (
+        "Ana Lee",
+        "Producer",
+    )
+    assert roles("Festival producers Ana Lee and Bo Kim said so.")[1] == (
+        "Ana Lee",
+        "Festival producer",
+    )
+    # Capitalised inside a title or a sentence, a plural is a name: a borough, a team.
+    assert roles("Queens District Attorney Ana Lee said so.") == [
+        ("Ana Lee", "Queens District Attorney")
+    ]
+    assert roles("Then the Chiefs Bo Kim threw.")[0][1] == ""
+
+
+def test_a_surname_is_not_the_one_titled_relatives_when_another_is_named_far_more() -> None:
+    texts = [
+        "Tom Vasko, a Velmar party treasurer, died on Monday. Tom Vasko was 81.",
+        "Tom Vasko served four months in prison. Tom Vasko later ran a farm.",
+        "Tom Vasko is survived by his daughter Ana Vasko. Vasko never spoke of the case.",
+    ]
+    idx = EntityIndex(texts)
+    vasko = idx.entity("Vasko")
+    assert vasko is None or vasko.name != "Ana Vasko", vasko

@@ -571,3 +571,19 @@ def test_an_excerpt_cut_before_it_said_anything_is_no_fact() -> None:
     facts = [f.text for f in extract_facts(arts, {}).facts]
     assert not any(f.startswith("The shares were sold at") for f in facts), facts
     assert any("record scooter sales" in f for f in facts), facts
+
+
+def test_a_post_comes_before_a_family_tie_among_who_facts() -> None:
+    from digests.entities import EntityIndex
+    from digests.facts import _with_extras
+
+    texts = [
+        "Her daughter Ana Fenn spoke first. Daughter Ana Fenn thanked the nurses.",
+        "Her husband Bo Fenn wept. Husband Bo Fenn said little.",
+        "Governor Cy Moe ordered flags at half-staff. Governor Cy Moe spoke.",
+        "Judge Dan Roth sent a letter. Judge Dan Roth was absent.",
+        "Mayor Eli Park laid a wreath. Mayor Eli Park left early.",
+    ]
+    who = [f.text for f in _with_extras([], [], EntityIndex(texts), [], {}, 12)]
+    assert who[:3] == ["Governor Cy Moe", "Judge Dan Roth", "Mayor Eli Park"], who
+    assert who[3].startswith(("daughter", "husband", "Daughter", "Husband")), who
