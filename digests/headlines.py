@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from digests.models import Article
-from digests.sentences import article_sentences, ends_with_abbrev, sentence_key
+from digests.sentences import FINITE, article_sentences, ends_with_abbrev, sentence_key
 from digests.tokens import content_tokens, similarity
 
 _TITLE_PREFIX = re.compile(
@@ -119,6 +119,7 @@ def choose_headline(articles: Sequence[Article]) -> str:
     # like the other reports' titles, made ones included ("Tara Reid Finally Checks Into
     # Rehab", not "Oh, it's been so long since we were on the rehab beat!").
     others = [set(content_tokens(t)) for t, _ in stand_ins] if cands else []
+    made = not cands  # headlines made from first sentences, cut where a phrase ends
     cands = cands or stand_ins
     if cands:
         toks = [set(content_tokens(t)) for t, _ in cands]
@@ -134,6 +135,9 @@ def choose_headline(articles: Sequence[Article]) -> str:
             live = -0.5 if _src == "live" or t.endswith("?") else 0.0
             # "With India's probe landed on the Moon": the clause before the news, cut off.
             lean = -1.0 if _SUBORDINATE.match(t) else 0.0
+            if made and not FINITE.search(t):
+                # "The Apple Vision Pro, the company's first foray": cut before its verb
+                lean -= 1.0
             score = agree + length + live + lean + 0.03 * len(toks[i])
             if score > best_score:
                 best, best_score = t, score
@@ -147,14 +151,17 @@ def choose_headline(articles: Sequence[Article]) -> str:
     if not leads:
         return ""
     lead_toks = [frozenset(content_tokens(x)) for x in leads]
+    heads = [_shorten(x, _HEADLINE_WORDS) for x in leads]
     best_i = max(
         range(len(leads)),
         key=lambda i: (
+            # a lead cut before its verb says what, not what happened
+            bool(FINITE.search(heads[i])),
             sum(similarity(lead_toks[i], lead_toks[j]) for j in range(len(leads)) if j != i),
             -i,
         ),
     )
-    return _shorten(leads[best_i], _HEADLINE_WORDS)
+    return heads[best_i]
 
 
 def _first_sentence(title: str) -> str:
@@ -194,8 +201,15 @@ _NO_END = frozenset((
     "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "very",
 ))  # fmt: skip
 _HEADLINE_MIN_WORDS = 6
+# "Name, a description of up to ten words, verb ...": the description between the commas.
+# It opens as a description does: "the company's first ...", "a former ...", "Valdoria's ...".
+_APPOSITIVE = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*),\s+"
+    r"(?:(?:the|a|an|its|his|her|their)\s|[A-Z]?[\w.-]+['’]s\s)[^,]{3,80}?,\s+(?=[a-z])"
+)
 _SHORT_TITLE_WORDS = 2
 _HEADLINE_WORDS = 16
+_HEADLINE_SLACK = 6  # a lead this much longer stays whole rather than lose its verb
 
 
 def _shorten(sentence: str, max_words: int) -> str:
@@ -213,15 +227,35 @@ def _shorten(sentence: str, max_words: int) -> str:
     words = body.split()
     if len(words) <= max_words:
         return " ".join(words)
+    # An aside in brackets ("(what they prefer to call spatial computing)") is the first
+    # thing a headline drops.
+    body = re.sub(r"\s*\((?:[^()\s]+\s+){3,}[^()]{0,60}\)", "", body)  # "(Flight 9)" stays
+    words = body.split()
+    if len(words) <= max_words:
+        return " ".join(words)
+    # So is an appositive after the subject: "Sennet Telecom, Valdoria's largest mobile
+    # operator, said ..." is "Sennet Telecom said ...".
+    aside = _APPOSITIVE.match(body)
+    if aside:
+        body = f"{aside.group(1)} {body[aside.end() :]}"
+        words = body.split()
+        if len(words) <= max_words:
+            return " ".join(words)
     for keep in range(max_words, _HEADLINE_MIN_WORDS - 1, -1):
         last, nxt = words[keep - 1], words[keep]
         clause_end = last.endswith((",", ";", ":"))
+        if last.endswith("ing") and words[keep - 2].endswith(","):
+            continue  # "... the hard way, coming": the clause before the comma is whole
         if clause_end or (
             nxt.lower() in _PHRASE_START and last.lower().strip("\"“”'’") not in _NO_END
         ):
             head = " ".join(words[:keep]).rstrip(",;:")
             if head.count("(") == head.count(")") and head.count('"') % 2 == 0:
+                if not FINITE.search(head) and len(words) <= max_words + _HEADLINE_SLACK:
+                    break  # "The Apple Vision Pro, the company's first foray": no news yet
                 return head
+    if len(words) <= max_words + _HEADLINE_SLACK:
+        return " ".join(words)
     return " ".join(words[:max_words]).rstrip(",;:") + "…"
 
 

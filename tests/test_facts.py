@@ -587,3 +587,41 @@ def test_a_post_comes_before_a_family_tie_among_who_facts() -> None:
     who = [f.text for f in _with_extras([], [], EntityIndex(texts), [], {}, 12)]
     assert who[:3] == ["Governor Cy Moe", "Judge Dan Roth", "Mayor Eli Park"], who
     assert who[3].startswith(("daughter", "husband", "Daughter", "Husband")), who
+
+
+def test_a_headline_made_from_a_lead_keeps_its_verb() -> None:
+    def head(lead: str) -> str:
+        return choose_headline([Article("l1", "", lead + " More text follows.", "x.example")])
+
+    # An aside in brackets and an appositive after the subject go first.
+    assert (
+        head(
+            "The Orsk Glide, the company's first venture into folding electric bicycles (what "
+            "its makers like to call urban gliding), is a marvel of engineering and design."
+        )
+        == "The Orsk Glide is a marvel of engineering and design"
+    )
+    assert (
+        head(
+            "Sennet Telecom, Valdoria's largest mobile operator, said on Tuesday it had agreed to "
+            "buy broadband provider Pelham Fibre for 1.8 billion crowns in cash, its biggest deal."
+        )
+        == "Sennet Telecom said on Tuesday it had agreed to buy broadband provider Pelham Fibre"
+    )
+    # A clause ends at its comma, not on the participle after it.
+    assert (
+        head(
+            "Velish champion Ana Orvik won her first Harlow Open title the hard way, coming from "
+            "two sets down to beat Bo Telmann in a gruelling final on Sunday."
+        )
+        == "Velish champion Ana Orvik won her first Harlow Open title the hard way"
+    )
+    # A short aside is news ("(Flight 9)"); a cut with no verb left keeps the whole lead.
+    assert "(Flight 9)" in head(
+        "Tarnspace launched its ninth Skyhook test flight (Flight 9) on May 27 from its base "
+        "in Osk, the company said in a statement."
+    )
+    assert head(
+        "The Orsk Glide, the company's first venture into the folding bicycle market "
+        "without a chain is a hard sell for most riders."
+    ).endswith("is a hard sell for most riders")
