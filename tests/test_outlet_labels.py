@@ -4,10 +4,13 @@ across outlets, one rare word in common still is evidence."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from digests.boilerplate import repeated_sentences
 from digests.cluster import cluster_articles
 from digests.models import UNKNOWN_SOURCE, Article
+from digests.pipeline import Newsroom
+from digests.store import Store
 
 T0 = datetime(2026, 5, 4, 9, tzinfo=UTC)
 
@@ -71,3 +74,25 @@ def test_a_one_word_body_under_every_item_is_furniture() -> None:
         _item(2, "Velkor lowers winter tram fares", "Velnews", "Comments"),
     ]
     assert repeated_sentences(arts) == {"Velnews": frozenset({"comments"})}
+
+
+def test_the_bot_keeps_one_outlets_labelled_items_apart_poll_by_poll(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'labels.db'}")
+    now = [T0]
+    try:
+        room = Newsroom(store, clock=lambda: now[0])
+        others = [_item(10 + i, title, src) for i, (title, src) in enumerate(OTHERS)]
+        room.ingest(others)
+        for n, item in enumerate(
+            (
+                _item(0, "Show VN: Tarnbase, a ledger for bakers", "Velnews"),
+                _item(1, "Ask VN: Share your garden", "Velnews"),
+            ),
+            start=1,
+        ):
+            now[0] = T0 + timedelta(minutes=10 * n)
+            room.ingest([item])
+        stories = room.stories()
+        assert not any({"i0", "i1"} <= {a.id for a in s.articles} for s in stories), stories
+    finally:
+        store.close()
