@@ -222,6 +222,8 @@ die dies died dying dead death deaths deadly deadliest kill kills killed killing
 | evacuate evacuates evacuated evacuating evacuation evacuations evacuee evacuees
 | founder founders founded founding | chair chairs chairman chairwoman chairperson
 | head heads headed chief chiefs boss bosses leader leaders
+| travel travels traveled travelled traveling travelling arrive arrives arrived arriving
+  arrival journey journeys journeyed
 | wrong fail fails failed failing failure failures malfunction malfunctions malfunctioned
   glitch glitches anomaly anomalies fault faults faulty problem problems mishap mishaps
   setback setbacks leak leaks leaked leaking

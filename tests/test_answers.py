@@ -552,3 +552,17 @@ def test_why_is_answered_only_by_causes_in_their_own_words() -> None:
     # Sources that give no cause answer "why?" with nothing, not with the event retold.
     told = [Article("c3", "Orvel deliveries fall", "Orvel deliveries fell 12%.", "x.example")]
     assert answer_question(told, "why did deliveries fall?") == []
+
+
+def test_how_did_they_travel_finds_how_they_arrived() -> None:
+    arts = [
+        Article(
+            "v1",
+            "Velish premier visits Osk",
+            "Premier Ana Dorosheva arrived in Osk by night train on Monday.\n"
+            "She met the mayor of Osk and opened a bridge.",
+            "one.example",
+        )
+    ]
+    answers = answer_question(arts, "how did the premier travel?")
+    assert answers and "by night train" in answers[0].sentence, answers
