@@ -154,6 +154,8 @@ def number_conflicts(sents: list[StorySentence]) -> tuple[list[Fact], list[Disag
             continue  # one outlet gives several values: a breakdown, not a conflict
         if max(values) <= 1.003 * min(values) and not q1.currency:
             continue  # "336,000" vs "336,681": one count, rounded (a price is stated exactly)
+        if len(values) == 2 and _rounded_alike(*([q for _, q in lst] for lst in values.values())):
+            continue  # "some 1.2 million" customers is the 1,182,921 another outlet counts
         used.update(cluster)
         ordered = sorted(values.items(), key=lambda kv: _when(kv[1]) or _NEVER)
         label = _conflict_label([items[k] for k in cluster])
@@ -695,6 +697,26 @@ def outlet_names(sents: Sequence[StorySentence]) -> str:
     """`outlet, outlet`: who said it, by the names readers know (the articles themselves are
     the disagreement's `article_ids`; an id can be a whole URL)."""
     return ", ".join(dict.fromkeys(x.outlet or x.source for x in sents))
+
+
+_ROUGH = frozenset(["about", "around", "approximately", "roughly", "some", "an estimated"])
+ROUNDED_ALIKE_SHARE = 0.025
+
+
+def _rounded_alike(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    """One figure given roughly by every outlet giving it ("some 1.2 million") and the other
+    exactly by every outlet: the exact one, rounded as the rough one is written, is it."""
+    for rough, exact in ((a, b), (b, a)):
+        if any(q.hedge not in _ROUGH for q in rough) or any(q.hedge for q in exact):
+            continue
+        value = rough[0].value
+        step = 1.0
+        while value > 0 and value % (step * 10) == 0:
+            step *= 10
+        close = abs(exact[0].value - value) <= ROUNDED_ALIKE_SHARE * value  # 35 is no "about 40"
+        if step >= 10 and close and round(exact[0].value / step) * step == value:
+            return True
+    return False
 
 
 def _inline(q: Quantity) -> str:

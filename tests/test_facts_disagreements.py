@@ -363,3 +363,22 @@ def test_distances_from_different_places_are_not_one_quantity() -> None:
     texts = [x.text for x in extract_facts([a, b, c], {}).disagreements]
     assert not any("40" in t for t in texts), texts
     assert any("35" in t and "45" in t for t in texts), texts
+
+
+def test_a_rough_figure_is_the_exact_one_rounded_but_not_another() -> None:
+    def texts(rough: str) -> list[str]:
+        a = _article(
+            "p1",
+            "one.example",
+            f"Storm Orla left {rough} customers without power in Velmar on Thursday.",
+        )
+        b = _article(
+            "p2",
+            "two.example",
+            "Storm Orla left 1,182,921 customers without power in Velmar on Thursday.",
+        )
+        return [d.text for d in extract_facts([a, b], {}).disagreements]
+
+    assert texts("some 1.2 million") == []  # 1,182,921 as written roughly
+    assert any("1.1 million" in t for t in texts("about 1.1 million")), texts("about 1.1 million")
+    assert any("1.2 million" in t for t in texts("1.2 million")), texts("1.2 million")
