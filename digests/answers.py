@@ -222,6 +222,7 @@ die dies died dying dead death deaths deadly deadliest kill kills killed killing
 | evacuate evacuates evacuated evacuating evacuation evacuations evacuee evacuees
 | founder founders founded founding | chair chairs chairman chairwoman chairperson
 | head heads headed chief chiefs boss bosses leader leaders
+| gift gifts gifted
 | travel travels traveled travelled traveling travelling arrive arrives arrived arriving
   arrival journey journeys journeyed
 | wrong fail fails failed failing failure failures malfunction malfunctions malfunctioned
@@ -253,6 +254,8 @@ _PHRASES = (
         "outage",
     ),
 )
+# "what did Putin give Kim?" asks for the gift: "gave" is otherwise filler.
+_GIFT_Q = re.compile(r"\b((?:what|which)\b.*?)\b(?:give|gives|gave|given)\b")
 # Words a question uses without saying what it asks about ("did anyone die?").
 # Light verbs say nothing either ("when will the talks be held?" is about the talks).
 _FILLER = re.compile(
@@ -325,6 +328,7 @@ def _in_vocabulary(text: str, *, question: bool = False) -> str:
     for pattern, word in _PHRASES:
         text = pattern.sub(word if question else (lambda m, w=word: f"{m.group()} {w}"), text)
     if question:
+        text = _GIFT_Q.sub(lambda m: m.group(1) + "gift", text)
         return _WORD.sub(lambda m: _one_word(m.group()), _FILLER.sub(" ", text))
     text = _MONEY.sub(lambda m: f"{m.group()} price", text)
     return _WORD.sub(lambda m: _one_word(m.group()), text)

@@ -566,3 +566,18 @@ def test_how_did_they_travel_finds_how_they_arrived() -> None:
     ]
     answers = answer_question(arts, "how did the premier travel?")
     assert answers and "by night train" in answers[0].sentence, answers
+
+
+def test_what_did_they_give_asks_for_the_gift() -> None:
+    arts = [
+        Article(
+            "g1",
+            "Velish premier visits Osk",
+            "Premier Ana Dorosheva met Mayor Bo Lind in Osk on Monday.\n"
+            "The two exchanged gifts, with Lind receiving a silver clock from Dorosheva.\n"
+            "Dorosheva gave a speech at the town hall.",
+            "one.example",
+        )
+    ]
+    answers = answer_question(arts, "what did Dorosheva give Lind?")
+    assert answers and "silver clock" in answers[0].sentence, answers
