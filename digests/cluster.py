@@ -577,6 +577,11 @@ class StoryClusterer:
                 note = _told_day_note(closest, feats)
                 if note is not None:
                     evidence = (*evidence, note)
+                if self._own_label(closest, vec, article.source):
+                    evidence = (
+                        *evidence,
+                        "shares one word only with its own outlet's story: a label, not an event",
+                    )
             elif thin:
                 evidence = (
                     f"too few distinct words ({len(vec)}) to tell its event from another's",

@@ -47,6 +47,7 @@ def test_one_outlets_label_alone_makes_no_story() -> None:
     groups, assignments = cluster_articles(arts)
     assert not _together(groups, "i0", "i1"), groups
     assert assignments["i1"].new_story
+    assert any("a label, not an event" in e for e in assignments["i1"].evidence)
 
 
 def test_across_outlets_one_rare_name_in_common_still_joins() -> None:
