@@ -644,7 +644,24 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         if causes:
             return _ranked(causes, limit)
         return _about_event(pool, event, "why", limit) if event_told else []
+    if qtype == "number" and not wants_measure:
+        # "how much does it cost?" is answered by a figure: a sentence about paying that
+        # gives none is no answer, and without one anywhere there is none.
+        merged = {k: v for k, v in merged.items() if _gives_figure(v[1])}
     return _ranked(merged, limit)
+
+
+_FIGURE_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores"
+    r"|hundreds|thousands|millions|billions|several|half|a few|no one|nobody|none"
+    r"|life (?:in prison|sentences?|imprisonment|behind bars))\b",
+    re.IGNORECASE,
+)
+
+
+def _gives_figure(sentence: str) -> bool:
+    """Whether a sentence states a number, in digits or in words ("three", "dozens")."""
+    return bool(re.search(r"\d", sentence) or _FIGURE_WORDS.search(sentence))
 
 
 def _about_event(

@@ -581,3 +581,21 @@ def test_what_did_they_give_asks_for_the_gift() -> None:
     ]
     answers = answer_question(arts, "what did Dorosheva give Lind?")
     assert answers and "silver clock" in answers[0].sentence, answers
+
+
+def test_how_much_is_answered_by_a_figure_or_not_at_all() -> None:
+    paying = Article(
+        "f1",
+        "Velish regulator approves Orvex drug",
+        "The regulator's decision clears the way for insurers to begin paying for Orvex.\n"
+        "Three patients in the trial died of unrelated causes.",
+        "one.example",
+    )
+    assert answer_question([paying], "how much does it cost?") == []
+    answers = answer_question([paying], "how many patients died?")
+    assert answers and answers[0].sentence.startswith("Three patients"), answers
+    priced = Article(
+        "f2", "Orvex priced", "Orvex will cost $26,500 a year, its maker said.", "two.example"
+    )
+    answers = answer_question([paying, priced], "how much does it cost?")
+    assert answers and "$26,500" in answers[0].sentence, answers
