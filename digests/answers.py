@@ -637,10 +637,9 @@ def answer_question(articles: Sequence[Article], question: str, limit: int = 3) 
         _keep(merged, score, aid, sent, toks)
     if qtype == "why":
         # To "why?" only a sentence giving a cause answers ("not found" when none does, not
-        # the event retold). "why did deliveries fall?" asks
-        # why the story's event happened: with no cause beside "deliveries fell", one telling
-        # the event's cause in other words does ("Tesla's difficulties in the second quarter
-        # stem from competitors ...").
+        # the event retold). "why did deliveries fall?" asks why the story's event happened:
+        # with no cause beside "deliveries fell", one telling the event's cause in other
+        # words does ("Tesla's difficulties in the second quarter stem from competitors ...").
         if causes:
             return _ranked(causes, limit)
         return _about_event(pool, event, "why", limit) if event_told else []
