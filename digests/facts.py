@@ -26,7 +26,7 @@ from digests.dates import (
 )
 from digests.disagreements import number_conflicts, time_and_date_conflicts
 from digests.early_reports import reported_ahead
-from digests.entities import TITLE_ABBREVIATIONS, EntityIndex, Mention, find_mentions
+from digests.entities import TITLE_ABBREVIATIONS, Entity, EntityIndex, Mention, find_mentions
 from digests.event_date import anchored_weekday, position_of, reported_day, with_event_date
 from digests.headlines import clean_title
 from digests.models import Article, Disagreement, Fact, FactKind
@@ -1021,7 +1021,7 @@ def _with_extras(
     for u in updates[:2]:
         out.insert(min(len(out), 3), u)
     shown = " ".join(f.text for f in out[:8]).lower()
-    who: list[Fact] = []
+    roled: list[tuple[Entity, str]] = []
     for ent in index.entities:
         if ent.kind != "person" or not ent.roles or ent.count < 2:
             continue
@@ -1033,6 +1033,12 @@ def _with_extras(
             role = ""  # "Choe Son" is part of the name, not a role
         if not role or f"{role} {ent.name}".lower() in shown:
             continue  # already introduced with its role in a top fact
+        roled.append((ent, role))
+    # A post says more of the story than a family tie: "Attorney General John Mitchell"
+    # before "daughter Patricia LaRue". Only the four kept are looked up in the sentences.
+    roled.sort(key=lambda er: er[1].split()[0].lower() in _KIN)
+    who: list[Fact] = []
+    for ent, role in roled[:4]:
         ids: list[str] = []
         for s in sents:
             if any(index.entity(m.text) is ent for m in s.mentions):
@@ -1044,10 +1050,6 @@ def _with_extras(
             if alts:
                 text += f" (also written {', '.join(alts[:2])})"
         who.append(Fact(text, "who", tuple(ids), len({sources[i] for i in ids})))
-    # A post says more of the story than a family tie: "Attorney General John Mitchell"
-    # before "daughter Patricia LaRue".
-    who.sort(key=lambda f: f.text.split()[0].lower() in _KIN)
-    who = who[:4]
     return (out[:8] + who[:2] + out[8:] + who[2:])[:limit]
 
 
